@@ -267,3 +267,24 @@ def combination_label(standard: Standard, level: str, direction: str | None) -> 
     """Return e.g. 四级 创意策划 or 二级."""
     name = standard.level(level).name
     return f"{name} {standard.direction(direction).name}" if direction else name
+
+
+def work_content_quota(row: BlueprintRow, n_items: int) -> list[tuple[int, int]]:
+    """Return (min, max) items per work content of a row holding n_items items.
+
+    Each work content gets its proportional share (n_items × its points ÷ the row's weight)
+    rounded down or up; when the row has at least as many items as work contents, every work
+    content with points gets at least one.
+    """
+    shares = [Fraction(n_items) * w.points / row.weight if row.weight else Fraction(0) for w in row.work_contents]
+    lo = [floor(s) for s in shares]
+    hi = [floor(s) if s.denominator == 1 else floor(s) + 1 for s in shares]
+    with_points = [i for i, w in enumerate(row.work_contents) if w.points > 0]
+    if n_items >= len(with_points):
+        for i in with_points:
+            lo[i] = max(lo[i], 1)
+            hi[i] = max(hi[i], 1)
+    while sum(lo) > n_items:  # only possible through the "at least one" rule; give way on the largest
+        i = max(range(len(lo)), key=lambda k: (lo[k] - shares[k], lo[k]))
+        lo[i] -= 1
+    return list(zip(lo, hi))

@@ -113,5 +113,91 @@ def blueprint_cmd(level, direction, kind, structure, split_file, fmt, output, fo
     _emit(text, output, force)
 
 
+# ---- bank -------------------------------------------------------------------------------------
+@main.group("bank")
+def bank_group() -> None:
+    """题库：模板、校验、导入、导出、统计。"""
+
+
+@bank_group.command("template")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="输出的 .xlsx 文件")
+@click.option("--force", is_flag=True, help="覆盖已存在的文件")
+def bank_template_cmd(output: str, force: bool) -> None:
+    """生成空白题库模板（含填写说明、下拉选项和每种题型一行示例）。"""
+    from .bank.template import write_template
+
+    write_template(output, overwrite=force)
+    click.echo(f"已生成题库模板 {output}")
+
+
+@bank_group.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--quiet", is_flag=True, help="只显示错误，不显示警告")
+def bank_validate_cmd(paths: tuple[str, ...], quiet: bool) -> None:
+    """校验题库文件（默认 question_bank/），一次列出全部问题。有错误时退出码为 1。"""
+    from .bank import read_bank
+
+    bank, problems = read_bank(list(paths) or None)
+    errors_ = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    for p in errors_ + ([] if quiet else warnings):
+        click.echo(str(p))
+    click.echo(f"共检查 {len(bank.items)} 道客观题、{len(bank.tasks)} 道操作题：{len(errors_)} 个错误，{len(warnings)} 个警告。")
+    if errors_:
+        raise ZujuanError("题库校验未通过。", 1)
+
+
+@bank_group.command("import")
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.option("--into", default=None, type=click.Path(file_okay=False), help="YAML 题库目录（默认 question_bank/）")
+@click.option("--replace", is_flag=True, help="覆盖题号已存在的题目")
+def bank_import_cmd(source: str, into: str | None, replace: bool) -> None:
+    """校验 Excel 题库并写入 YAML 题库；有任何错误时不写入。"""
+    from .bank.importer import import_workbook
+
+    res = import_workbook(source, into, replace)
+    for p in res.warnings:
+        click.echo(str(p))
+    click.echo(f"已导入 {res.added} 题，覆盖 {res.replaced} 题，写入 {len(res.files)} 个文件：")
+    for f in res.files:
+        click.echo(f"  {f}")
+
+
+@bank_group.command("export")
+@click.option("--bank", "bank_paths", multiple=True, type=click.Path(), help="题库路径（默认 question_bank/）")
+@click.option("-o", "--output", default="output/题库导出.xlsx", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="覆盖已存在的文件")
+def bank_export_cmd(bank_paths: tuple[str, ...], output: str, force: bool) -> None:
+    """把题库导出为 Excel 工作簿（与模板同格式，可修改后再导入）。"""
+    from .bank import load_bank
+    from .bank.excel_io import write_workbook
+
+    std = load_standard()
+    bank = load_bank(list(bank_paths) or None, std)
+    _emit(write_workbook(list(bank.items), list(bank.tasks), std), output, force)
+    click.echo(f"共 {len(bank.items)} 道客观题、{len(bank.tasks)} 道操作题。")
+
+
+@bank_group.command("stats")
+@click.option("--bank", "bank_paths", multiple=True, type=click.Path(), help="题库路径（默认 question_bank/）")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "xlsx"]), default="text", show_default=True)
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="输出文件（xlsx 必填）")
+@click.option("--force", is_flag=True, help="覆盖已存在的文件")
+def bank_stats_cmd(bank_paths, fmt, output, force) -> None:
+    """题量统计、未覆盖鉴定点清单和各等级方向的组卷容量。"""
+    from .bank import load_bank
+    from .bank.stats import bank_stats, stats_text
+    from .writers.bank_stats import stats_json, stats_xlsx
+
+    std = load_standard()
+    stats = bank_stats(load_bank(list(bank_paths) or None, std), std)
+    if fmt == "xlsx":
+        if not output:
+            raise errors.InputError("xlsx 格式须用 -o 指定输出文件。")
+        _emit(stats_xlsx(stats, std), output, force)
+    else:
+        _emit(stats_json(stats) if fmt == "json" else stats_text(stats, std), output, force)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

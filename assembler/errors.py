@@ -33,7 +33,7 @@ class Problem:
         if self.sheet:
             parts.append(f"工作表「{self.sheet}」")
         if self.row is not None:
-            parts.append(f"第 {self.row} 行")
+            parts.append(f"第 {self.row} 行" if self.sheet else f"第 {self.row} 项")
         if self.column:
             parts.append(f"「{self.column}」列" if self.sheet else f"字段 {self.column}")
         return "，".join(parts)

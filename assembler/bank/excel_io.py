@@ -1,0 +1,302 @@
+"""The Excel workbook authors fill in: sheets 题目, 操作题, 评分标准 (and 材料 for task data).
+
+Reading returns raw records like the YAML reader; writing produces the export and the template.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from collections import defaultdict
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ..errors import Problem
+from ..standard import Standard
+from ..writers.xlsx_style import BORDER, CENTER, HEADER_FILL, HEADER_FONT, LEFT
+from .models import LETTERS, Item, Task
+
+ITEM_SHEET, TASK_SHEET, RUBRIC_SHEET, MATERIAL_SHEET, HELP_SHEET = "题目", "操作题", "评分标准", "材料", "填写说明"
+
+ITEM_COLUMNS = [
+    ("id", "题号"), ("type", "题型"), ("level", "等级"), ("function", "职业功能"), ("code", "鉴定点代码"),
+    ("stem", "题干"), *[(f"option_{c}", f"选项{c}") for c in LETTERS], ("answer", "答案"), ("difficulty", "难度"),
+    ("p_value", "通过率"), ("explanation", "解析"), ("enemies", "互斥题号"), ("shuffle", "选项可乱序"),
+    ("status", "状态"), ("source", "来源"),
+]
+TASK_COLUMNS = [
+    ("id", "试题代码"), ("level", "等级"), ("function", "职业功能"), ("code", "技能要求代码"), ("title", "试题名称"),
+    ("duration", "考核时间（分钟）"), ("points", "配分"), ("difficulty", "难度"), ("equipment", "场地设备要求"),
+    ("task", "工作任务"), ("quality", "质量指标"), ("enemies", "互斥题号"), ("status", "状态"), ("source", "来源"),
+]
+RUBRIC_COLUMNS = [("id", "试题代码"), ("seq", "序号"), ("element", "评分要素"), ("points", "配分"), ("standard", "评分标准")]
+MATERIAL_COLUMNS = [("id", "试题代码"), ("table", "表序号"), ("caption", "表标题"), ("kind", "行类型")]
+REQUIRED = {ITEM_SHEET: ("id", "type", "function", "code", "stem", "answer"),
+            TASK_SHEET: ("id", "level", "function", "code", "title", "points"),
+            RUBRIC_SHEET: ("id", "element", "points", "standard")}
+
+
+def _header_map(ws, columns) -> tuple[dict[str, int], list[str]]:
+    """Return {key: column index} from the sheet's first row, and the unknown headers."""
+    by_label = {label: key for key, label in columns}
+    found: dict[str, int] = {}
+    unknown = []
+    for j, cell in enumerate(next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ()), 0):
+        label = str(cell).strip() if cell is not None else ""
+        if label in by_label:
+            found[by_label[label]] = j
+        elif label and not label.startswith("列"):
+            unknown.append(label)
+    return found, unknown
+
+
+def _column_namer(columns, found: dict[str, int]):
+    labels = dict(columns)
+
+    def name(key: str) -> str:
+        if key.startswith("option") and key not in found:
+            key = "option_A"
+        if key in found:
+            return f"{labels.get(key, key)}（{get_column_letter(found[key] + 1)}列）"
+        return labels.get(key, key)
+    return name
+
+
+def parse_workbook(data: bytes, path: str, problems: list[Problem]) -> list[dict]:
+    """Return raw records from a bank workbook, each with `__sheet`, `__row` and `__columns`."""
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        problems.append(Problem("不是有效的 Excel 工作簿（.xlsx），无法作为题库读取", file=path,
+                                hint="用 zujuan bank template 生成模板后填写，另存为 .xlsx"))
+        return []
+    if not any(s in wb.sheetnames for s in (ITEM_SHEET, TASK_SHEET)):
+        problems.append(Problem(f"不是题库工作簿：找不到工作表「{ITEM_SHEET}」或「{TASK_SHEET}」（现有："
+                                + "、".join(wb.sheetnames) + "）", file=path,
+                                hint="用 zujuan bank template 生成模板，题目填在「题目」表，操作题填在「操作题」「评分标准」表"))
+        return []
+    records: list[dict] = []
+    if ITEM_SHEET in wb.sheetnames:
+        records += _read_items(wb[ITEM_SHEET], path, problems)
+    if TASK_SHEET in wb.sheetnames:
+        records += _read_tasks(wb, path, problems)
+    wb.close()
+    return records
+
+
+def _check_headers(ws, sheet: str, columns, path: str, problems: list[Problem]) -> dict[str, int] | None:
+    found, unknown = _header_map(ws, columns)
+    labels = dict(columns)
+    missing = [labels[k] for k in REQUIRED.get(sheet, ()) if k not in found]
+    if missing:
+        problems.append(Problem("缺少必需的列：" + "、".join(missing) + (f"（另有无法识别的列：{'、'.join(unknown)}）" if unknown else ""),
+                                file=path, sheet=sheet, row=1,
+                                hint="第 1 行应为模板中的列名；可用 zujuan bank template 重新生成模板"))
+        return None
+    if unknown:
+        problems.append(Problem("无法识别的列：" + "、".join(unknown) + "，已忽略", file=path, sheet=sheet, row=1,
+                                severity="warning"))
+    return found
+
+
+def _rows(ws, found: dict[str, int]):
+    for r, values in enumerate(ws.iter_rows(min_row=2, values_only=True), 2):
+        if values is None or all(v is None or str(v).strip() == "" for v in values):
+            continue
+        yield r, {k: (values[j] if j < len(values) else None) for k, j in found.items()}
+
+
+def _read_items(ws, path: str, problems: list[Problem]) -> list[dict]:
+    found = _check_headers(ws, ITEM_SHEET, ITEM_COLUMNS, path, problems)
+    if found is None:
+        return []
+    namer = _column_namer(ITEM_COLUMNS, found)
+    out = []
+    for r, rec in _rows(ws, found):
+        rec["options"] = {c: rec.pop(f"option_{c}") for c in LETTERS
+                          if f"option_{c}" in rec and rec[f"option_{c}"] not in (None, "")}
+        for c in LETTERS:
+            rec.pop(f"option_{c}", None)
+        rec.update({"__sheet": ITEM_SHEET, "__row": r, "__columns": namer})
+        out.append(rec)
+    return out
+
+
+def _read_tasks(wb, path: str, problems: list[Problem]) -> list[dict]:
+    ws = wb[TASK_SHEET]
+    found = _check_headers(ws, TASK_SHEET, TASK_COLUMNS, path, problems)
+    if found is None:
+        return []
+    rubric: dict[str, list] = defaultdict(list)
+    if RUBRIC_SHEET in wb.sheetnames:
+        rf = _check_headers(wb[RUBRIC_SHEET], RUBRIC_SHEET, RUBRIC_COLUMNS, path, problems)
+        for r, rec in _rows(wb[RUBRIC_SHEET], rf or {}):
+            tid = str(rec.get("id") or "").strip()
+            if not tid:
+                problems.append(Problem("试题代码为空", file=path, sheet=RUBRIC_SHEET, row=r, column="试题代码"))
+                continue
+            rubric[tid].append((rec.get("seq") or 0, r, rec))
+    else:
+        problems.append(Problem(f"有「{TASK_SHEET}」表但没有「{RUBRIC_SHEET}」表", file=path, sheet=TASK_SHEET,
+                                hint="每道操作题的评分要素填在「评分标准」表"))
+    materials: dict[str, dict] = defaultdict(dict)
+    if MATERIAL_SHEET in wb.sheetnames:
+        mws = wb[MATERIAL_SHEET]
+        mf, _ = _header_map(mws, MATERIAL_COLUMNS)
+        ncols = mws.max_column or 0
+        for r, values in enumerate(mws.iter_rows(min_row=2, values_only=True), 2):
+            if not values or values[0] in (None, ""):
+                continue
+            tid, table, caption, kind = (values[mf.get(k, i)] for i, k in enumerate(("id", "table", "caption", "kind")))
+            cells = list(values[4:ncols])
+            while cells and cells[-1] in (None, ""):
+                cells.pop()
+            m = materials[str(tid).strip()].setdefault(table, {"caption": caption or "", "columns": None, "rows": []})
+            if str(kind).strip() == "表头":
+                m["columns"] = cells
+            else:
+                m["rows"].append(cells)
+    namer = _column_namer(TASK_COLUMNS, found)
+    out = []
+    known = set()
+    for r, rec in _rows(ws, found):
+        tid = str(rec.get("id") or "").strip()
+        known.add(tid)
+        rec["type"] = "task"
+        rec["rubric"] = [x[2] for x in sorted(rubric.get(tid, []), key=lambda x: (float(x[0] or 0), x[1]))]
+        mats = []
+        for _, m in sorted(materials.get(tid, {}).items(), key=lambda kv: str(kv[0])):
+            width = len(m["columns"] or [])
+            rows = [(row + [None] * width)[:width] if len(row) < width else row for row in m["rows"]]
+            mats.append({"caption": m["caption"], "columns": m["columns"] or [], "rows": rows})
+        rec["materials"] = mats
+        rec.update({"__sheet": TASK_SHEET, "__row": r, "__columns": namer})
+        out.append(rec)
+    for tid, rows in rubric.items():
+        if tid not in known:
+            problems.append(Problem(f"评分标准对应的试题代码 {tid} 在「{TASK_SHEET}」表中不存在", file=path,
+                                    sheet=RUBRIC_SHEET, row=rows[0][1], column="试题代码"))
+    return out
+
+
+# ---- writing ------------------------------------------------------------------------------------
+def _style_header(ws, labels: list[str], widths: list[int]) -> None:
+    ws.append(labels)
+    for j, w in enumerate(widths, 1):
+        c = ws.cell(1, j)
+        c.font, c.fill, c.border, c.alignment = HEADER_FONT, HEADER_FILL, BORDER, CENTER
+        ws.column_dimensions[get_column_letter(j)].width = w
+    ws.freeze_panes = "A2"
+
+
+ITEM_WIDTHS = [14, 8, 6, 12, 12, 50, 22, 22, 22, 22, 22, 8, 6, 8, 40, 16, 10, 8, 10]
+TASK_WIDTHS = [14, 6, 12, 14, 28, 10, 6, 6, 36, 60, 36, 14, 8, 10]
+
+
+def _cell_value(v):
+    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else ("" if v is None else str(v))
+
+
+def write_workbook(items: list[Item], tasks: list[Task], standard: Standard | None = None,
+                   template: bool = False) -> bytes:
+    """Return a bank workbook (export), or with template=True an empty one with examples and help."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = ITEM_SHEET
+    _style_header(ws, [label for _, label in ITEM_COLUMNS], ITEM_WIDTHS)
+    for it in items:
+        opts = dict(it.options)
+        ws.append([it.id, it.type.short, int(it.level) if it.level else "", it.function, it.code, it.stem,
+                   *[opts.get(c, "") for c in LETTERS], it.answer, it.difficulty,
+                   "" if it.p_value is None else it.p_value, it.explanation, ",".join(it.enemies),
+                   "是" if it.shuffle else "否", it.status.label, it.source])
+    wt = wb.create_sheet(TASK_SHEET)
+    _style_header(wt, [label for _, label in TASK_COLUMNS], TASK_WIDTHS)
+    wr = wb.create_sheet(RUBRIC_SHEET)
+    _style_header(wr, [label for _, label in RUBRIC_COLUMNS], [14, 6, 24, 6, 70])
+    wm = wb.create_sheet(MATERIAL_SHEET)
+    width = max([len(m.columns) for t in tasks for m in t.materials] + [6])
+    _style_header(wm, [label for _, label in MATERIAL_COLUMNS] + [f"列{i}" for i in range(1, width + 1)],
+                  [14, 8, 30, 8] + [14] * width)
+    for t in tasks:
+        wt.append([t.id, int(t.level), t.function, ",".join(t.codes), t.title, t.duration, t.points, t.difficulty,
+                   "\n".join(t.equipment), t.task, "\n".join(t.quality), ",".join(t.enemies), t.status.label, t.source])
+        for i, r in enumerate(t.rubric, 1):
+            wr.append([t.id, i, r.element, r.points, r.standard])
+        for k, m in enumerate(t.materials, 1):
+            wm.append([t.id, k, m.caption, "表头", *m.columns])
+            for row in m.rows:
+                wm.append([t.id, k, m.caption, "数据", *[_cell_value(v) for v in row]])
+    for sheet in (ws, wt, wr, wm):
+        for row in sheet.iter_rows(min_row=2):
+            for c in row:
+                c.alignment = LEFT
+    if template:
+        _add_validation(wb, standard)
+        _add_help(wb, standard)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _add_validation(wb, standard: Standard | None) -> None:
+    ws, wt = wb[ITEM_SHEET], wb[TASK_SHEET]
+    lists = wb.create_sheet("代码表")
+    names = standard.function_names() if standard else []
+    lists.append(["题型", "等级", "职业功能", "状态", "是否"])
+    col = {0: ["判断题", "单选题", "多选题"], 1: ["4", "3", "2", "1"], 2: names, 3: ["启用", "停用"], 4: ["是", "否"]}
+    for i in range(max(len(v) for v in col.values())):
+        lists.append([col[j][i] if i < len(col[j]) else None for j in range(5)])
+    lists.sheet_state = "hidden"
+
+    def dv(ref: str, target, rng: str, prompt: str) -> None:
+        v = DataValidation(type="list", formula1=ref, allow_blank=True, showErrorMessage=True,
+                           errorTitle="输入无效", error=prompt)
+        target.add_data_validation(v)
+        v.add(rng)
+
+    n = len(col[2]) + 1
+    dv("代码表!$A$2:$A$4", ws, "B2:B5000", "请从下拉列表选择题型")
+    dv("代码表!$B$2:$B$5", ws, "C2:C5000", "等级填 4/3/2/1；职业道德、基础知识题留空")
+    dv(f"代码表!$C$2:$C${n}", ws, "D2:D5000", "请选择标准中的职业功能")
+    dv("代码表!$E$2:$E$3", ws, "Q2:Q5000", "填 是 或 否")
+    dv("代码表!$D$2:$D$3", ws, "R2:R5000", "填 启用 或 停用")
+    dv("代码表!$B$2:$B$5", wt, "B2:B2000", "等级填 4/3/2/1")
+    dv(f"代码表!$C$2:$C${n}", wt, "C2:C2000", "请选择标准中的职业功能")
+    dv("代码表!$D$2:$D$3", wt, "M2:M2000", "填 启用 或 停用")
+
+
+HELP_LINES = [
+    ("题库工作簿填写说明", ""),
+    ("工作表「题目」", "判断题、单选题、多选题，每行一题。第 1 行列名不要修改。"),
+    ("题号", "唯一且固定不变，如 L4-NRCZ-101；导入后不再更改。"),
+    ("题型", "判断题 / 单选题 / 多选题（也接受 judge/single/multiple）。"),
+    ("等级", "4/3/2/1。职业道德、基础知识题适用于所有等级，等级留空。"),
+    ("职业功能", "与标准一致，如 内容创作；基本要求题填 职业道德 或 基础知识。"),
+    ("鉴定点代码", "所考核的相关知识要求代码，如 2.2.3；法律法规写明是哪一部，如 2.2.6(11)。"),
+    ("选项A–E", "判断题不填；单选题恰好 A–D 四项；多选题 4–5 项。"),
+    ("答案", "单选填一个字母；多选填两个及以上字母，如 ACD；判断填 √ 或 ×（也接受 对/错、正确/错误、T/F）。"),
+    ("难度", "1–5 的整数，1 最易、5 最难；留空为 3。通过率可选，0–1 的小数。"),
+    ("互斥题号", "不能与本题同卷的题号，多个用逗号分隔。"),
+    ("选项可乱序", "是/否，默认是；选项有固定顺序（如“①②③”组合）时填 否。"),
+    ("状态", "启用 / 停用；停用的题不会组入试卷。"),
+    ("工作表「操作题」", "每行一道操作题；场地设备要求、质量指标每行一条（单元格内换行）。"),
+    ("工作表「评分标准」", "每行一条评分要素：试题代码、序号、评分要素、配分、评分标准（写明扣分条件）。配分之和须等于试题配分。"),
+    ("工作表「材料」", "操作题发给考生的数据表：每张表先一行「表头」，再若干行「数据」，列1起依次填写。"),
+    ("检查", "填写完成后运行：zujuan bank validate 文件.xlsx；无错误后运行 zujuan bank import 文件.xlsx。"),
+]
+
+
+def _add_help(wb, standard: Standard | None) -> None:
+    ws = wb.create_sheet(HELP_SHEET, 0)
+    for a, b in HELP_LINES:
+        ws.append([a, b])
+    ws["A1"].font = HEADER_FONT
+    ws.column_dimensions["A"].width = 20
+    ws.column_dimensions["B"].width = 100
+    for row in ws.iter_rows():
+        for c in row:
+            c.alignment = LEFT
+    wb.active = 1

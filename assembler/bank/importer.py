@@ -1,0 +1,132 @@
+"""Import a workbook into the YAML bank, and export the bank to a workbook."""
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import DataError, OutputError, Problem
+from ..standard import Standard, load_standard
+from .loader import DEFAULT_BANK, read_bank
+from .models import Item, Task
+from .yaml_io import bank_files, dump_yaml_bank, parse_yaml_bank
+
+ABBREVIATIONS = {"市场分析": "SCFX", "内容创作": "NRCZ", "运营管理": "YYGL", "直播运营": "ZBYY", "流量运营": "LLYY",
+                 "数据优化": "SJYH", "数据分析": "SJFX", "营销传播": "YXCB", "组织管理": "ZZGL", "财务管理": "CWGL",
+                 "职业道德": "ZYDD", "基础知识": "JCZS"}
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    replaced: int
+    files: tuple[str, ...]
+    warnings: tuple[Problem, ...]
+
+
+def target_file(into: Path, rec: Item | Task) -> Path:
+    """Return the canonical YAML file for a record: theory/L4-NRCZ.yaml, skill/S4-NRCZ.yaml …"""
+    abbr = ABBREVIATIONS.get(rec.function, "QT")
+    if isinstance(rec, Task):
+        return into / "skill" / f"S{rec.level}-{abbr}.yaml"
+    prefix = "JC" if rec.level is None else f"L{rec.level}"
+    return into / "theory" / f"{prefix}-{abbr}.yaml"
+
+
+def _raw_records(path: Path) -> list[dict]:
+    problems: list[Problem] = []
+    records = parse_yaml_bank(path.read_bytes(), str(path), problems)
+    if problems:
+        raise DataError(problems, title="目标题库文件有误，未导入")
+    for r in records:
+        r.pop("__row", None)
+    return records
+
+
+def import_workbook(source: str | Path, into: str | Path | None = None, replace: bool = False,
+                    standard: Standard | None = None) -> ImportResult:
+    """Validate a workbook and write its items and tasks into the YAML bank under `into`.
+
+    Raises DataError (writing nothing) if the workbook has any error, or if an id already exists
+    in the bank and replace is False.
+    """
+    std = standard or load_standard()
+    into = Path(into or DEFAULT_BANK)
+    new_bank, problems = read_bank([source], std)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise DataError(errors, title=f"{source} 有错误，未导入任何题目")
+    existing, existing_problems = read_bank([into], std) if into.exists() and bank_files([into]) else (None, [])
+    existing_errors = [p for p in existing_problems if p.severity == "error"]
+    if existing_errors:
+        raise DataError(existing_errors, title=f"目标题库 {into} 本身有错误，未导入")
+    incoming = [*new_bank.items, *new_bank.tasks]
+    clashes = [r for r in incoming if existing is not None and existing.get(r.id) is not None]
+    if clashes and not replace:
+        raise DataError([Problem(f"题号 {r.id} 已存在于 {existing.get(r.id).origin.file}", file=str(source),
+                                 sheet=r.origin.sheet, row=r.origin.row, column="题号",
+                                 hint="改用新题号；如确要覆盖原题，加 --replace") for r in clashes],
+                        title="题号已存在，未导入任何题目")
+    # plan every file's new content first; write only when all are ready
+    plans: dict[Path, list[dict]] = {}
+    replaced_ids = {r.id for r in clashes}
+    if replaced_ids:
+        for f in bank_files([into]):
+            if f.suffix.lower() in (".yaml", ".yml"):
+                recs = _raw_records(f)
+                kept = [r for r in recs if str(r.get("id")) not in replaced_ids]
+                if len(kept) != len(recs):
+                    plans[f] = kept
+    grouped: dict[Path, list] = defaultdict(list)
+    for r in incoming:
+        grouped[target_file(into, r)].append(r)
+    texts: dict[Path, str] = {}
+    for f, recs in grouped.items():
+        base = plans.pop(f, None)
+        if base is None and f.exists():
+            base = _raw_records(f)
+        texts[f] = _merge_text(base or [], recs)
+    for f, kept in plans.items():
+        texts[f] = _merge_text(kept, [])
+    _write_all(texts)
+    return ImportResult(len(incoming) - len(clashes), len(clashes), tuple(str(f) for f in sorted(texts)),
+                        tuple(p for p in problems if p.severity == "warning"))
+
+
+def _merge_text(base: list[dict], new: list[Item | Task]) -> str:
+    import yaml
+
+    from .yaml_io import _BankDumper, _prepare
+
+    items = [r for r in base if r.get("type") != "task"] + [_prepare(r.to_dict()) for r in new if isinstance(r, Item)]
+    tasks = [r for r in base if r.get("type") == "task"] + [_prepare(r.to_dict()) for r in new if isinstance(r, Task)]
+    doc: dict = {}
+    if items:
+        doc["items"] = [_prepare(r) if isinstance(r, dict) else r for r in items]
+    if tasks:
+        doc["tasks"] = [_prepare(r) if isinstance(r, dict) else r for r in tasks]
+    return yaml.dump(doc, Dumper=_BankDumper, allow_unicode=True, sort_keys=False, width=1000)
+
+
+def _write_all(texts: dict[Path, str]) -> None:
+    """Write several files so that either all are replaced or none (temporary files, then rename)."""
+    temps: list[tuple[str, Path]] = []
+    try:
+        for f, text in texts.items():
+            f.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{f.name}.", dir=f.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            temps.append((tmp, f))
+    except OSError as exc:
+        for tmp, _ in temps:
+            Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"写入题库失败：{exc}") from None
+    for tmp, f in temps:
+        os.replace(tmp, f)
+
+
+def export_yaml(records: list[Item | Task]) -> str:
+    return dump_yaml_bank(records)

@@ -1,0 +1,180 @@
+"""Load a bank from YAML files, workbooks or folders, and validate it as a whole.
+
+Parsed raw records are cached by file content hash (in ~/.cache/zujuan or $ZUJUAN_CACHE), so a
+large unchanged bank loads without re-parsing; normalisation and checks always run.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from ..errors import DataError, Problem
+from ..standard import PACKAGE_ROOT, Standard, load_standard
+from .excel_io import parse_workbook
+from .models import Bank, Item, Origin, Task
+from .normalize import item_from_record
+from .yaml_io import bank_files, parse_yaml_bank
+
+DEFAULT_BANK = PACKAGE_ROOT / "question_bank"
+_CACHE_VERSION = "1"
+
+
+def _cache_dir() -> Path | None:
+    root = os.environ.get("ZUJUAN_CACHE")
+    if root == "off":
+        return None
+    return Path(root) if root else Path.home() / ".cache" / "zujuan"
+
+
+def _parse_file(path: Path, problems: list[Problem]) -> list[dict]:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        problems.append(Problem("文件不存在", file=str(path)))
+        return []
+    except OSError as exc:
+        problems.append(Problem(f"无法读取：{exc.strerror or exc}", file=str(path)))
+        return []
+    digest = hashlib.sha256(data + _CACHE_VERSION.encode() + str(path).encode()).hexdigest()
+    cache = _cache_dir()
+    cfile = cache / f"{digest}.pickle" if cache else None
+    if cfile and cfile.exists():
+        try:
+            records, cached_problems = pickle.loads(cfile.read_bytes())
+            problems += cached_problems
+            return records
+        except Exception:  # a broken cache entry is ignored and rebuilt
+            pass
+    local: list[Problem] = []
+    if path.suffix.lower() == ".xlsx":
+        records = parse_workbook(data, str(path), local)
+    elif path.suffix.lower() in (".yaml", ".yml"):
+        records = parse_yaml_bank(data, str(path), local)
+    else:
+        local.append(Problem("不是题库文件：只支持 .yaml/.yml 和 .xlsx", file=str(path)))
+        records = []
+    problems += local
+    if cfile:
+        try:
+            cfile.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cfile.with_suffix(f".{os.getpid()}.tmp")
+            picklable = [{k: v for k, v in r.items() if k != "__columns"} for r in records]
+            if all("__columns" not in r for r in records):
+                tmp.write_bytes(pickle.dumps((picklable, local), protocol=pickle.HIGHEST_PROTOCOL))
+                os.replace(tmp, cfile)
+        except OSError:
+            pass
+    return records
+
+
+def read_bank(paths: list[str | Path] | None = None, standard: Standard | None = None) -> tuple[Bank, list[Problem]]:
+    """Return the bank read from the paths (default question_bank/) and every problem found.
+
+    Never raises for bad data: problems carry file, sheet, row and column.
+    """
+    std = standard or load_standard()
+    paths = list(paths or [DEFAULT_BANK])
+    problems: list[Problem] = []
+    for p in map(Path, paths):
+        if not p.exists():
+            problems.append(Problem("路径不存在", file=str(p), hint="检查题库文件或文件夹的路径"))
+    files = bank_files([p for p in paths if Path(p).exists()])
+    items: list[Item] = []
+    tasks: list[Task] = []
+    for f in files:
+        for rec in _parse_file(f, problems):
+            origin = Origin(str(f), rec.pop("__sheet", ""), rec.pop("__row", None))
+            column = rec.pop("__columns", None) or (lambda key: key)
+            obj = item_from_record(rec, origin, column, std, problems)
+            if isinstance(obj, Task):
+                tasks.append(obj)
+            elif isinstance(obj, Item):
+                items.append(obj)
+    if not files and not problems:
+        problems.append(Problem("没有找到题库文件（.yaml 或 .xlsx）", file=", ".join(map(str, paths))))
+    problems += cross_checks(items, tasks)
+    return Bank(tuple(items), tuple(tasks), tuple(str(f) for f in files)), problems
+
+
+def load_bank(paths: list[str | Path] | None = None, standard: Standard | None = None) -> Bank:
+    """Return the bank; raise DataError listing every error (warnings do not stop loading)."""
+    bank, problems = read_bank(paths, standard)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise DataError(errors, title="题库有误，请先修正（可运行 zujuan bank validate 查看全部问题）")
+    return bank
+
+
+def _where(x: Item | Task) -> dict:
+    o = x.origin or Origin("")
+    return {"file": o.file, "sheet": o.sheet, "row": o.row}
+
+
+def normalise_stem(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\W_]+", "", text).lower()
+
+
+def cross_checks(items: list[Item], tasks: list[Task]) -> list[Problem]:
+    """Return problems that involve several records: duplicate ids, unknown enemies, similar stems."""
+    problems: list[Problem] = []
+    records: list[Item | Task] = [*items, *tasks]
+    first: dict[str, Item | Task] = {}
+    for x in records:
+        if not x.id:
+            continue
+        if x.id in first:
+            o = first[x.id].origin
+            problems.append(Problem(f"题号 {x.id} 重复（首次出现在 {o.describe() if o else '?'}）", column="题号",
+                                    hint="每道题的题号必须唯一", **_where(x)))
+        else:
+            first[x.id] = x
+    for x in records:
+        for e in x.enemies:
+            if e not in first:
+                problems.append(Problem(f"题目 {x.id} 的互斥题号 {e} 不存在", column="互斥题号",
+                                        hint="删除或改正该题号", **_where(x)))
+            elif e == x.id:
+                problems.append(Problem(f"题目 {x.id} 把自己列为互斥题", column="互斥题号", **_where(x)))
+    problems += similar_stems(items)
+    return problems
+
+
+def similar_stems(items: list[Item], threshold: float = 0.85) -> list[Problem]:
+    """Return warnings for duplicated or near-duplicated stems (character-trigram Jaccard ≥ threshold)."""
+    problems: list[Problem] = []
+    exact: dict[str, Item] = {}
+    grams: list[set[str]] = []
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, it in enumerate(items):
+        norm = normalise_stem(it.stem + "".join(v for _, v in it.options))
+        g = {norm[k:k + 3] for k in range(max(1, len(norm) - 2))}
+        grams.append(g)
+        if norm in exact:
+            problems.append(Problem(f"题目 {it.id} 与 {exact[norm].id} 题干和选项完全相同", column="题干",
+                                    hint="删除重复题，或改写其中一道", severity="warning", **_where(it)))
+            continue
+        exact[norm] = it
+        shared: Counter = Counter()
+        for gram in g:
+            postings = index[gram]
+            if len(postings) <= 400:
+                shared.update(postings)
+        best, best_j = None, 0.0
+        for j, n in shared.items():
+            if n < threshold * len(g):
+                continue
+            jac = n / (len(g) + len(grams[j]) - n)
+            if jac >= threshold and jac > best_j:
+                best, best_j = j, jac
+        if best is not None:
+            problems.append(Problem(f"题目 {it.id} 与 {items[best].id} 高度相似（相似度 {best_j:.0%}）", column="题干",
+                                    hint="确认是否重复；如考查不同知识点请改写题干", severity="warning", **_where(it)))
+        for gram in g:
+            index[gram].append(i)
+    return problems

@@ -1,0 +1,196 @@
+"""Bank domain objects: objective items, operational tasks and the bank that holds them."""
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from ..structure import ItemType
+
+LETTERS = "ABCDE"
+TRUE_MARK, FALSE_MARK = "√", "×"
+
+
+class Status(str, enum.Enum):
+    ACTIVE = "active"
+    RETIRED = "retired"
+
+    @property
+    def label(self) -> str:
+        return "启用" if self is Status.ACTIVE else "停用"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record came from, for messages: a YAML file entry or a workbook row."""
+
+    file: str
+    sheet: str = ""
+    row: int | None = None  # workbook row, or the entry's position in a YAML list
+
+    def describe(self) -> str:
+        if self.sheet:
+            return f"{self.file}，工作表「{self.sheet}」，第 {self.row} 行"
+        return f"{self.file}，第 {self.row} 项"
+
+
+@dataclass(frozen=True)
+class Item:
+    """An objective item: 判断题, 单项选择题 or 多项选择题."""
+
+    id: str
+    type: ItemType
+    level: str | None  # None for 职业道德/基础知识 items, which serve every level
+    function: str
+    code: str
+    stem: str
+    options: tuple[tuple[str, str], ...]  # (letter, text); empty for judge items
+    answer: str  # "B", "ACD", "√" or "×"
+    difficulty: int = 3
+    p_value: float | None = None
+    explanation: str = ""
+    enemies: tuple[str, ...] = ()
+    shuffle: bool = True
+    status: Status = Status.ACTIVE
+    source: str = ""
+    origin: Origin | None = field(default=None, compare=False, hash=False, repr=False)
+
+    @property
+    def active(self) -> bool:
+        return self.status is Status.ACTIVE
+
+    @property
+    def is_basic(self) -> bool:
+        return self.level is None
+
+    def option_text(self, letter: str) -> str:
+        return dict(self.options)[letter]
+
+    def to_dict(self) -> dict:
+        """Return the canonical YAML mapping (defaults omitted)."""
+        d: dict = {"id": self.id, "type": self.type.value}
+        if self.level is not None:
+            d["level"] = int(self.level)
+        d.update({"function": self.function, "code": self.code, "stem": self.stem})
+        if self.options:
+            d["options"] = {k: v for k, v in self.options}
+        d["answer"] = self.answer
+        d["difficulty"] = self.difficulty
+        if self.p_value is not None:
+            d["p_value"] = self.p_value
+        if self.explanation:
+            d["explanation"] = self.explanation
+        if self.enemies:
+            d["enemies"] = list(self.enemies)
+        if not self.shuffle:
+            d["shuffle"] = False
+        if self.status is not Status.ACTIVE:
+            d["status"] = self.status.value
+        if self.source:
+            d["source"] = self.source
+        return d
+
+
+@dataclass(frozen=True)
+class Material:
+    """A data table handed to the candidate with a task."""
+
+    caption: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple, ...]
+
+    def to_dict(self) -> dict:
+        return {"caption": self.caption, "columns": list(self.columns), "rows": [list(r) for r in self.rows]}
+
+
+@dataclass(frozen=True)
+class RubricRow:
+    element: str  # 评分要素
+    points: int | float  # 配分
+    standard: str  # 评分标准（扣分条件）
+
+
+@dataclass(frozen=True)
+class Task:
+    """An operational task (操作题) with its scoring rubric."""
+
+    id: str
+    level: str
+    function: str
+    codes: tuple[str, ...]  # the skill requirements it examines
+    title: str
+    duration: int
+    points: int | float
+    equipment: tuple[str, ...]
+    task: str
+    materials: tuple[Material, ...]
+    quality: tuple[str, ...]
+    rubric: tuple[RubricRow, ...]
+    difficulty: int = 3
+    enemies: tuple[str, ...] = ()
+    status: Status = Status.ACTIVE
+    source: str = ""
+    origin: Origin | None = field(default=None, compare=False, hash=False, repr=False)
+
+    type = ItemType.TASK
+
+    @property
+    def active(self) -> bool:
+        return self.status is Status.ACTIVE
+
+    @property
+    def is_basic(self) -> bool:
+        return False
+
+    @property
+    def code(self) -> str:
+        return "、".join(self.codes)
+
+    def to_dict(self) -> dict:
+        d: dict = {"id": self.id, "type": "task", "level": int(self.level), "function": self.function,
+                   "code": list(self.codes), "title": self.title, "duration": self.duration,
+                   "points": self.points, "difficulty": self.difficulty,
+                   "equipment": list(self.equipment), "task": self.task}
+        if self.materials:
+            d["materials"] = [m.to_dict() for m in self.materials]
+        d["quality"] = list(self.quality)
+        d["rubric"] = [{"element": r.element, "points": r.points, "standard": r.standard} for r in self.rubric]
+        if self.enemies:
+            d["enemies"] = list(self.enemies)
+        if self.status is not Status.ACTIVE:
+            d["status"] = self.status.value
+        if self.source:
+            d["source"] = self.source
+        return d
+
+
+@dataclass(frozen=True)
+class Bank:
+    """Every item and task loaded from one or more files."""
+
+    items: tuple[Item, ...]
+    tasks: tuple[Task, ...]
+    sources: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        object.__setattr__(self, "_by_id", {x.id: x for x in (*self.items, *self.tasks)})
+
+    def get(self, item_id: str) -> Item | Task | None:
+        return self._by_id.get(item_id)
+
+    def __len__(self) -> int:
+        return len(self.items) + len(self.tasks)
+
+    @property
+    def hash(self) -> str:
+        """Return a content hash independent of file format and order (first 16 hex digits)."""
+        cached = self.__dict__.get("_hash")
+        if cached:
+            return cached
+        h = hashlib.sha256()
+        for rec in sorted((*self.items, *self.tasks), key=lambda x: x.id):
+            h.update(json.dumps(rec.to_dict(), ensure_ascii=False, sort_keys=True, default=str).encode())
+        value = h.hexdigest()[:16]
+        object.__setattr__(self, "_hash", value)
+        return value

@@ -1,0 +1,351 @@
+"""Convert raw records (from YAML or a workbook row) into Items and Tasks, collecting problems.
+
+Readers give a record as a dict with canonical English keys, plus a `column` function that
+names a key as the user sees it (a YAML field, or a workbook column such as 「答案」(L列)).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Callable
+
+from ..errors import Problem
+from ..standard import BASIC_FUNCTIONS, Standard, parse_level
+from ..errors import InputError
+from ..structure import ItemType
+from .models import FALSE_MARK, LETTERS, TRUE_MARK, Item, Material, Origin, RubricRow, Status, Task
+
+TYPE_ALIASES = {
+    "judge": ItemType.JUDGE, "判断题": ItemType.JUDGE, "判断": ItemType.JUDGE,
+    "single": ItemType.SINGLE, "单选题": ItemType.SINGLE, "单项选择题": ItemType.SINGLE, "单选": ItemType.SINGLE,
+    "multiple": ItemType.MULTIPLE, "多选题": ItemType.MULTIPLE, "多项选择题": ItemType.MULTIPLE, "多选": ItemType.MULTIPLE,
+    "task": ItemType.TASK, "操作题": ItemType.TASK, "操作技能题": ItemType.TASK,
+}
+JUDGE_ALIASES = {
+    "√": TRUE_MARK, "✓": TRUE_MARK, "✔": TRUE_MARK, "对": TRUE_MARK, "正确": TRUE_MARK, "T": TRUE_MARK, "TRUE": TRUE_MARK,
+    "×": FALSE_MARK, "✗": FALSE_MARK, "✘": FALSE_MARK, "X": FALSE_MARK, "错": FALSE_MARK, "错误": FALSE_MARK,
+    "F": FALSE_MARK, "FALSE": FALSE_MARK,
+}
+STATUS_ALIASES = {"active": Status.ACTIVE, "启用": Status.ACTIVE, "在用": Status.ACTIVE, "": Status.ACTIVE,
+                  "retired": Status.RETIRED, "停用": Status.RETIRED, "退役": Status.RETIRED, "已停用": Status.RETIRED}
+BOOL_ALIASES = {"是": True, "否": False, "yes": True, "no": False, "true": True, "false": False, "y": True, "n": False,
+                "1": True, "0": False, "": True}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff\ufffe\uffff]")
+
+
+class RecordContext:
+    """Collects the problems of one record, located at its origin."""
+
+    def __init__(self, origin: Origin, column: Callable[[str], str], problems: list[Problem], record_id: str = ""):
+        self.origin, self.column, self.problems, self.record_id = origin, column, problems, record_id
+
+    def add(self, key: str, message: str, hint: str = "", severity: str = "error") -> None:
+        prefix = f"题目 {self.record_id}：" if self.record_id and not self.origin.sheet else ""
+        self.problems.append(Problem(prefix + message, file=self.origin.file, sheet=self.origin.sheet,
+                                     row=self.origin.row, column=self.column(key) if key else "",
+                                     hint=hint, severity=severity))
+
+
+def clean_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def check_text(ctx: RecordContext, key: str, text: str) -> str:
+    bad = _CONTROL.findall(text)
+    if bad:
+        codes = "、".join(sorted({f"U+{ord(c):04X}" for c in bad}))
+        ctx.add(key, f"含有控制字符或不可见字符（{codes}）", "删除这些字符后重新保存")
+    return unicodedata.normalize("NFC", text)
+
+
+def split_list(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, (list, tuple)):
+        return tuple(clean_text(v) for v in value if clean_text(v))
+    return tuple(x for x in (p.strip() for p in re.split(r"[,，、;；\s]+", clean_text(value))) if x)
+
+
+def _parse_type(ctx: RecordContext, raw: object) -> ItemType | None:
+    text = clean_text(raw)
+    if not text:
+        ctx.add("type", "题型为空", "填写 判断题/单选题/多选题/操作题（或 judge/single/multiple/task）")
+        return None
+    t = TYPE_ALIASES.get(text.lower()) or TYPE_ALIASES.get(text)
+    if t is None:
+        ctx.add("type", f"题型「{text}」无效", "填写 判断题/单选题/多选题/操作题（或 judge/single/multiple/task）")
+    return t
+
+
+def _parse_level_function(ctx: RecordContext, rec: dict, std: Standard, is_task: bool) -> tuple[str | None, str]:
+    function = clean_text(rec.get("function"))
+    raw_level = clean_text(rec.get("level"))
+    level = None
+    if raw_level:
+        try:
+            level = parse_level(raw_level)
+        except InputError:
+            ctx.add("level", f"等级「{raw_level}」无效", "填写 4/3/2/1；职业道德、基础知识题留空")
+            return None, function
+    if not function:
+        ctx.add("function", "职业功能为空", "填写标准中的职业功能名称，如 内容创作、职业道德")
+        return level, function
+    if function in BASIC_FUNCTIONS:
+        if is_task:
+            ctx.add("function", f"操作题不考核「{function}」", "操作题应属于某一等级的职业功能")
+        elif level is not None:
+            ctx.add("level", f"「{function}」题目适用于所有等级，等级应留空（已忽略 {raw_level}）", "清空等级", "warning")
+        return None, function
+    if level is None:
+        ctx.add("level", "等级为空", "填写 4/3/2/1（只有职业道德、基础知识题不填等级）")
+        return None, function
+    if std.function(level, function) is None:
+        names = "、".join(f.name for f in std.functions_at(level))
+        ctx.add("function", f"{std.level(level).name}没有职业功能「{function}」", f"可选：{names}")
+    return level, function
+
+
+def item_from_record(rec: dict, origin: Origin, column: Callable[[str], str], std: Standard,
+                     problems: list[Problem]) -> Item | Task | None:
+    """Return an Item or Task built from a raw record, or None; append every problem found."""
+    rid = clean_text(rec.get("id"))
+    ctx = RecordContext(origin, column, problems, rid)
+    if not rid:
+        ctx.add("id", "题号为空", "每道题需要唯一且固定不变的题号，如 L4-NRCZ-001")
+    elif re.search(r"\s", rid):
+        ctx.add("id", f"题号「{rid}」含有空白字符", "题号只用字母、数字和连字符")
+    t = _parse_type(ctx, rec.get("type"))
+    if t is None:
+        return None
+    if t is ItemType.TASK:
+        return _task(rec, ctx, std, rid)
+    level, function = _parse_level_function(ctx, rec, std, False)
+    code = clean_text(rec.get("code"))
+    if not code:
+        ctx.add("code", "鉴定点代码为空", "填写所考核的相关知识要求代码，如 2.2.3；基础知识法律法规填 2.2.6(11) 这样的代码")
+    elif function and (level or function in BASIC_FUNCTIONS):
+        allowed = std.knowledge_codes(level or "", function)
+        if allowed and code not in allowed:
+            if code == "2.2.6":
+                ctx.add("code", "2.2.6 须注明是十五部法律法规中的哪一部", "写成 2.2.6(1) … 2.2.6(15)")
+            else:
+                where = f"{std.level(level).name}「{function}」" if level else f"「{function}」"
+                ctx.add("code", f"鉴定点代码 {code} 不是{where}的相关知识要求",
+                        "可选：" + "、".join(list(allowed)[:40]))
+    stem = check_text(ctx, "stem", clean_text(rec.get("stem")))
+    if not stem:
+        ctx.add("stem", "题干为空", "填写题干")
+    options = _options(ctx, rec.get("options"), t)
+    answer = _answer(ctx, rec.get("answer"), t, options)
+    difficulty = _difficulty(ctx, rec.get("difficulty"))
+    p_value = None
+    if clean_text(rec.get("p_value")):
+        try:
+            p_value = float(rec.get("p_value"))
+            if not 0 <= p_value <= 1:
+                raise ValueError
+        except (TypeError, ValueError):
+            ctx.add("p_value", f"通过率「{rec.get('p_value')}」应为 0～1 之间的小数", "如 0.65，或留空")
+            p_value = None
+    explanation = check_text(ctx, "explanation", clean_text(rec.get("explanation")))
+    shuffle = _bool(ctx, "shuffle", rec.get("shuffle"))
+    status = _status(ctx, rec.get("status"))
+    source = check_text(ctx, "source", clean_text(rec.get("source")))
+    enemies = split_list(rec.get("enemies"))
+    return Item(rid, t, level, function, code, stem, options, answer, difficulty, p_value, explanation,
+                enemies, shuffle, status, source, origin)
+
+
+def _options(ctx: RecordContext, raw: object, t: ItemType) -> tuple[tuple[str, str], ...]:
+    opts: list[tuple[str, str]] = []
+    if isinstance(raw, dict):
+        for k, v in raw.items():
+            letter = clean_text(k).upper()
+            if letter not in LETTERS:
+                ctx.add("options", f"选项字母「{k}」无效", "选项只能是 A–E")
+                continue
+            text = check_text(ctx, f"option_{letter}", clean_text(v))
+            if text:
+                opts.append((letter, text))
+    elif raw not in (None, "", {}, []):
+        ctx.add("options", "选项应写成 A: …、B: … 的映射", "参见 question_bank/FORMAT.md")
+    opts.sort()
+    letters = "".join(k for k, _ in opts)
+    if t is ItemType.JUDGE:
+        if opts:
+            ctx.add("options", "判断题不应有选项", "删除选项")
+        return ()
+    if t is ItemType.SINGLE and letters != "ABCD":
+        ctx.add("options", f"单选题应有 A、B、C、D 四个选项，实有「{letters or '无'}」", "补全或删除选项，使之恰为 A–D")
+    if t is ItemType.MULTIPLE and letters not in ("ABCD", "ABCDE"):
+        ctx.add("options", f"多选题应有 4～5 个选项（A–D 或 A–E），实有「{letters or '无'}」", "补全选项")
+    texts = [v for _, v in opts]
+    if len(set(texts)) != len(texts):
+        ctx.add("options", "有两个选项内容相同", "修改重复的选项")
+    for _, v in opts:
+        if re.search(r"以上(都|均|皆|全)(对|不对|正确|错误|是|不是)", v):
+            ctx.add("options", f"选项「{v}」使用了「以上都对/都不对」类表述", "改写为独立的选项", "warning")
+    return tuple(opts)
+
+
+def _answer(ctx: RecordContext, raw: object, t: ItemType, options) -> str:
+    if raw is True or raw is False:
+        raw = "√" if raw else "×"
+    text = clean_text(raw)
+    if not text:
+        ctx.add("answer", "答案为空", "单选填一个字母，多选填两个以上字母，判断填 √ 或 ×")
+        return ""
+    if t is ItemType.JUDGE:
+        mark = JUDGE_ALIASES.get(text.upper()) or JUDGE_ALIASES.get(text)
+        if mark is None:
+            ctx.add("answer", f"判断题答案「{text}」无效", "填 √ 或 ×（也接受 对/错、正确/错误、T/F）")
+            return ""
+        return mark
+    letters = re.sub(r"[\s,，、;；]", "", text).upper()
+    if not re.fullmatch(r"[A-E]+", letters) or len(set(letters)) != len(letters):
+        ctx.add("answer", f"答案「{text}」无效", "答案只能由不重复的字母 A–E 组成")
+        return ""
+    available = {k for k, _ in options}
+    if t is ItemType.SINGLE and len(letters) != 1:
+        ctx.add("answer", f"单选题答案「{text}」应只有一个字母", "只保留一个正确选项")
+    if t is ItemType.MULTIPLE:
+        if len(letters) < 2:
+            ctx.add("answer", f"多选题答案「{text}」至少应有两个字母", "多选题应有 2 个以上正确选项")
+        elif available and len(letters) >= len(available):
+            ctx.add("answer", f"多选题答案「{text}」选中了全部选项", "多选题宜有 2–4 个正确选项", "warning")
+    missing = [c for c in letters if available and c not in available]
+    if missing:
+        ctx.add("answer", f"答案中的 {''.join(missing)} 不在选项中", "答案字母须对应已有选项")
+    return "".join(sorted(letters))
+
+
+def _difficulty(ctx: RecordContext, raw: object) -> int:
+    if clean_text(raw) == "":
+        return 3
+    try:
+        value = float(raw)
+        if not value.is_integer() or not 1 <= value <= 5:
+            raise ValueError
+        return int(value)
+    except (TypeError, ValueError):
+        ctx.add("difficulty", f"难度「{raw}」无效", "填写 1～5 的整数（1 最易，5 最难），留空默认为 3")
+        return 3
+
+
+def _bool(ctx: RecordContext, key: str, raw: object) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = clean_text(raw).lower()
+    if text in BOOL_ALIASES:
+        return BOOL_ALIASES[text]
+    ctx.add(key, f"「{raw}」无法识别为 是/否", "填 是 或 否")
+    return True
+
+
+def _status(ctx: RecordContext, raw: object) -> Status:
+    text = clean_text(raw)
+    st = STATUS_ALIASES.get(text.lower()) or STATUS_ALIASES.get(text)
+    if st is None:
+        ctx.add("status", f"状态「{text}」无效", "填 启用 或 停用（active/retired）")
+        return Status.ACTIVE
+    return st
+
+
+def _number(ctx: RecordContext, key: str, raw: object, label: str) -> int | float | None:
+    try:
+        value = float(raw)
+        if value <= 0:
+            raise ValueError
+        return int(value) if value.is_integer() else value
+    except (TypeError, ValueError):
+        ctx.add(key, f"{label}「{clean_text(raw) or '空'}」应为正数")
+        return None
+
+
+def _task(rec: dict, ctx: RecordContext, std: Standard, rid: str) -> Task | None:
+    level, function = _parse_level_function(ctx, rec, std, True)
+    codes = split_list(rec.get("code"))
+    if not codes:
+        ctx.add("code", "技能要求代码为空", "填写操作题考核的技能要求代码，如 2.2.2，多个用逗号分隔")
+    elif level and function:
+        allowed = std.skill_codes(level, function)
+        bad = [c for c in codes if allowed and c not in allowed]
+        if bad:
+            ctx.add("code", f"{'、'.join(bad)} 不是{std.level(level).name}「{function}」的技能要求",
+                    "可选：" + "、".join(allowed))
+    title = check_text(ctx, "title", clean_text(rec.get("title")))
+    if not title:
+        ctx.add("title", "试题名称为空")
+    duration = _number(ctx, "duration", rec.get("duration"), "考核时间（分钟）")
+    points = _number(ctx, "points", rec.get("points"), "配分")
+    task_text = check_text(ctx, "task", clean_text(rec.get("task")))
+    if not task_text:
+        ctx.add("task", "工作任务为空", "写明考生要完成的任务和提交物")
+    equipment = tuple(check_text(ctx, "equipment", x) for x in split_lines(rec.get("equipment")))
+    if not equipment:
+        ctx.add("equipment", "场地设备要求为空", "写明计算机、软件、网络、道具等")
+    quality = tuple(check_text(ctx, "quality", x) for x in split_lines(rec.get("quality")))
+    if not quality:
+        ctx.add("quality", "质量指标为空", "写明可检查的质量要求")
+    materials = _materials(ctx, rec.get("materials"))
+    rubric = _rubric(ctx, rec.get("rubric"))
+    if rubric and points is not None:
+        total = sum(r.points for r in rubric)
+        if abs(total - points) > 1e-9:
+            ctx.add("rubric", f"评分标准配分合计 {total:g} 分，与试题配分 {points:g} 分不符", "调整各评分要素的配分")
+    difficulty = _difficulty(ctx, rec.get("difficulty"))
+    status = _status(ctx, rec.get("status"))
+    source = clean_text(rec.get("source"))
+    if level is None or points is None or duration is None:
+        return None
+    return Task(rid, level, function, codes, title, int(duration), points, equipment, task_text, materials,
+                quality, rubric, difficulty, split_list(rec.get("enemies")), status, source, ctx.origin)
+
+
+def split_lines(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, (list, tuple)):
+        return tuple(clean_text(v) for v in value if clean_text(v))
+    return tuple(x.strip() for x in clean_text(value).splitlines() if x.strip())
+
+
+def _materials(ctx: RecordContext, raw: object) -> tuple[Material, ...]:
+    out = []
+    for i, m in enumerate(raw or [], 1):
+        if not isinstance(m, dict) or not isinstance(m.get("columns"), list) or not isinstance(m.get("rows"), list):
+            ctx.add("materials", f"第 {i} 份材料应有 caption、columns、rows", "参见 question_bank/FORMAT.md")
+            continue
+        cols = tuple(check_text(ctx, "materials", clean_text(c)) for c in m["columns"])
+        rows = []
+        for j, r in enumerate(m["rows"], 1):
+            if not isinstance(r, list) or len(r) != len(cols):
+                ctx.add("materials", f"第 {i} 份材料第 {j} 行应有 {len(cols)} 个单元格", "补齐或删除多余的单元格")
+                continue
+            rows.append(tuple(v if isinstance(v, (int, float)) and not isinstance(v, bool)
+                              else check_text(ctx, "materials", clean_text(v)) for v in r))
+        out.append(Material(check_text(ctx, "materials", clean_text(m.get("caption"))), cols, tuple(rows)))
+    return tuple(out)
+
+
+def _rubric(ctx: RecordContext, raw: object) -> tuple[RubricRow, ...]:
+    rows = []
+    if not raw:
+        ctx.add("rubric", "评分标准为空", "每道操作题需要 4–8 条评分要素，配分之和等于试题配分")
+        return ()
+    for i, r in enumerate(raw, 1):
+        if not isinstance(r, dict):
+            ctx.add("rubric", f"第 {i} 条评分要素格式有误", "应有 element、points、standard")
+            continue
+        element = check_text(ctx, "rubric", clean_text(r.get("element")))
+        standard = check_text(ctx, "rubric", clean_text(r.get("standard")))
+        pts = _number(ctx, "rubric", r.get("points"), f"第 {i} 条评分要素的配分")
+        if not element or not standard:
+            ctx.add("rubric", f"第 {i} 条评分要素缺少评分要素或评分标准")
+        if pts is not None:
+            rows.append(RubricRow(element, pts, standard))
+    return tuple(rows)

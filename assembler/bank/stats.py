@@ -1,0 +1,207 @@
+"""Bank statistics: counts, the gap list (requirements with no item) and capacity.
+
+Capacity of a level/direction and kind is the number of forms with no shared item the bank
+supports under the default structure:
+- theory: for every blueprint cell (function × type) the active items available divided by the
+  cell's count, and for every work content the items available divided by its minimum quota;
+  the smallest quotient, rounded down, is the capacity and names the binding cell;
+- skill: for every function, the largest number of disjoint task sets whose 配分 sum exactly to
+  the function's weight (an exact search); the smallest over the functions is the capacity.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from itertools import combinations
+
+from ..blueprint import Blueprint, all_blueprints, combination_label, work_content_quota
+from ..standard import BASIC_FUNCTIONS, Kind, Standard
+from ..structure import THEORY_TYPES, ItemType
+from .models import Bank, Item, Task
+
+
+@dataclass(frozen=True)
+class Capacity:
+    key: str  # "4A/theory"
+    label: str  # "四级 创意策划 理论知识"
+    forms: int
+    binding: str  # the cell that limits it, in authors' terms
+
+
+@dataclass(frozen=True)
+class BankStats:
+    total: int
+    by_type: dict
+    counts: list  # [{"level","function","work_content","type","count"}]
+    uncovered: list  # [{"level","function","code","text","kind"}]
+    capacity: list  # [Capacity]
+
+    def to_dict(self) -> dict:
+        return {"items": self.total, "by_type": self.by_type,
+                "uncovered": self.uncovered,
+                "capacity": {c.key: c.forms for c in self.capacity},
+                "binding": {c.key: c.binding for c in self.capacity},
+                "counts": self.counts}
+
+
+def work_content_of(code: str, function: str) -> str:
+    """Return the work-content code an item code belongs to (2.2.3 → 2.2; 2.2.6(11) → 2.2.6)."""
+    if function in BASIC_FUNCTIONS:
+        return code.split("(")[0]
+    return ".".join(code.split(".")[:2])
+
+
+def item_serves(item: Item | Task, level: str) -> bool:
+    return item.level is None or item.level == level
+
+
+def bank_stats(bank: Bank, standard: Standard, structure: str | None = None) -> BankStats:
+    """Return counts, uncovered requirements and capacity for every valid level/direction."""
+    records = [*bank.items, *bank.tasks]
+    by_type = {t.value: sum(1 for x in records if x.type is t) for t in ItemType}
+    counter: Counter = Counter()
+    for x in records:
+        for code in (x.codes if isinstance(x, Task) else (x.code,)):
+            counter[(x.level or "", x.function, work_content_of(code, x.function), x.type.value)] += 1
+    counts = [{"level": lv or None, "function": f, "work_content": wc, "type": t, "count": n}
+              for (lv, f, wc, t), n in sorted(counter.items())]
+    return BankStats(len(records), by_type, counts, uncovered(bank, standard), capacities(bank, standard, structure))
+
+
+def uncovered(bank: Bank, standard: Standard) -> list[dict]:
+    """Return every knowledge requirement with no active item and skill requirement with no active task."""
+    have_k = {(x.level or "", x.function, x.code) for x in bank.items if x.active}
+    have_s = {(x.level, x.function, c) for x in bank.tasks if x.active for c in x.codes}
+    out = []
+    for sec in standard.basics:
+        for it in sec.items:
+            for code in it.codes():
+                if ("", sec.name, code) not in have_k:
+                    out.append({"level": None, "function": sec.name, "code": code,
+                                "text": standard.knowledge_codes("", sec.name)[code], "kind": "theory"})
+    for lv in standard.levels:
+        for f in standard.functions_at(lv.code):
+            for r in f.knowledge():
+                if (lv.code, f.name, r.code) not in have_k:
+                    out.append({"level": lv.code, "function": f.name, "code": r.code, "text": r.text, "kind": "theory"})
+            for r in f.skills():
+                if (lv.code, f.name, r.code) not in have_s:
+                    out.append({"level": lv.code, "function": f.name, "code": r.code, "text": r.text, "kind": "skill"})
+    return out
+
+
+def capacities(bank: Bank, standard: Standard, structure: str | None = None) -> list[Capacity]:
+    out = []
+    for kind in (Kind.THEORY, Kind.SKILL):
+        for bp in all_blueprints(standard, kind, structure):
+            key = f"{bp.level}{bp.direction or ''}/{kind.value}"
+            label = f"{combination_label(standard, bp.level, bp.direction)} {kind.label}"
+            forms, binding = (theory_capacity if kind is Kind.THEORY else skill_capacity)(bank, bp, standard)
+            out.append(Capacity(key, label, forms, binding))
+    return out
+
+
+def theory_capacity(bank: Bank, bp: Blueprint, standard: Standard) -> tuple[int, str]:
+    """Return (forms, binding cell) for a theory blueprint by counting disjoint supply per cell."""
+    pool: dict = defaultdict(int)
+    wc_pool: dict = defaultdict(int)
+    for it in bank.items:
+        if it.active and item_serves(it, bp.level):
+            pool[(it.function, it.type)] += 1
+            wc_pool[(it.function, work_content_of(it.code, it.function))] += 1
+    best, binding = None, ""
+    lvname = combination_label(standard, bp.level, bp.direction)
+    for r in bp.rows:
+        for c in r.cells:
+            if c.count == 0:
+                continue
+            k = pool[(r.name, c.type)] // c.count
+            if best is None or k < best:
+                best, binding = k, f"{lvname} · {r.name} · {c.type.label}：每卷需要 {c.count} 题，可用 {pool[(r.name, c.type)]} 题"
+        for w, (lo, _) in zip(r.work_contents, work_content_quota(r, r.count)):
+            if lo == 0:
+                continue
+            k = wc_pool[(r.name, w.code)] // lo
+            if best is None or k < best:
+                best, binding = k, f"{lvname} · {r.name} · {w.code} {w.name}：每卷至少 {lo} 题，可用 {wc_pool[(r.name, w.code)]} 题"
+    return best or 0, binding
+
+
+def disjoint_exact_sets(points: list[float], target: float, limit: int = 18) -> list[tuple[int, ...]]:
+    """Return a largest family of disjoint index sets whose points each sum exactly to target.
+
+    Exact for up to `limit` tasks; beyond that the first-found packing (a lower bound) is used.
+    """
+    n = len(points)
+    idx = list(range(n))
+    subsets = []
+    if n <= limit:
+        for k in range(1, n + 1):
+            for combo in combinations(idx, k):
+                if abs(sum(points[i] for i in combo) - target) < 1e-9:
+                    subsets.append(combo)
+    else:  # large pools: small combinations only
+        for k in (1, 2, 3):
+            for combo in combinations(idx, k):
+                if abs(sum(points[i] for i in combo) - target) < 1e-9:
+                    subsets.append(combo)
+    subsets.sort(key=len)
+    best: list[tuple[int, ...]] = []
+
+    def search(start: int, used: frozenset, chosen: list) -> None:
+        nonlocal best
+        if len(chosen) > len(best):
+            best = list(chosen)
+        if len(chosen) + (len(subsets) - start) <= len(best) or n > limit and best:
+            return
+        for i in range(start, len(subsets)):
+            s = subsets[i]
+            if used.isdisjoint(s):
+                chosen.append(s)
+                search(i + 1, used | frozenset(s), chosen)
+                chosen.pop()
+
+    search(0, frozenset(), [])
+    return best
+
+
+def skill_capacity(bank: Bank, bp: Blueprint, standard: Standard) -> tuple[int, str]:
+    """Return (forms, binding function) for a skill blueprint."""
+    best, binding = None, ""
+    lvname = combination_label(standard, bp.level, bp.direction)
+    for r in bp.rows:
+        tasks = [t for t in bank.tasks if t.active and t.level == bp.level and t.function == r.name]
+        k = len(disjoint_exact_sets([t.points for t in tasks], r.weight))
+        if best is None or k < best:
+            best = k
+            binding = f"{lvname} · {r.name}：配分须凑足 {r.weight} 分，现有 {len(tasks)} 道操作题可组成 {k} 套互不重复的组合"
+    return best or 0, binding
+
+
+def stats_text(stats: BankStats, standard: Standard) -> str:
+    """Return the stats as a report for authors."""
+    lines = [f"题库共 {stats.total} 题：" + "，".join(f"{ItemType(t).short} {n}" for t, n in stats.by_type.items())]
+    lines.append("")
+    lines.append("按等级 × 职业功能 × 题型统计：")
+    agg: dict = defaultdict(Counter)
+    for c in stats.counts:
+        agg[(c["level"] or "", c["function"])][c["type"]] += c["count"]
+    order = {f: i for i, f in enumerate(standard.function_names())}
+    for (lv, f), cnt in sorted(agg.items(), key=lambda kv: (kv[0][0] != "", -int(kv[0][0] or 0), order.get(kv[0][1], 99))):
+        lvname = standard.level(lv).name if lv else "通用"
+        lines.append(f"  {lvname:<4}{f:<6} " + "  ".join(f"{ItemType(t).short} {cnt.get(t, 0):>3}" for t in
+                                                        [x.value for x in (*THEORY_TYPES, ItemType.TASK)] if cnt.get(t)))
+    lines.append("")
+    lines.append("组卷容量（默认结构下互不重复的套数）：")
+    for c in stats.capacity:
+        lines.append(f"  {c.label:<16} {c.forms} 套    受限于 {c.binding}")
+    lines.append("")
+    if stats.uncovered:
+        lines.append(f"尚无题目的鉴定点（{len(stats.uncovered)} 个，请优先编写）：")
+        for u in stats.uncovered:
+            lvname = standard.level(u["level"]).name if u["level"] else "通用"
+            kind = "知识" if u["kind"] == "theory" else "技能"
+            lines.append(f"  {lvname} {u['function']} {kind} {u['code']} {u['text']}")
+    else:
+        lines.append("所有相关知识要求和技能要求均已有题目覆盖。")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,44 @@
+"""The empty bank workbook authors start from: headers, help, drop-downs and one example per type."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..fileio import write_bytes_atomic
+from ..standard import load_standard
+from ..structure import ItemType
+from .excel_io import write_workbook
+from .models import Item, Material, RubricRow, Task
+
+EXAMPLE_ITEMS = [
+    Item("EX-JUDGE-001", ItemType.JUDGE, "4", "内容创作", "2.2.3",
+         "直播脚本通常按时间轴写明各时段的讲解商品、话术要点和互动安排。", (), "√", 2,
+         explanation="直播脚本以时间轴组织流程，是主播和场控配合的依据。"),
+    Item("EX-SINGLE-001", ItemType.SINGLE, "4", "流量运营", "5.2.1",
+         "某条广告计划消耗 3000 元，获得展示 150000 次，其千次展示成本（CPM）为（    ）。",
+         (("A", "2 元"), ("B", "20 元"), ("C", "50 元"), ("D", "200 元")), "B", 3,
+         explanation="CPM = 消耗 ÷ 展示次数 × 1000 = 3000 ÷ 150000 × 1000 = 20 元。"),
+    Item("EX-MULTI-001", ItemType.MULTIPLE, None, "基础知识", "2.2.6(2)",
+         "依据《中华人民共和国广告法》，下列广告用语中，不得使用的有（    ）。",
+         (("A", "国家级产品"), ("B", "最佳选择"), ("C", "销量领先的第一品牌"), ("D", "限时优惠"), ("E", "新品上市")),
+         "ABC", 2, explanation="广告法第九条禁止使用“国家级”“最高级”“最佳”等用语。"),
+]
+EXAMPLE_TASK = Task(
+    "EX-TASK-01", "4", "数据优化", ("6.1.1", "6.1.2"), "短视频账号周度运营数据统计与分析", 20, 15,
+    ("计算机 1 台/人，安装 Excel 或 WPS 表格、Word 或 WPS 文字", "考场提供打印的数据表 1 份"),
+    "某美妆账号第 12 周发布 3 条短视频，数据见表1。请：\n1. 计算每条视频的完播率和互动率（保留一位小数）；\n"
+    "2. 指出表现最好的视频并说明依据（不少于 100 字）；\n3. 提出两条下周优化建议。",
+    (Material("表1 第 12 周短视频数据", ("视频", "播放量", "完播数", "点赞+评论+转发"),
+              (("V1", 20000, 5000, 1200), ("V2", 8000, 2400, 640), ("V3", 15000, 3000, 450))),),
+    ("完播率、互动率计算正确", "结论与数据一致", "建议具体可执行"),
+    (RubricRow("完播率计算", 4, "V1 25.0%、V2 30.0%、V3 20.0%，每错一项扣 1 分；未保留一位小数扣 1 分"),
+     RubricRow("互动率计算", 4, "V1 6.0%、V2 8.0%、V3 3.0%，每错一项扣 1 分；未保留一位小数扣 1 分"),
+     RubricRow("最佳视频判断", 4, "未选 V2 扣 2 分；依据未引用完播率或互动率数据扣 2 分"),
+     RubricRow("优化建议", 3, "少一条扣 1.5 分；建议与数据无关扣 1.5 分")),
+    difficulty=2,
+)
+
+
+def write_template(path: str | Path, overwrite: bool = False) -> Path:
+    """Write the template workbook. Raises OutputError if the file exists and overwrite is False."""
+    data = write_workbook(EXAMPLE_ITEMS, [EXAMPLE_TASK], load_standard(), template=True)
+    return write_bytes_atomic(path, data, overwrite)
