@@ -199,5 +199,79 @@ def bank_stats_cmd(bank_paths, fmt, output, force) -> None:
         _emit(stats_json(stats) if fmt == "json" else stats_text(stats, std), output, force)
 
 
+# ---- generate / ledger --------------------------------------------------------------------------
+@main.command("generate")
+@click.option("--level", required=True, help=LEVEL_HELP)
+@click.option("--direction", default=None, help=DIRECTION_HELP)
+@click.option("--kind", required=True, help=KIND_HELP)
+@click.option("--forms", "n_forms", default=1, show_default=True, type=click.IntRange(1, 100), help="平行试卷套数")
+@click.option("--seed", default=1, show_default=True, type=int, help="随机种子：相同种子与题库得到相同试卷")
+@click.option("--structure", default=None, help="试卷结构：standard、guojia-190 或 YAML 文件（仅理论）")
+@click.option("--split", "split_file", default=None, type=click.Path(dir_okay=False), help="工作内容分值拆分文件")
+@click.option("--bank", "bank_paths", multiple=True, type=click.Path(), help="题库路径，可多次给出（默认 question_bank/）")
+@click.option("--max-overlap", default=None, type=int, help="任意两套试卷最多重复的题数（默认 0）")
+@click.option("--difficulty", default=None, help="难度目标：平均难度如 3 或 3.2±0.2，或易:中:难比例如 3:5:2（默认 3±0.3）")
+@click.option("--ledger", default=None, type=click.Path(dir_okay=False), help="使用记录数据库（默认 output/ledger.sqlite）")
+@click.option("--avoid-sessions", default=0, show_default=True, type=click.IntRange(0), help="排除最近 K 场考试用过的题")
+@click.option("--session", default=None, help="考试场次名称（写入使用记录；默认为“日期 组卷”）")
+@click.option("--date", "session_date", default=None, help="场次日期 YYYY-MM-DD（默认今天）")
+@click.option("--created", default=None, help="固定生成时间（ISO 8601），用于逐字节可复现的输出")
+@click.option("--explanations", is_flag=True, help="答案中附解析")
+@click.option("--no-docx", is_flag=True, help="只写试卷清单（JSON），不生成 Word")
+@click.option("--no-ledger", is_flag=True, help="不写入使用记录")
+@click.option("-o", "--output", default=None, type=click.Path(file_okay=False), help="输出目录（默认 output/）")
+@click.option("--force", is_flag=True, help="覆盖已存在的输出文件")
+def generate_cmd(level, direction, kind, n_forms, seed, structure, split_file, bank_paths, max_overlap, difficulty,
+                 ledger, avoid_sessions, session, session_date, created, explanations, no_docx, no_ledger, output,
+                 force) -> None:
+    """按蓝图组卷：生成试卷、答案（或评分记录表）和试卷清单。"""
+    from .generate import GenerateRequest, generate
+
+    req = GenerateRequest(level, direction, kind, n_forms, seed, structure, tuple(bank_paths), max_overlap, difficulty,
+                          ledger, avoid_sessions, session, session_date, created, output, force, not no_docx,
+                          explanations, not no_ledger, _load_split(split_file))
+    res = generate(req)
+    bp = res.blueprint
+    click.echo(f"{bp.title} {bp.kind.label}：已生成 {len(res.forms)} 套试卷（种子 {seed}，题库 {res.forms[0].bank_hash}，蓝图 {bp.hash}）")
+    if res.avoided_sessions:
+        click.echo(f"已排除近 {len(res.avoided_sessions)} 场考试（{'、'.join(res.avoided_sessions)}）用过的 {res.excluded} 题")
+    for f in res.forms:
+        d = f.difficulty()
+        extra = f"平均难度 {d['mean']:.2f}" if f.kind.value == "theory" else f"考核时间合计 {f.duration_minutes} 分钟"
+        click.echo(f"  {f.code}：{len(f.entries)} 题，{f.totals()['points']} 分，{extra}")
+    click.echo(f"文件已写入 {res.output}（{len(res.files)} 个）")
+
+
+@main.group("ledger")
+def ledger_group() -> None:
+    """试题使用记录：哪些题在哪场考试用过。"""
+
+
+@ledger_group.command("list")
+@click.option("--ledger", default=None, type=click.Path(dir_okay=False), help="使用记录数据库（默认 output/ledger.sqlite）")
+def ledger_list_cmd(ledger) -> None:
+    """列出全部考试场次。"""
+    from .ledger import DEFAULT_LEDGER, list_sessions
+
+    rows = list_sessions(ledger or DEFAULT_LEDGER)
+    if not rows:
+        click.echo("使用记录为空。")
+        return
+    for s in rows:
+        click.echo(f"{s.date}  {s.name}：{s.forms} 套试卷，{s.items} 题次")
+
+
+@ledger_group.command("show")
+@click.argument("session")
+@click.option("--ledger", default=None, type=click.Path(dir_okay=False), help="使用记录数据库（默认 output/ledger.sqlite）")
+def ledger_show_cmd(session, ledger) -> None:
+    """显示某场考试各套试卷用过的题。"""
+    from .ledger import DEFAULT_LEDGER, session_detail
+
+    for f in session_detail(ledger or DEFAULT_LEDGER, session):
+        click.echo(f"{f['form']}（{f['level']}{f['direction'] or ''} {f['kind']}，种子 {f['seed']}，{len(f['items'])} 题）")
+        click.echo("  " + " ".join(f["items"]))
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -326,10 +326,16 @@ def _materials(ctx: RecordContext, raw: object) -> tuple[Material, ...]:
             if not isinstance(r, list) or len(r) != len(cols):
                 ctx.add("materials", f"第 {i} 份材料第 {j} 行应有 {len(cols)} 个单元格", "补齐或删除多余的单元格")
                 continue
-            rows.append(tuple(v if isinstance(v, (int, float)) and not isinstance(v, bool)
-                              else check_text(ctx, "materials", clean_text(v)) for v in r))
+            rows.append(tuple(_cell(ctx, v) for v in r))
         out.append(Material(check_text(ctx, "materials", clean_text(m.get("caption"))), cols, tuple(rows)))
     return tuple(out)
+
+
+def _cell(ctx: RecordContext, v: object) -> int | float | str:
+    """Return a material cell: numbers stay numbers (integral floats become ints), the rest text."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return check_text(ctx, "materials", clean_text(v))
+    return int(v) if isinstance(v, float) and v.is_integer() else v
 
 
 def _rubric(ctx: RecordContext, raw: object) -> tuple[RubricRow, ...]:

@@ -65,8 +65,8 @@ class _BankDumper(_Dumper):
     pass
 
 
-_BankDumper.add_representer(_QuotedStr, lambda d, s: d.represent_scalar("tag:yaml.org,2002:str", s, style='"'))
-_BankDumper.add_representer(_BlockStr, lambda d, s: d.represent_scalar("tag:yaml.org,2002:str", s, style="|"))
+_BankDumper.add_representer(_QuotedStr, lambda d, s: d.represent_scalar("tag:yaml.org,2002:str", str(s), style='"'))
+_BankDumper.add_representer(_BlockStr, lambda d, s: d.represent_scalar("tag:yaml.org,2002:str", str(s), style="|"))
 
 
 def _prepare(d: dict) -> dict:

@@ -1,0 +1,138 @@
+"""Forms (one assembled paper) and their manifests (the JSON later commands read)."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DataError, Problem
+from .standard import Kind
+from .structure import ItemType
+
+MANIFEST_VERSION = 1
+
+
+@dataclass(frozen=True)
+class FormEntry:
+    """One item or task as placed in a form."""
+
+    number: int  # paper order, continuous across sections (tasks: 1, 2, 3 …)
+    id: str
+    type: ItemType
+    function: str
+    code: str
+    work_content: str
+    points: float
+    difficulty: int
+    permutation: str = ""  # original option letters in displayed order, e.g. "CADB"; "" = unchanged
+    answer: str = ""  # the displayed answer (letters after permutation, or √/×); tasks: ""
+    duration: int = 0  # tasks only
+
+
+@dataclass(frozen=True)
+class Form:
+    code: str
+    level: str
+    direction: str | None
+    kind: Kind
+    structure: str | None
+    title: str
+    seed: int
+    bank_hash: str
+    blueprint_hash: str
+    created: str
+    duration_minutes: int
+    entries: tuple[FormEntry, ...]
+    session: str = ""
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def ids(self) -> list[str]:
+        return [e.id for e in self.entries]
+
+    def totals(self) -> dict:
+        funcs: dict = {}
+        types: dict = {}
+        for e in self.entries:
+            f = funcs.setdefault(e.function, {"count": 0, "points": 0})
+            f["count"] += 1
+            f["points"] = _round(f["points"] + e.points)
+            t = types.setdefault(e.type.value, {"count": 0, "points": 0})
+            t["count"] += 1
+            t["points"] = _round(t["points"] + e.points)
+        return {"functions": funcs, "types": types, "points": _round(sum(e.points for e in self.entries))}
+
+    def difficulty(self) -> dict:
+        ds = [e.difficulty for e in self.entries]
+        if not ds:
+            return {"mean": 0, "easy": 0, "medium": 0, "hard": 0}
+        return {"mean": round(sum(ds) / len(ds), 3), "easy": sum(d <= 2 for d in ds),
+                "medium": sum(d == 3 for d in ds), "hard": sum(d >= 4 for d in ds)}
+
+    def to_manifest(self) -> dict:
+        """Return the manifest (the JSON contract for review, verify and render)."""
+        m = {
+            "manifest_version": MANIFEST_VERSION,
+            "form": self.code, "session": self.session, "title": self.title,
+            "level": self.level, "direction": self.direction, "kind": self.kind.value,
+            "structure": self.structure, "seed": self.seed, "bank_hash": self.bank_hash,
+            "blueprint_hash": self.blueprint_hash, "created": self.created,
+            "duration_minutes": self.duration_minutes,
+            "items": [_entry_dict(e, self.kind) for e in self.entries],
+            "totals": self.totals(), "difficulty": self.difficulty(),
+        }
+        m.update(self.extra)
+        return m
+
+
+def _round(x: float) -> float | int:
+    x = round(x, 4)
+    return int(x) if float(x).is_integer() else x
+
+
+def _entry_dict(e: FormEntry, kind: Kind) -> dict:
+    d = {"number": e.number, "id": e.id, "type": e.type.value, "function": e.function, "code": e.code,
+         "work_content": e.work_content, "points": _round(e.points), "difficulty": e.difficulty}
+    if kind is Kind.THEORY:
+        d["permutation"] = e.permutation
+        d["answer"] = e.answer
+    else:
+        d["duration"] = e.duration
+    return d
+
+
+def manifest_json(form: Form) -> str:
+    return json.dumps(form.to_manifest(), ensure_ascii=False, indent=2) + "\n"
+
+
+def form_from_manifest(data: dict, source: str = "") -> Form:
+    """Return a Form read back from a manifest dict. Raises DataError if it is not a manifest."""
+    try:
+        kind = Kind(data["kind"])
+        entries = tuple(
+            FormEntry(int(e["number"]), str(e["id"]), ItemType(e["type"]), str(e["function"]), str(e["code"]),
+                      str(e.get("work_content", "")), float(e["points"]), int(e.get("difficulty", 3)),
+                      str(e.get("permutation", "")), str(e.get("answer", "")), int(e.get("duration", 0)))
+            for e in data["items"])
+        known = {"manifest_version", "form", "session", "title", "level", "direction", "kind", "structure", "seed",
+                 "bank_hash", "blueprint_hash", "created", "duration_minutes", "items", "totals", "difficulty"}
+        return Form(str(data["form"]), str(data["level"]), data.get("direction"), kind, data.get("structure"),
+                    str(data.get("title", "")), int(data["seed"]), str(data["bank_hash"]),
+                    str(data["blueprint_hash"]), str(data.get("created", "")), int(data.get("duration_minutes", 0)),
+                    entries, str(data.get("session", "")), {k: v for k, v in data.items() if k not in known})
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DataError([Problem(f"不是有效的试卷清单（manifest）：缺少或错误的字段 {exc}", file=source)],
+                        title="试卷清单有误") from None
+
+
+def load_manifest(path: str | Path) -> Form:
+    """Return the Form in a manifest file. Raises DataError for unreadable or malformed files."""
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError([Problem("文件不存在", file=str(p))], title="试卷清单有误") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataError([Problem(f"不是 JSON 格式：{exc}", file=str(p))], title="试卷清单有误") from None
+    if not isinstance(data, dict):
+        raise DataError([Problem("不是试卷清单（应为 JSON 对象）", file=str(p))], title="试卷清单有误")
+    return form_from_manifest(data, str(p))

@@ -1,0 +1,148 @@
+"""The exposure ledger: an SQLite record of every generated form's items, by session.
+
+Writers use one short IMMEDIATE transaction per recording, WAL journalling and a busy timeout,
+so several generations writing at once neither corrupt the file nor lose rows.
+"""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .errors import DataError, Problem
+from .form import Form
+from .standard import PACKAGE_ROOT
+
+DEFAULT_LEDGER = PACKAGE_ROOT / "output" / "ledger.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    date TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS forms (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id INTEGER NOT NULL REFERENCES sessions(id),
+    code TEXT NOT NULL,
+    level TEXT NOT NULL,
+    direction TEXT,
+    kind TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    bank_hash TEXT NOT NULL,
+    created TEXT NOT NULL,
+    UNIQUE (session_id, code)
+);
+CREATE TABLE IF NOT EXISTS uses (
+    form_id INTEGER NOT NULL REFERENCES forms(id),
+    item_id TEXT NOT NULL,
+    position INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS uses_item ON uses(item_id);
+"""
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    name: str
+    date: str
+    forms: int
+    items: int
+
+
+def _connect(path: str | Path) -> sqlite3.Connection:
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = sqlite3.connect(p, timeout=60, isolation_level=None)
+        con.execute("PRAGMA busy_timeout = 60000")
+        con.execute("PRAGMA journal_mode = WAL")
+        con.executescript(_SCHEMA)
+    except sqlite3.DatabaseError as exc:
+        raise DataError([Problem(f"不是有效的使用记录数据库：{exc}", file=str(p))], title="使用记录（ledger）有误") from None
+    return con
+
+
+def record_forms(path: str | Path, session: str, session_date: str | None, forms: list[Form]) -> None:
+    """Write the forms' items under a session (created if new), all in one transaction."""
+    day = session_date or date.today().isoformat()
+    with closing(_connect(path)) as con:
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            con.execute("INSERT OR IGNORE INTO sessions(name, date) VALUES (?, ?)", (session, day))
+            sid = con.execute("SELECT id FROM sessions WHERE name = ?", (session,)).fetchone()[0]
+            for f in forms:
+                con.execute("DELETE FROM uses WHERE form_id IN (SELECT id FROM forms WHERE session_id = ? AND code = ?)",
+                            (sid, f.code))
+                con.execute("DELETE FROM forms WHERE session_id = ? AND code = ?", (sid, f.code))
+                cur = con.execute(
+                    "INSERT INTO forms(session_id, code, level, direction, kind, seed, bank_hash, created) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (sid, f.code, f.level, f.direction, f.kind.value, f.seed, f.bank_hash, f.created))
+                con.executemany("INSERT INTO uses(form_id, item_id, position) VALUES (?, ?, ?)",
+                                [(cur.lastrowid, e.id, e.number) for e in f.entries])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+
+def recent_items(path: str | Path, sessions: int, before: str | None = None) -> tuple[frozenset, list[str]]:
+    """Return (item ids used in the last `sessions` sessions, those sessions' names).
+
+    Sessions are ordered by date, then by when they were first recorded. A missing ledger is empty.
+    """
+    if sessions <= 0 or not Path(path).exists():
+        return frozenset(), []
+    with closing(_connect(path)) as con:
+        rows = con.execute("SELECT id, name FROM sessions WHERE (? IS NULL OR name != ?) ORDER BY date DESC, id DESC LIMIT ?",
+                           (before, before, sessions)).fetchall()
+        if not rows:
+            return frozenset(), []
+        ids = [r[0] for r in rows]
+        marks = ",".join("?" * len(ids))
+        used = con.execute(f"SELECT DISTINCT u.item_id FROM uses u JOIN forms f ON f.id = u.form_id "
+                           f"WHERE f.session_id IN ({marks})", ids).fetchall()
+    return frozenset(r[0] for r in used), [r[1] for r in rows]
+
+
+def list_sessions(path: str | Path) -> list[SessionSummary]:
+    """Return every session with its number of forms and item uses, newest first."""
+    if not Path(path).exists():
+        return []
+    with closing(_connect(path)) as con:
+        rows = con.execute(
+            "SELECT s.name, s.date, COUNT(DISTINCT f.id), COUNT(u.item_id) FROM sessions s "
+            "LEFT JOIN forms f ON f.session_id = s.id LEFT JOIN uses u ON u.form_id = f.id "
+            "GROUP BY s.id ORDER BY s.date DESC, s.id DESC").fetchall()
+    return [SessionSummary(*r) for r in rows]
+
+
+def session_detail(path: str | Path, name: str) -> list[dict]:
+    """Return the forms of a session with their item ids. Raises DataError if there is no such session."""
+    with closing(_connect(path)) as con:
+        row = con.execute("SELECT id, date FROM sessions WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise DataError([Problem(f"使用记录中没有名为「{name}」的场次", file=str(path))], title="查询失败")
+        forms = con.execute("SELECT id, code, level, direction, kind, seed, created FROM forms WHERE session_id = ? "
+                            "ORDER BY code", (row[0],)).fetchall()
+        out = []
+        for fid, code, level, direction, kind, seed, created in forms:
+            items = [r[0] for r in con.execute("SELECT item_id FROM uses WHERE form_id = ? ORDER BY position", (fid,))]
+            out.append({"form": code, "level": level, "direction": direction, "kind": kind, "seed": seed,
+                        "created": created, "date": row[1], "items": items})
+    return out
+
+
+def usage_counts(path: str | Path, item_ids: list[str] | None = None, exclude_session: str | None = None) -> dict[str, int]:
+    """Return how many recorded forms used each item (optionally leaving one session out)."""
+    if not Path(path).exists():
+        return {}
+    with closing(_connect(path)) as con:
+        rows = con.execute(
+            "SELECT u.item_id, COUNT(*) FROM uses u JOIN forms f ON f.id = u.form_id JOIN sessions s ON s.id = f.session_id "
+            "WHERE (? IS NULL OR s.name != ?) GROUP BY u.item_id", (exclude_session, exclude_session)).fetchall()
+    counts = dict(rows)
+    return {i: counts.get(i, 0) for i in item_ids} if item_ids is not None else counts

@@ -1,0 +1,45 @@
+"""Stats: counts, gap list and capacity."""
+from assembler.bank.stats import bank_stats, disjoint_exact_sets, skill_capacity, theory_capacity, uncovered
+from assembler.blueprint import build_blueprint
+from assembler.standard import load_standard
+from tests.bankutil import bank, judge, single, task
+
+STD = load_standard()
+
+
+def test_disjoint_exact_sets():
+    assert len(disjoint_exact_sets([40, 20, 20, 25, 15], 40)) == 3
+    assert len(disjoint_exact_sets([30, 15, 20], 30)) == 1
+    assert disjoint_exact_sets([10, 10], 30) == []
+
+
+def test_skill_capacity_names_the_binding_function():
+    tasks = [task("A1", "1", "运营管理", ["1.1.1"], 20), task("A2", "1", "运营管理", ["1.2.1"], 10),
+             task("A3", "1", "运营管理", ["1.3.1"], 10),
+             task("B1", "1", "组织管理", ["2.1.1"], 40), task("B2", "1", "组织管理", ["2.2.1"], 20),
+             task("C1", "1", "财务管理", ["3.1.1"], 40), task("C2", "1", "财务管理", ["3.1.3"], 20),
+             task("C3", "1", "财务管理", ["3.2.1"], 20)]
+    bp = build_blueprint(STD, "1", None, "skill")
+    forms, binding = skill_capacity(bank(tasks=tasks), bp, STD)
+    assert forms == 1
+    assert binding == "一级 · 组织管理：配分须凑足 40 分，现有 2 道操作题可组成 1 套互不重复的组合"
+
+
+def test_theory_capacity_and_gaps():
+    items = [judge(f"J{i}", "4", "内容创作", "2.2.2") for i in range(3)] + [single("S1", "4", "内容创作", "2.2.2")]
+    b = bank(items)
+    bp = build_blueprint(STD, "4", "A", "theory")
+    forms, binding = theory_capacity(b, bp, STD)
+    assert forms == 0 and binding.startswith("四级 创意策划 · 职业道德")
+    gaps = uncovered(b, STD)
+    codes = {(g["level"], g["function"], g["code"]) for g in gaps if g["kind"] == "theory"}
+    assert ("4", "内容创作", "2.2.1") in codes and ("4", "内容创作", "2.2.2") not in codes
+    assert (None, "基础知识", "2.2.6(15)") in codes
+
+
+def test_shipped_bank_meets_capacity_and_coverage():
+    from assembler.bank import load_bank
+
+    stats = bank_stats(load_bank(), STD)
+    assert {c.key: c.forms for c in stats.capacity if c.forms < 2} == {}
+    assert [u for u in stats.uncovered if u["kind"] == "theory"] == []
