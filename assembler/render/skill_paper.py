@@ -1,0 +1,193 @@
+"""The skill paper (操作技能考核试卷): 考核准备通知单 for the site, then one 试题单 per task with its
+work task, materials, the standard's skill requirements and the quality indicators."""
+from __future__ import annotations
+
+import re
+
+from ..bank.models import Bank, Material, Task
+from ..errors import DataError, Problem
+from ..form import Form, FormEntry
+from ..standard import Standard
+from .docx_base import (BODY_CHAR, TEXT_W, Cell, DocBuilder, clean, display_width, fit_widths, fmt_number,
+                        is_number, pts)
+
+PAPER_HEADING = "职业技能等级认定统一试卷"
+HEADER_SHADE = "F2F2F2"
+_MARKER = re.compile(r"^(\d+[.、．]|[（(]\d+[)）]|[①-⑳]|[-•·](?=\s))")
+_SENTENCE_END = "。！？：；!?:;"
+_WRAPPED = 60  # a line this wide (half-width units) that ends mid-sentence was wrapped by its author
+_NUMERIC = re.compile(r"^[+\-−]?[¥$￥]?\d[\d,，]*(\.\d+)?\s*(%|‰|元|万元|亿元|万|亿|次|人|个|条|篇|小时|分钟|秒|天|倍|分)?$")
+
+
+def lookup_tasks(form: Form, bank: Bank) -> list[tuple[FormEntry, Task]]:
+    """Return (entry, task) in paper order; raise DataError naming every id the bank lacks."""
+    out, problems = [], []
+    for e in sorted(form.entries, key=lambda e: e.number):
+        t = bank.get(e.id)
+        if not isinstance(t, Task):
+            problems.append(Problem(f"第 {e.number} 题 {e.id} 不在题库中（或不是操作题），无法生成试卷"))
+            continue
+        out.append((e, t))
+    if problems:
+        raise DataError(problems, title=f"试卷 {form.code} 与题库不一致")
+    return out
+
+
+# ---- task text ------------------------------------------------------------------------------------
+def _join(a: str, b: str) -> str:
+    if a and b and a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
+        return f"{a} {b}"
+    return a + b
+
+
+def task_blocks(text: str) -> list[tuple[int, str]]:
+    """Return [(level, text)] paragraphs of a task: 0 plain, 1 numbered item, 2 sub-item.
+
+    The author's line breaks are kept, except where a line only continues the one before: an
+    indented line that starts no list item, or a wide line broken in mid-sentence.
+    """
+    blocks: list[list] = []
+    prev_raw = ""
+    for raw in clean(text).split("\n"):
+        line = raw.strip()
+        if not line:
+            prev_raw = ""
+            if blocks:
+                blocks[-1][2] = True  # a blank line closes the paragraph
+            continue
+        indented = raw[:1] in (" ", "\t", "\u3000")
+        marker = bool(_MARKER.match(line))
+        if blocks and not blocks[-1][2] and not marker:
+            last = blocks[-1][1]
+            wrapped = display_width(prev_raw.strip()) >= _WRAPPED and last[-1] not in _SENTENCE_END
+            if indented or wrapped:
+                blocks[-1][1] = _join(last, line)
+                prev_raw = raw
+                continue
+        level = (2 if indented else 1) if marker else 0
+        blocks.append([level, line, False])
+        prev_raw = raw
+    return [(b[0], b[1]) for b in blocks]
+
+
+def add_task_text(doc: DocBuilder, text: str) -> None:
+    for level, line in task_blocks(text):
+        if level == 0:
+            doc.para(line, "ZJBody")
+        elif level == 1:
+            doc.para(line, "ZJList")
+        else:
+            doc.para(line, "ZJList", left=4 * BODY_CHAR, hanging=2 * BODY_CHAR)
+
+
+# ---- materials ------------------------------------------------------------------------------------
+def _numeric_like(value: object) -> bool:
+    return is_number(value) or bool(_NUMERIC.match(fmt_number(value).strip()))
+
+
+def add_material(doc: DocBuilder, m: Material) -> None:
+    """A material as a captioned, bordered table; numbers centred and written plainly."""
+    n_cols = max([len(m.columns)] + [len(r) for r in m.rows]) if (m.columns or m.rows) else 0
+    if n_cols == 0:
+        return
+    columns = list(m.columns) + [""] * (n_cols - len(m.columns))
+    rows = [list(r) + [""] * (n_cols - len(r)) for r in m.rows]
+    natural = []
+    align = []
+    for c in range(n_cols):
+        cells = [fmt_number(r[c]) for r in rows]
+        widest = max([display_width(clean(columns[c]))] + [display_width(x) for x in cells])
+        natural.append(min(widest, 44) + 3)
+        short = all(_numeric_like(r[c]) or r[c] in ("", None) for r in rows) or widest <= 12
+        align.append("center" if short else "left")
+    widths = fit_widths([n * 105 for n in natural], TEXT_W, minimum=700)
+    if m.caption:
+        doc.para(clean(m.caption), "ZJCaption")
+    table = [[Cell(clean(h), bold=True, shade=HEADER_SHADE) for h in columns]]
+    table += [[Cell(fmt_number(v), align=align[c]) for c, v in enumerate(r)] for r in rows]
+    doc.table(table, widths, header_rows=1, keep_together=len(table) <= 16, row_height=340)
+
+
+# ---- the document ---------------------------------------------------------------------------------
+def _unique(values) -> list[str]:
+    seen, out = set(), []
+    for v in values:
+        v = clean(v).strip()
+        if v and v not in seen:
+            seen.add(v)
+            out.append(v)
+    return out
+
+
+def skill_requirements(standard: Standard, level: str, task: Task) -> list[str]:
+    """Return "code text" for each of the task's codes, quoted from the standard."""
+    table = standard.skill_codes(level, task.function)
+    return [f"{c} {table[c]}" if c in table else c for c in task.codes]
+
+
+def add_notice(doc: DocBuilder, form: Form, tasks: list[tuple[FormEntry, Task]]) -> None:
+    """考核准备通知单: the tasks with their times and points, and what the site must provide."""
+    doc.para("考核准备通知单", "ZJSheetTitle", before=240)
+    doc.para("一、考核内容与时间", "ZJHeading2")
+    widths = [600, 1500, 0, 1300, 1100, 800]
+    widths[2] = TEXT_W - sum(widths)
+    rows = [[Cell(h, bold=True, shade=HEADER_SHADE) for h in ("序号", "试题代码", "试题名称", "职业功能",
+                                                               "考核时间（分钟）", "配分")]]
+    for e, t in tasks:
+        rows.append([Cell(str(e.number)), Cell(clean(t.id)), Cell(clean(t.title), align="left"),
+                     Cell(clean(t.function)), Cell(str(t.duration)), Cell(pts(e.points))])
+    total_time = sum(t.duration for _, t in tasks)
+    total_points = round(sum(e.points for e, _ in tasks), 6)
+    rows.append([Cell("合计", span=4, bold=True), Cell(str(total_time), bold=True), Cell(pts(total_points), bold=True)])
+    doc.table(rows, widths, header_rows=1, row_height=400)
+    minutes = form.duration_minutes or total_time
+    doc.para(f"本试卷共 {len(tasks)} 道试题，考核总时间 {minutes} 分钟，满分 {pts(total_points)} 分。",
+             "ZJBody", before=80)
+    doc.para("二、考场准备（考场须提供的设备、软件和材料）", "ZJHeading2")
+    for k, text in enumerate(_unique(x for _, t in tasks for x in t.equipment), 1):
+        doc.para(f"{k}．{text}", "ZJList")
+    doc.para("三、考场要求", "ZJHeading2")
+    for k, text in enumerate((
+            "考核前，考场须按上述清单备齐设备、软件和考核素材，并逐台检查运行正常。",
+            "各试题的考核素材（试题单中的表格等）应按试题代码分别存放，并于开考时提供给考生。",
+            "考核结束后，考场应按试题代码收齐考生提交的成果文件，交考评员按评分记录表评分。"), 1):
+        doc.para(f"{k}．{text}", "ZJList")
+
+
+def add_task_sheet(doc: DocBuilder, form: Form, standard: Standard, entry: FormEntry, task: Task) -> None:
+    """试题单: code, name, time and points, then work task, materials, requirements and quality."""
+    doc.para(f"试题单（第 {entry.number} 题）", "ZJSheetTitle", page_break_before=True)
+    info = [
+        [Cell("试题代码", bold=True, shade=HEADER_SHADE), Cell(clean(task.id)),
+         Cell("考核时间", bold=True, shade=HEADER_SHADE), Cell(f"{task.duration} 分钟")],
+        [Cell("试题名称", bold=True, shade=HEADER_SHADE), Cell(clean(task.title), span=3, align="left")],
+        [Cell("职业功能", bold=True, shade=HEADER_SHADE), Cell(clean(task.function)),
+         Cell("配分", bold=True, shade=HEADER_SHADE), Cell(f"{pts(entry.points)} 分")],
+    ]
+    doc.table(info, [1300, 3400, 1300, TEXT_W - 6000], row_height=420)
+    doc.para("一、工作任务", "ZJHeading2")
+    add_task_text(doc, task.task)
+    for m in task.materials:
+        add_material(doc, m)
+    doc.para("二、技能要求", "ZJHeading2")
+    for line in skill_requirements(standard, form.level, task):
+        doc.para(line, "ZJList", left=2 * BODY_CHAR, hanging=0)
+    doc.para("三、质量指标", "ZJHeading2")
+    for k, q in enumerate(task.quality, 1):
+        doc.para(f"{k}．{clean(q).strip()}", "ZJList")
+
+
+def render_skill_paper(form: Form, bank: Bank, standard: Standard) -> bytes:
+    tasks = lookup_tasks(form, bank)
+    title = f"{clean(form.title)} 操作技能考核试卷"
+    doc = DocBuilder(f"{title}　　试卷编号：{clean(form.code)}")
+    doc.para(PAPER_HEADING, "ZJTitle")
+    doc.para(title, "ZJSubtitle")
+    doc.para(f"试卷编号：{form.code}", "ZJCode")
+    add_notice(doc, form, tasks)
+    for e, t in tasks:
+        add_task_sheet(doc, form, standard, e, t)
+    return doc.finish(form, "skill_paper", title)
+
+
+__all__ = ["render_skill_paper", "lookup_tasks", "task_blocks", "skill_requirements"]
