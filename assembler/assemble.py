@@ -120,8 +120,25 @@ def assemble_forms(bank: Bank, blueprint: Blueprint, n_forms: int, seed: int,
         code = form_code(blueprint, seed, f, opts.code_prefix)
         forms.append(Form(code, blueprint.level, blueprint.direction, blueprint.kind,
                           blueprint.structure.name if blueprint.structure else None, blueprint.title, seed,
-                          bank.hash, blueprint.hash, created, problem.duration(entries), tuple(entries), opts.session))
+                          bank.hash, blueprint.hash, created, problem.duration(entries), tuple(entries), opts.session,
+                          {"assembly": assembly_record(opts, n_forms)}))
     return forms
+
+
+def assembly_record(opts: AssemblyOptions, n_forms: int) -> dict:
+    """Return the assembly parameters a reviewer needs to re-check a form (stored in its manifest)."""
+    d = opts.difficulty
+    target = {"ratio": list(d.ratio)} if d.ratio else {"mean": d.mean, "tolerance": d.tolerance}
+    return {"forms": n_forms, "max_overlap": opts.max_overlap or 0, "difficulty_target": target,
+            "excluded_items": len(opts.excluded)}
+
+
+def target_from_record(record: dict | None) -> DifficultyTarget:
+    """Return the difficulty target stored in a manifest's assembly record (default 3 ± 0.3)."""
+    t = (record or {}).get("difficulty_target") or {}
+    if t.get("ratio"):
+        return DifficultyTarget(ratio=tuple(int(x) for x in t["ratio"]))
+    return DifficultyTarget(float(t.get("mean", 3.0)), float(t.get("tolerance", 0.3)))
 
 
 def form_code(bp: Blueprint, seed: int, index: int, prefix: str = "") -> str:
@@ -154,14 +171,15 @@ class _Model:
         self.lo.append(lo)
         self.hi.append(hi)
 
-    def solve(self, c: np.ndarray, integrality: np.ndarray, time_limit: float):
+    def solve(self, c: np.ndarray, integrality: np.ndarray, time_limit: float, upper: np.ndarray | None = None):
         if not self.lo:
             A = coo_matrix((1, self.nvar))
             cons = LinearConstraint(A, [0], [0])
         else:
             A = coo_matrix((self.vals, (self.rows, self.cols)), shape=(len(self.lo), self.nvar)).tocsr()
             cons = LinearConstraint(A, self.lo, self.hi)
-        return milp(c, constraints=cons, integrality=integrality, bounds=Bounds(0, 1),
+        return milp(c, constraints=cons, integrality=integrality,
+                    bounds=Bounds(0, upper if upper is not None else 1),
                     options={"time_limit": time_limit, "mip_rel_gap": 0.05, "presolve": True})
 
 
@@ -223,10 +241,16 @@ class _Problem:
         P = len(self.pool)
         pairs = [(f, g) for f in range(n_forms) for g in range(f + 1, n_forms)] if overlap > 0 else []
         nx = n_forms * P
-        nvar = nx + len(pairs) * P
+        ny = len(pairs) * P
+        centre = self.centre_target() if with_difficulty else None
+        nvar = nx + ny + (2 * n_forms if centre is not None else 0)
         model = _Model(nvar)
         for f in range(n_forms):
             self.form_constraints(model, f * P, with_difficulty)
+            if centre is not None:  # Σ difficulty − target = s⁺ − s⁻, and s± are penalised below
+                sp = nx + ny + 2 * f
+                model.add([f * P + i for i in range(P)] + [sp, sp + 1],
+                          [float(x.difficulty) for x in self.pool] + [-1.0, 1.0], centre, centre)
         if n_forms > 1:
             if overlap == 0:
                 for i in range(P):
@@ -240,7 +264,13 @@ class _Problem:
         rng = np.random.default_rng([seed, 1])
         c = np.zeros(nvar)
         c[:nx] = -rng.random(nx)
-        res = model.solve(c, np.ones(nvar), self.opts.time_limit)
+        integrality = np.ones(nvar)
+        upper = np.ones(nvar)
+        if centre is not None:
+            c[nx + ny:] = 0.5
+            integrality[nx + ny:] = 0
+            upper[nx + ny:] = np.inf
+        res = model.solve(c, integrality, self.opts.time_limit, upper)
         if res.status == 1 and res.x is None:
             raise InfeasibleError(f"{self.label} {self.bp.kind.label}：在 {self.opts.time_limit:g} 秒内未能求解，请减少套数或放宽重复限制。")
         if res.x is None or res.status not in (0, 1):
@@ -277,6 +307,10 @@ class _Problem:
 
 
 class _TheoryProblem(_Problem):
+    def centre_target(self) -> float | None:
+        d = self.opts.difficulty
+        return None if d.ratio else d.mean * self.form_size()
+
     def records(self):
         return [it for it in self.bank.items if item_serves(it, self.bp.level) and it.function in self.rows
                 and it.type is not ItemType.TASK]
@@ -392,6 +426,9 @@ class _TheoryProblem(_Problem):
 
 
 class _SkillProblem(_Problem):
+    def centre_target(self) -> float | None:
+        return None
+
     def records(self):
         return [t for t in self.bank.tasks if t.level == self.bp.level and t.function in self.rows]
 

@@ -273,5 +273,81 @@ def ledger_show_cmd(session, ledger) -> None:
         click.echo("  " + " ".join(f["items"]))
 
 
+# ---- review / verify / batch --------------------------------------------------------------------
+@main.command("review")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--bank", "bank_paths", multiple=True, type=click.Path(), help="题库路径（默认 question_bank/）")
+@click.option("--ledger", default=None, type=click.Path(dir_okay=False), help="使用记录数据库（默认 output/ledger.sqlite）")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "xlsx", "docx"]), default="text", show_default=True)
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="输出文件（xlsx、docx 必填）")
+@click.option("--force", is_flag=True, help="覆盖已存在的文件")
+def review_cmd(paths, bank_paths, ledger, fmt, output, force) -> None:
+    """审核试卷：对照蓝图与题库核对分值、题数、覆盖、难度、答案分布和重复题，给出合格/不合格结论。
+
+    PATHS 可以是试卷清单（.json）、Word 试卷或答案（.docx），或包含它们的文件夹。不合格时退出码为 1。
+    """
+    from .bank import load_bank
+    from .ledger import DEFAULT_LEDGER
+    from .review import load_forms, review_forms
+    from .writers.review import review_docx, review_json, review_text, review_xlsx
+
+    std = load_standard()
+    loaded = load_forms(list(paths))
+    review = review_forms(loaded, load_bank(list(bank_paths) or None, std), std, ledger or str(DEFAULT_LEDGER))
+    if fmt in ("xlsx", "docx"):
+        if not output:
+            raise errors.InputError(f"{fmt} 格式须用 -o 指定输出文件。")
+        _emit(review_xlsx(review) if fmt == "xlsx" else review_docx(review), output, force)
+        click.echo(f"审核结论：{review.verdict_label}（{len(review.forms)} 套试卷，{len(review.reasons)} 条不合格原因）")
+    else:
+        _emit(review_json(review) if fmt == "json" else review_text(review), output, force)
+    if review.verdict != "pass":
+        raise ZujuanError("审核不合格。", 1)
+
+
+@main.command("verify")
+@click.argument("paper", type=click.Path(dir_okay=False))
+@click.option("--bank", "bank_paths", multiple=True, type=click.Path(), help="题库路径（默认 question_bank/）")
+def verify_cmd(paper, bank_paths) -> None:
+    """仅凭一份 Word 试卷（或答案），对照题库与蓝图逐题复核；发现不一致时退出码为 1。"""
+    from .bank import load_bank
+    from .review import load_forms, review_forms
+
+    std = load_standard()
+    loaded = load_forms([paper])
+    review = review_forms(loaded, load_bank(list(bank_paths) or None, std), std)
+    f = review.forms[0]
+    click.echo(f"试卷 {f.form}：种子 {loaded[0].form.seed}，题库 {loaded[0].form.bank_hash}，蓝图 {loaded[0].form.blueprint_hash}")
+    for n in f.notes:
+        click.echo(f"说明：{n}")
+    if review.reasons:
+        for r in f.reasons:
+            click.echo(f"不一致：{r}")
+        raise ZujuanError(f"复核未通过：{len(f.reasons)} 处不一致。", 1)
+    click.echo(f"复核通过：{len(f.item_ids)} 题与题库、蓝图一致。")
+
+
+@main.command("batch")
+@click.argument("session_file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", default=None, type=click.Path(file_okay=False), help="输出目录（默认 output/）")
+@click.option("--ledger", default=None, type=click.Path(dir_okay=False), help="使用记录数据库（默认 output/ledger.sqlite）")
+@click.option("--no-ledger", is_flag=True, help="不写入使用记录")
+@click.option("--force", is_flag=True, help="场次文件夹已存在时整体替换")
+def batch_cmd(session_file, output, ledger, no_ledger, force) -> None:
+    """按场次文件一次生成整场考试的全部试卷、答案、清单、审核报告、汇总表和压缩包。"""
+    from .batch import load_session, run_batch
+
+    session = load_session(session_file)
+    total = len(session.entries)
+    with click.progressbar(length=total, label="组卷中", show_pos=True, file=sys.stderr) as bar:
+        def progress(message: str) -> None:
+            bar.label = message
+            bar.update(1)
+        res = run_batch(session, output, force, ledger, not no_ledger, progress=progress)
+    failed = [c for c, v in res.verdicts if v != "合格"]
+    click.echo(f"{session.name}（{session.date}）：{len(res.forms)} 套试卷，{res.files} 个文件，已写入 {res.folder}")
+    click.echo(f"审核：{len(res.verdicts) - len(failed)} 套合格" + (f"，{len(failed)} 套不合格：{'、'.join(failed)}" if failed else ""))
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -1,7 +1,31 @@
-"""Word writers: one module per document, sharing the docx helpers in docx_base."""
+"""Word writers: one module per document, sharing the docx helpers in docx_base.
+
+theory form → paper (试卷) and key (答案及评分标准); skill form → paper (考核准备通知单 + 试题单)
+and scoring sheets (评分记录表). Every document embeds its form's manifest (see embed).
+"""
 from __future__ import annotations
 
+from ..bank.models import Bank
+from ..form import Form
+from ..standard import Kind, Standard
+from .answer_key import render_answer_key
+from .embed import read_embedded, read_embedded_manifest
+from .scoring_sheet import render_scoring_sheets
+from .skill_paper import render_skill_paper
+from .theory_paper import render_theory_paper
 
-def render_form_documents(form, bank, standard, explanations: bool = False) -> dict[str, bytes]:
-    """Return {file name: docx bytes} for a form: theory paper + key, or skill paper + scoring sheets."""
-    return {}
+
+def render_form_documents(form: Form, bank: Bank, standard: Standard, explanations: bool = False) -> dict[str, bytes]:
+    """Return {file name: docx bytes} for a form: theory paper + key, or skill paper + scoring sheets.
+
+    Raises DataError if an entry is missing from the bank or a rubric does not add up.
+    """
+    if form.kind is Kind.THEORY:
+        return {f"{form.code}-试卷.docx": render_theory_paper(form, bank),
+                f"{form.code}-答案.docx": render_answer_key(form, bank, explanations)}
+    return {f"{form.code}-试卷.docx": render_skill_paper(form, bank, standard),
+            f"{form.code}-评分记录表.docx": render_scoring_sheets(form, bank)}
+
+
+__all__ = ["render_form_documents", "read_embedded", "read_embedded_manifest", "render_theory_paper",
+           "render_answer_key", "render_skill_paper", "render_scoring_sheets"]

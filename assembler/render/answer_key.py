@@ -77,5 +77,5 @@ def render_answer_key(form: Form, bank: Bank, explanations: bool = False) -> byt
                         runs.append(R(f"（{shown[e.answer]}）"))
                 text = clean(it.explanation).strip()
                 runs.append(R("　" + (remap_letters(text, it, e) if text else "（题库未提供解析）")))
-                doc.para(runs, "ZJNote", keep_lines=True)
+                doc.para(runs, "ZJStem")
     return doc.finish(form, "key", title)

@@ -372,7 +372,7 @@ def make_table(rows: list[list[Cell | str]], widths: list[int], *, borders: str 
             h.set(w("hRule"), "atLeast")
         if ri < header_rows:
             etree.SubElement(trpr, w("tblHeader"))
-        keep = keep_together and (ri < n_rows - 1 or keep_with_next)
+        keep = (keep_together and (ri < n_rows - 1 or keep_with_next)) or ri < header_rows
         col = 0
         for cell in row:
             if not isinstance(cell, Cell):
@@ -421,12 +421,25 @@ def _split_lines(content: R | list) -> list:
     return lines
 
 
-def fit_widths(natural: list[int], total: int, minimum: int = 500) -> list[int]:
-    """Return column widths (twips) proportional to natural widths, summing exactly to total."""
-    natural = [max(1, n) for n in natural]
-    s = sum(natural)
-    widths = [max(minimum, total * n // s) for n in natural]
-    # take any excess from (or give any shortfall to) the widest column
+def fit_widths(desired: list[int], total: int, floor: int = 1300) -> list[int]:
+    """Return column widths (twips) summing exactly to total.
+
+    A column gets its whole desired width up to `floor` first (short columns such as names and
+    numbers never wrap); the rest of the line is shared in proportion to what each still wants.
+    """
+    desired = [max(1, d) for d in desired]
+    base = [min(d, floor) for d in desired]
+    if sum(base) >= total:
+        widths = [total * b // sum(base) for b in base]
+    else:
+        rest = total - sum(base)
+        extra = [d - b for d, b in zip(desired, base)]
+        if sum(extra) <= 0:
+            widths = [b + rest * b // sum(base) for b in base]
+        else:
+            widths = [b + rest * e // sum(extra) for b, e in zip(base, extra)]
+            if sum(desired) < total:  # everything fits: spread the slack evenly by desire
+                widths = [total * d // sum(desired) for d in desired]
     widths[widths.index(max(widths))] += total - sum(widths)
     return widths
 

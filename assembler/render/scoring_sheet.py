@@ -10,7 +10,7 @@ from .skill_paper import HEADER_SHADE, lookup_tasks
 
 SIGNATURE = "考评员（签名）：________  ________  ________   日期：____年__月__日"
 RUBRIC_HEAD = ("序号", "评分要素", "配分", "评分标准", "扣分", "得分")
-RUBRIC_WIDTHS = [560, 1560, 700, 0, 760, 760]
+RUBRIC_WIDTHS = [700, 1600, 700, 0, 700, 700]
 RUBRIC_WIDTHS[3] = TEXT_W - sum(RUBRIC_WIDTHS)
 
 

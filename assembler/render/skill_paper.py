@@ -96,11 +96,12 @@ def add_material(doc: DocBuilder, m: Material) -> None:
     align = []
     for c in range(n_cols):
         cells = [fmt_number(r[c]) for r in rows]
-        widest = max([display_width(clean(columns[c]))] + [display_width(x) for x in cells])
-        natural.append(min(widest, 44) + 3)
+        widest = max([0] + [display_width(x) for x in cells])
+        head = min(display_width(clean(columns[c])), 16)  # a long heading may wrap
+        natural.append(min(max(widest, head), 44) + 3)
         short = all(_numeric_like(r[c]) or r[c] in ("", None) for r in rows) or widest <= 12
         align.append("center" if short else "left")
-    widths = fit_widths([n * 105 for n in natural], TEXT_W, minimum=700)
+    widths = fit_widths([n * 105 for n in natural], TEXT_W)
     if m.caption:
         doc.para(clean(m.caption), "ZJCaption")
     table = [[Cell(clean(h), bold=True, shade=HEADER_SHADE) for h in columns]]
@@ -109,14 +110,29 @@ def add_material(doc: DocBuilder, m: Material) -> None:
 
 
 # ---- the document ---------------------------------------------------------------------------------
-def _unique(values) -> list[str]:
-    seen, out = set(), []
-    for v in values:
-        v = clean(v).strip()
-        if v and v not in seen:
-            seen.add(v)
-            out.append(v)
-    return out
+def number_ranges(numbers: list[int]) -> str:
+    """Return 1～3、5 for [1, 2, 3, 5]."""
+    parts: list[str] = []
+    nums = sorted(set(numbers))
+    k = 0
+    while k < len(nums):
+        j = k
+        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
+            j += 1
+        parts.append(str(nums[k]) if j == k else f"{nums[k]}、{nums[j]}" if j == k + 1 else f"{nums[k]}～{nums[j]}")
+        k = j + 1
+    return "、".join(parts)
+
+
+def equipment_union(tasks: list[tuple[FormEntry, Task]]) -> list[tuple[str, list[int]]]:
+    """Return every task's equipment once, in paper order, with the numbers of the tasks needing it."""
+    found: dict[str, list[int]] = {}
+    for e, t in tasks:
+        for x in t.equipment:
+            text = clean(x).strip()
+            if text and e.number not in found.setdefault(text, []):
+                found[text].append(e.number)
+    return list(found.items())
 
 
 def skill_requirements(standard: Standard, level: str, task: Task) -> list[str]:
@@ -129,7 +145,7 @@ def add_notice(doc: DocBuilder, form: Form, tasks: list[tuple[FormEntry, Task]])
     """考核准备通知单: the tasks with their times and points, and what the site must provide."""
     doc.para("考核准备通知单", "ZJSheetTitle", before=240)
     doc.para("一、考核内容与时间", "ZJHeading2")
-    widths = [600, 1500, 0, 1300, 1100, 800]
+    widths = [720, 1300, 0, 1100, 1050, 650]
     widths[2] = TEXT_W - sum(widths)
     rows = [[Cell(h, bold=True, shade=HEADER_SHADE) for h in ("序号", "试题代码", "试题名称", "职业功能",
                                                                "考核时间（分钟）", "配分")]]
@@ -144,8 +160,14 @@ def add_notice(doc: DocBuilder, form: Form, tasks: list[tuple[FormEntry, Task]])
     doc.para(f"本试卷共 {len(tasks)} 道试题，考核总时间 {minutes} 分钟，满分 {pts(total_points)} 分。",
              "ZJBody", before=80)
     doc.para("二、考场准备（考场须提供的设备、软件和材料）", "ZJHeading2")
-    for k, text in enumerate(_unique(x for _, t in tasks for x in t.equipment), 1):
-        doc.para(f"{k}．{text}", "ZJList")
+    needs = equipment_union(tasks)
+    widths = [720, 0, 1600]
+    widths[1] = TEXT_W - sum(widths)
+    rows = [[Cell(h, bold=True, shade=HEADER_SHADE) for h in ("序号", "名称、规格及数量", "用于试题")]]
+    every = [e.number for e, _ in tasks]
+    rows += [[Cell(str(k)), Cell(text, align="left"), Cell("全部" if numbers == every else number_ranges(numbers))]
+             for k, (text, numbers) in enumerate(needs, 1)]
+    doc.table(rows, widths, header_rows=1, row_height=400, keep_together=False)
     doc.para("三、考场要求", "ZJHeading2")
     for k, text in enumerate((
             "考核前，考场须按上述清单备齐设备、软件和考核素材，并逐台检查运行正常。",

@@ -20,7 +20,7 @@ NOTES = (
     "不要在试卷上乱写乱画，不要在标封区填写无关的内容。",
 )
 SEAL_TEXT = "密封线内不要答题"
-ANSWER_BLANK = "（    ）"
+ANSWER_BLANK = "（" + "\u00a0" * 10 + "）"  # no-break spaces: room for "ABCD", never split over lines
 _BRACKET = re.compile(r"[（(][ \t\u3000\u00a0]*[）)]")
 _EDGE_BRACKET = re.compile(r"^\s*[（(][ \t\u3000\u00a0]*[）)]\s*|\s*[（(][ \t\u3000\u00a0]*[）)]\s*$")
 _SECTION_RULES = {
@@ -30,7 +30,7 @@ _SECTION_RULES = {
 }
 
 # option layout: four to a line if every option is this short (half-width units), two if this
-QUARTER_MAX, HALF_MAX = 16, 36
+QUARTER_MAX, THIRD_MAX, HALF_MAX = 16, 22, 36
 
 
 @dataclass(frozen=True)
@@ -106,9 +106,10 @@ def displayed_options(item: Item, entry: FormEntry) -> list[tuple[str, str]]:
 
 
 def choice_stem(stem: str) -> str:
-    """Return a choice stem with exactly the bank's answer bracket, or one appended if it has none."""
+    """Return a choice stem with the bank's answer bracket (widened to the paper's blank), or with
+    one appended if it has none; never a second bracket."""
     s = clean(stem).strip()
-    return s if _BRACKET.search(s) else s + ANSWER_BLANK
+    return _BRACKET.sub(ANSWER_BLANK, s) if _BRACKET.search(s) else s + ANSWER_BLANK
 
 
 def judge_stem(stem: str) -> str:
@@ -117,10 +118,13 @@ def judge_stem(stem: str) -> str:
 
 
 def option_columns(options: list[tuple[str, str]]) -> int:
-    """Return how many options share a line: 4 if all are short, 2 if moderate, else 1."""
+    """Return how many options share a line: 4 if all are short, 2 if moderate, else 1 (five
+    options: 3 when they fit)."""
     widest = max((display_width(t) for _, t in options), default=0)
     if any("\n" in t for _, t in options):
         return 1
+    if len(options) == 5 and widest <= THIRD_MAX:
+        return 3  # A B C / D E reads better than A B C D / E
     if widest <= QUARTER_MAX:
         return 4
     if widest <= HALF_MAX:

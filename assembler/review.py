@@ -1,0 +1,376 @@
+"""Reviewers' coverage report: forms (manifests, folders or .docx) checked against the blueprint,
+the bank and the ledger. Returns a Review; writers live in writers/review.py.
+
+Every figure is recomputed from the bank, never taken from the manifest, so an edited manifest
+or paper (an item moved to another function, a changed answer) fails with the reason.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+
+from .assemble import target_from_record
+from .bank.models import LETTERS, TRUE_MARK, Bank, Item, Task
+from .bank.stats import work_content_of
+from .blueprint import Blueprint, build_blueprint, work_content_quota
+from .errors import AssemblerError, DataError, Problem
+from .form import Form, form_from_manifest, load_manifest
+from .standard import Kind, Standard
+from .structure import ItemType, load_structure
+
+
+@dataclass(frozen=True)
+class FunctionCheck:
+    name: str
+    target_points: float
+    actual_points: float
+    target_count: int | None  # None for skill
+    actual_count: int
+    cells: dict = field(default_factory=dict)  # type -> {"target": n, "actual": n}
+
+
+@dataclass(frozen=True)
+class FormReview:
+    form: str
+    title: str
+    kind: Kind
+    source: str
+    functions: tuple[FunctionCheck, ...]
+    work_contents: tuple[dict, ...]  # {"function","code","name","min","max","actual","covered"}
+    requirements: tuple[dict, ...]  # {"function","code","text","covered"}
+    difficulty: dict
+    answers: dict
+    usage: dict  # item id -> times used before
+    duration_minutes: int
+    reasons: tuple[str, ...]
+    item_ids: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def uncovered(self) -> list[dict]:
+        return [r for r in self.requirements if not r["covered"]]
+
+    @property
+    def passed(self) -> bool:
+        return not self.reasons
+
+
+@dataclass(frozen=True)
+class Review:
+    forms: tuple[FormReview, ...]
+    overlap: tuple[tuple[int, ...], ...]
+    equivalence: dict
+    reasons: tuple[str, ...]
+
+    @property
+    def verdict(self) -> str:
+        return "pass" if not self.reasons else "fail"
+
+    @property
+    def verdict_label(self) -> str:
+        return "合格" if self.verdict == "pass" else "不合格"
+
+    def to_dict(self) -> dict:
+        """Return the JSON contract of a review."""
+        return {
+            "verdict": self.verdict, "reasons": list(self.reasons),
+            "forms": [{
+                "form": f.form, "title": f.title, "kind": f.kind.value, "source": f.source,
+                "verdict": "pass" if f.passed else "fail", "reasons": list(f.reasons), "notes": list(f.notes),
+                "functions": [{"name": c.name, "target_points": _n(c.target_points), "actual_points": _n(c.actual_points),
+                               "target_count": c.target_count, "actual_count": c.actual_count, "cells": c.cells}
+                              for c in f.functions],
+                "work_contents": list(f.work_contents),
+                "requirements": list(f.requirements),
+                "uncovered": f.uncovered,
+                "difficulty": f.difficulty, "answers": f.answers, "usage": f.usage,
+                "duration_minutes": f.duration_minutes,
+            } for f in self.forms],
+            "overlap": [list(r) for r in self.overlap],
+            "equivalence": self.equivalence,
+        }
+
+
+def _n(x: float) -> int | float:
+    return int(x) if float(x).is_integer() else round(x, 4)
+
+
+# ---- reading forms ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LoadedForm:
+    form: Form
+    source: str
+    visible_answers: dict = field(default_factory=dict)  # number -> answer read from a key document
+    visible_stems: dict = field(default_factory=dict)  # number -> stem text read from a paper
+
+
+def load_forms(paths: list[str | Path]) -> list[LoadedForm]:
+    """Return the forms in manifests, .docx files and folders of them. Raises DataError."""
+    from .render.embed import read_embedded_manifest
+
+    out: list[LoadedForm] = []
+    problems: list[Problem] = []
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(x for x in p.rglob("*.json") if not x.name.startswith("."))
+            files += found or sorted(x for x in p.rglob("*.docx") if not x.name.startswith((".", "~$")))
+        elif p.exists():
+            files.append(p)
+        else:
+            problems.append(Problem("文件或文件夹不存在", file=str(p)))
+    for f in files:
+        if f.suffix.lower() == ".json":
+            try:
+                out.append(LoadedForm(load_manifest(f), str(f)))
+            except DataError as exc:
+                problems += exc.problems
+        elif f.suffix.lower() == ".docx":
+            try:
+                data = read_embedded_manifest(f)
+            except Exception:
+                data = None
+            if data is None:
+                problems.append(Problem("不是 zujuan 生成的试卷：文档中没有内嵌的试卷清单", file=str(f)))
+                continue
+            try:
+                form = form_from_manifest(data, str(f))
+            except DataError as exc:
+                problems += exc.problems
+                continue
+            answers, stems = read_visible(f)
+            out.append(LoadedForm(form, str(f), answers, stems))
+        else:
+            problems.append(Problem("只能审核试卷清单（.json）、Word 试卷（.docx）或包含它们的文件夹", file=str(f)))
+    if problems:
+        raise DataError(problems, title="无法读取待审核的试卷")
+    if not out:
+        raise DataError([Problem("没有找到试卷清单或试卷", file=", ".join(map(str, paths)))], title="无法读取待审核的试卷")
+    return out
+
+
+def read_visible(path: Path) -> tuple[dict, dict]:
+    """Return (answers by number, stems by number) as printed in a key or paper we wrote."""
+    try:
+        from .render.readback import read_key_answers, read_paper_stems
+    except ImportError:  # pragma: no cover - renderer without read-back support
+        return {}, {}
+    return read_key_answers(path), read_paper_stems(path)
+
+
+# ---- checks ------------------------------------------------------------------------------------------
+def review_forms(loaded: list[LoadedForm], bank: Bank, standard: Standard, ledger: str | None = None) -> Review:
+    """Return the review of the forms against their blueprints, the bank and the ledger."""
+    reviews = [review_form(lf, bank, standard, ledger) for lf in loaded]
+    forms = [lf.form for lf in loaded]
+    n = len(forms)
+    overlap = tuple(tuple(len(set(forms[i].ids()) & set(forms[j].ids())) if i != j else len(forms[i].entries)
+                          for j in range(n)) for i in range(n))
+    reasons: list[str] = []
+    for r in reviews:
+        reasons += [f"{r.form}：{x}" for x in r.reasons]
+    equivalence: dict = {}
+    groups: dict = {}
+    for f, r in zip(forms, reviews):
+        groups.setdefault((f.level, f.direction, f.kind.value, f.structure), []).append((f, r))
+    for key, members in groups.items():
+        if len(members) < 2:
+            continue
+        label = "/".join(str(x) for x in key if x)
+        points = {m[0].code: {c.name: _n(c.actual_points) for c in m[1].functions} for m in members}
+        identical = len({tuple(sorted(p.items())) for p in points.values()}) == 1
+        means = [m[1].difficulty.get("mean", 0) for m in members]
+        spread = round(max(means) - min(means), 3)
+        equivalence[label] = {"forms": [m[0].code for m in members], "points_identical": identical,
+                              "difficulty_means": means, "difficulty_spread": spread}
+        if not identical:
+            reasons.append(f"{label}：各套试卷的职业功能分值不一致")
+        limit = max(int((m[0].extra.get("assembly") or {}).get("max_overlap", 0)) for m in members)
+        for (fa, _), (fb, _) in combinations(members, 2):
+            shared = len(set(fa.ids()) & set(fb.ids()))
+            if shared > limit:
+                reasons.append(f"{fa.code} 与 {fb.code} 有 {shared} 道相同试题，超过允许的 {limit} 题")
+    return Review(tuple(reviews), overlap, equivalence, tuple(reasons))
+
+
+def review_form(lf: LoadedForm, bank: Bank, standard: Standard, ledger: str | None = None) -> FormReview:
+    form = lf.form
+    reasons: list[str] = []
+    try:
+        structure = load_structure(form.structure) if form.kind is Kind.THEORY else None
+        bp = build_blueprint(standard, form.level, form.direction, form.kind, structure)
+    except AssemblerError as exc:
+        raise DataError([Problem(f"无法重建蓝图：{exc}", file=lf.source)], title="试卷清单有误") from None
+    if bp.hash != form.blueprint_hash:
+        reasons.append(f"蓝图哈希 {form.blueprint_hash} 与按标准重建的蓝图 {bp.hash} 不一致（结构或标准已改变）")
+    if bank.hash != form.bank_hash:
+        note = f"题库已更新（组卷时 {form.bank_hash}，现在 {bank.hash}）；以下按现有题库逐题核对"
+    else:
+        note = ""
+    records: list[Item | Task] = []
+    ids = form.ids()
+    dup = [i for i, k in Counter(ids).items() if k > 1]
+    if dup:
+        reasons.append("试题重复出现：" + "、".join(dup))
+    for e in form.entries:
+        rec = bank.get(e.id)
+        if rec is None:
+            reasons.append(f"第 {e.number} 题 {e.id} 在题库中不存在")
+            continue
+        records.append(rec)
+        if rec.function != e.function:
+            reasons.append(f"第 {e.number} 题 {e.id} 的职业功能在试卷中为「{e.function}」，题库中为「{rec.function}」")
+        if rec.code != e.code and not (isinstance(rec, Task) and ",".join(rec.codes) == e.code):
+            reasons.append(f"第 {e.number} 题 {e.id} 的鉴定点在试卷中为 {e.code}，题库中为 {rec.code}")
+        if rec.type is not e.type:
+            reasons.append(f"第 {e.number} 题 {e.id} 的题型在试卷中为 {e.type.label}，题库中为 {rec.type.label}")
+        if not rec.active:
+            reasons.append(f"第 {e.number} 题 {e.id} 已停用")
+        if rec.level not in (None, form.level):
+            reasons.append(f"第 {e.number} 题 {e.id} 属于{standard.level(rec.level).name}，不属于本试卷等级")
+        if isinstance(rec, Item):
+            expected = displayed_answer(rec, e.permutation)
+            if expected is None:
+                reasons.append(f"第 {e.number} 题 {e.id} 的选项排列 {e.permutation} 无效")
+            elif e.answer != expected:
+                reasons.append(f"第 {e.number} 题 {e.id} 的答案在试卷中为 {e.answer}，按题库应为 {expected}")
+            shown = lf.visible_answers.get(e.number)
+            if shown is not None and expected is not None and shown != expected:
+                reasons.append(f"答案文档中第 {e.number} 题的答案为 {shown}，按题库应为 {expected}")
+            stem = lf.visible_stems.get(e.number)
+            if stem is not None and _norm(rec.stem)[:12] not in _norm(stem):
+                reasons.append(f"试卷中第 {e.number} 题的题干与题库 {e.id} 不一致")
+    by_id = {r.id: r for r in records}
+    for a, b in combinations(records, 2):
+        if b.id in a.enemies or a.id in b.enemies:
+            reasons.append(f"互斥题 {a.id} 与 {b.id} 出现在同一试卷")
+    points = {e.id: e.points for e in form.entries}
+    functions = []
+    for r in bp.rows:
+        mine = [x for x in records if x.function == r.name]
+        actual_points = sum(points[x.id] for x in mine)
+        cells = {}
+        if form.kind is Kind.THEORY:
+            for c in r.cells:
+                got = sum(1 for x in mine if x.type is c.type)
+                cells[c.type.value] = {"target": c.count, "actual": got}
+                if got != c.count:
+                    reasons.append(f"{r.name} · {c.type.label}应为 {c.count} 题，实为 {got} 题")
+        if abs(actual_points - r.weight) > 1e-9:
+            reasons.append(f"{r.name}应为 {r.weight} 分，实为 {_n(actual_points)} 分")
+        functions.append(FunctionCheck(r.name, r.weight, actual_points, r.count if form.kind is Kind.THEORY else None,
+                                       len(mine), cells))
+    extra = [x for x in records if x.function not in {r.name for r in bp.rows}]
+    for x in extra:
+        reasons.append(f"{x.id} 的职业功能「{x.function}」不在本试卷的考核范围内")
+    work_contents, requirements = _coverage(bp, records, standard, form.kind, reasons)
+    difficulty = _difficulty(form, records, reasons)
+    answers = _answers(form, reasons) if form.kind is Kind.THEORY else {}
+    duration = sum(x.duration for x in records if isinstance(x, Task)) if form.kind is Kind.SKILL else form.duration_minutes
+    if form.kind is Kind.SKILL and duration < standard.assessment.skill_minutes:
+        reasons.append(f"操作技能考核时间合计 {duration} 分钟，少于标准规定的 {standard.assessment.skill_minutes} 分钟")
+    usage = {}
+    if ledger:
+        from .ledger import usage_counts
+        usage = usage_counts(ledger, ids, exclude_session=form.session or None)
+    return FormReview(form.code, form.title or bp.title, form.kind, lf.source, tuple(functions), tuple(work_contents),
+                      tuple(requirements), difficulty, answers, usage, duration, tuple(reasons), tuple(ids),
+                      (note,) if note else ())
+
+
+def displayed_answer(item: Item, permutation: str) -> str | None:
+    """Return the answer as displayed under a permutation ("" = original order), or None if invalid."""
+    if item.type is ItemType.JUDGE:
+        return item.answer if not permutation else None
+    letters = "".join(k for k, _ in item.options)
+    perm = permutation or letters
+    if sorted(perm) != sorted(letters):
+        return None
+    return "".join(sorted(LETTERS[perm.index(a)] for a in item.answer))
+
+
+def _norm(text: str) -> str:
+    import re
+    return re.sub(r"[\s（）()　]+", "", text)
+
+
+def _coverage(bp: Blueprint, records, standard: Standard, kind: Kind, reasons: list[str]):
+    work_contents, requirements = [], []
+    codes_used = set()
+    for x in records:
+        for c in (x.codes if isinstance(x, Task) else (x.code,)):
+            codes_used.add((x.function, c))
+    for r in bp.rows:
+        mine = [x for x in records if x.function == r.name]
+        quota = work_content_quota(r, r.count) if kind is Kind.THEORY else [(0, None)] * len(r.work_contents)
+        for w, (lo, hi) in zip(r.work_contents, quota):
+            n = sum(1 for x in mine if any(work_content_of(c, x.function) == w.code
+                                           for c in (x.codes if isinstance(x, Task) else (x.code,))))
+            work_contents.append({"function": r.name, "code": w.code, "name": w.name, "points": _n(float(w.points)),
+                                  "min": lo, "max": hi, "actual": n, "covered": n > 0})
+            if kind is Kind.THEORY and not (lo <= n <= hi):
+                reasons.append(f"{r.name} · {w.code} {w.name}应有 {lo}～{hi} 题，实为 {n} 题")
+            texts = standard.knowledge_codes(bp.level, r.name) if kind is Kind.THEORY else standard.skill_codes(bp.level, r.name)
+            for code in w.requirements:
+                requirements.append({"function": r.name, "code": code, "text": texts.get(code, ""),
+                                     "covered": (r.name, code) in codes_used})
+    return work_contents, requirements
+
+
+def _difficulty(form: Form, records, reasons: list[str]) -> dict:
+    ds = [x.difficulty for x in records]
+    if not ds:
+        return {}
+    mean = sum(ds) / len(ds)
+    out = {"mean": round(mean, 3), "easy": sum(d <= 2 for d in ds), "medium": sum(d == 3 for d in ds),
+           "hard": sum(d >= 4 for d in ds)}
+    if form.kind is Kind.SKILL:
+        return out
+    target = target_from_record(form.extra.get("assembly"))
+    out["target"] = target.describe()
+    if target.ratio:
+        bands = target.bands(len(ds))
+        ok = all(lo <= got <= hi for got, (lo, hi) in zip((out["easy"], out["medium"], out["hard"]), bands))
+    else:
+        ok = abs(mean - target.mean) <= target.tolerance + 1e-9
+    out["ok"] = ok
+    if not ok:
+        reasons.append(f"难度不符合目标（{target.describe()}）：平均 {mean:.2f}，易/中/难 {out['easy']}/{out['medium']}/{out['hard']}")
+    return out
+
+
+def _answers(form: Form, reasons: list[str]) -> dict:
+    singles = [e.answer for e in form.entries if e.type is ItemType.SINGLE]
+    judges = [e.answer for e in form.entries if e.type is ItemType.JUDGE]
+    letters = Counter(singles)
+    out = {"single": {c: letters.get(c, 0) for c in "ABCD"},
+           "judge": {"√": judges.count(TRUE_MARK), "×": len(judges) - judges.count(TRUE_MARK)},
+           "multiple": dict(Counter(c for e in form.entries if e.type is ItemType.MULTIPLE for c in e.answer)),
+           "longest_run": {"single": _longest_run(singles), "judge": _longest_run(judges)}}
+    if singles:
+        share = len(singles) / 4
+        off = [c for c in "ABCD" if not share * 0.8 - 1e-9 <= letters.get(c, 0) <= share * 1.2 + 1e-9]
+        if off:
+            reasons.append("单选题答案分布不均衡：" + "，".join(f"{c} {letters.get(c, 0)} 题" for c in off)
+                           + f"（应在 {share * 0.8:g}～{share * 1.2:g} 题之间）")
+    for label, seq in (("单选题", singles), ("判断题", judges)):
+        run = _longest_run(seq)
+        if run > 3:
+            reasons.append(f"{label}有 {run} 道相同答案连续出现（不应超过 3 道）")
+    if judges:
+        ratio = judges.count(TRUE_MARK) / len(judges)
+        if not 0.4 <= ratio <= 0.6:
+            reasons.append(f"判断题“√”占 {ratio:.0%}，应在 40%～60% 之间")
+    return out
+
+
+def _longest_run(seq: list) -> int:
+    best = run = 0
+    prev = object()
+    for x in seq:
+        run = run + 1 if x == prev else 1
+        best = max(best, run)
+        prev = x
+    return best

@@ -1,0 +1,139 @@
+"""Review writers: text, JSON (the contract), a workbook with native charts, a signable docx."""
+from __future__ import annotations
+
+import io
+import json
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+
+from ..review import Review
+from ..standard import Kind
+from .xlsx_style import write_table
+
+FORMATS = ("text", "json", "xlsx", "docx")
+
+
+def _p(x) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def review_text(review: Review) -> str:
+    """Return the review as a report for the terminal."""
+    out = [f"审核结论：{review.verdict_label}"]
+    for f in review.forms:
+        out.append("")
+        out.append(f"试卷 {f.form}（{f.title} {f.kind.label}）：{'合格' if f.passed else '不合格'}")
+        out.append(f"  来源：{f.source}")
+        for n in f.notes:
+            out.append(f"  说明：{n}")
+        for c in f.functions:
+            cnt = f"，题数 {c.actual_count}/{c.target_count}" if c.target_count is not None else f"，{c.actual_count} 道操作题"
+            mark = "✓" if abs(c.actual_points - c.target_points) < 1e-9 else "✗"
+            out.append(f"  {mark} {c.name}：分值 {_p(c.actual_points)}/{_p(c.target_points)}{cnt}")
+        unc = f.uncovered
+        wc_missing = [w for w in f.work_contents if not w["covered"]]
+        out.append(f"  工作内容覆盖 {len(f.work_contents) - len(wc_missing)}/{len(f.work_contents)}；"
+                   f"鉴定点覆盖 {len(f.requirements) - len(unc)}/{len(f.requirements)}")
+        if f.difficulty:
+            d = f.difficulty
+            tgt = f"（目标 {d['target']}）" if "target" in d else ""
+            out.append(f"  难度：平均 {d['mean']:.2f}{tgt}，易/中/难 {d['easy']}/{d['medium']}/{d['hard']}")
+        if f.kind is Kind.THEORY and f.answers:
+            a = f.answers
+            out.append("  答案分布：单选 " + " ".join(f"{k}{v}" for k, v in a["single"].items())
+                       + f"；判断 √{a['judge']['√']} ×{a['judge']['×']}；最长连续相同答案 单选 {a['longest_run']['single']}、判断 {a['longest_run']['judge']}")
+        else:
+            out.append(f"  考核时间合计 {f.duration_minutes} 分钟")
+        if f.usage:
+            used = sum(1 for v in f.usage.values() if v)
+            out.append(f"  曾在以往考试中使用的试题：{used} 题（最多 {max(f.usage.values())} 次）")
+        for r in f.reasons:
+            out.append(f"  不合格原因：{r}")
+    if len(review.forms) > 1:
+        out.append("")
+        out.append("重复题数矩阵：")
+        codes = [f.form for f in review.forms]
+        out.append("  " + "\t".join([""] + codes))
+        for c, row in zip(codes, review.overlap):
+            out.append("  " + "\t".join([c] + [str(x) for x in row]))
+        for label, e in review.equivalence.items():
+            out.append(f"  {label}：分值{'一致' if e['points_identical'] else '不一致'}，平均难度极差 {e['difficulty_spread']:.2f}")
+    if review.reasons:
+        out.append("")
+        out.append("不合格原因汇总：")
+        out += [f"  {i}. {r}" for i, r in enumerate(review.reasons, 1)]
+    return "\n".join(out) + "\n"
+
+
+def review_json(review: Review) -> str:
+    return json.dumps(review.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def review_xlsx(review: Review) -> bytes:
+    """Return a workbook: summary, per-form function table with a target/actual chart, answer chart."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "审核结论"
+    rows = [[f.form, f.title, f.kind.label, "合格" if f.passed else "不合格", "；".join(f.reasons) or "—"]
+            for f in review.forms]
+    write_table(ws, f"试卷审核报告：{review.verdict_label}", f"共 {len(review.forms)} 套试卷",
+                ["试卷编号", "名称", "类型", "结论", "原因"], rows, [16, 40, 10, 8, 70], left_cols=(4,))
+    for f in review.forms:
+        sheet = wb.create_sheet(f.form[:28])
+        frows = [[c.name, _num(c.target_points), _num(c.actual_points),
+                  c.target_count if c.target_count is not None else "", c.actual_count] for c in f.functions]
+        hr = write_table(sheet, f"{f.form} 职业功能分值核对", f.title,
+                         ["职业功能", "目标分值", "实际分值", "目标题数", "实际题数"], frows, [14, 10, 10, 10, 10])
+        chart = BarChart()
+        chart.type = "col"
+        chart.title = "各职业功能目标分值与实际分值"
+        chart.y_axis.title = "分值"
+        data = Reference(sheet, min_col=2, max_col=3, min_row=hr, max_row=hr + len(frows))
+        cats = Reference(sheet, min_col=1, min_row=hr + 1, max_row=hr + len(frows))
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(cats)
+        chart.height, chart.width = 7.5, 16
+        sheet.add_chart(chart, "H3")
+        start = hr + len(frows) + 3
+        if f.kind is Kind.THEORY and f.answers:
+            sheet.cell(start, 1, "答案")
+            sheet.cell(start, 2, "题数")
+            labels = [f"单选 {k}" for k in "ABCD"] + ["判断 √", "判断 ×"]
+            values = list(f.answers["single"].values()) + [f.answers["judge"]["√"], f.answers["judge"]["×"]]
+            for i, (lab, v) in enumerate(zip(labels, values), start + 1):
+                sheet.cell(i, 1, lab)
+                sheet.cell(i, 2, v)
+            ch = BarChart()
+            ch.type = "col"
+            ch.title = "答案分布"
+            ch.add_data(Reference(sheet, min_col=2, min_row=start, max_row=start + len(labels)), titles_from_data=True)
+            ch.set_categories(Reference(sheet, min_col=1, min_row=start + 1, max_row=start + len(labels)))
+            ch.height, ch.width = 7.5, 16
+            sheet.add_chart(ch, "H20")
+            start += len(labels) + 3
+        sheet.cell(start, 1, "鉴定点覆盖")
+        for i, r in enumerate(f.requirements, start + 1):
+            sheet.cell(i, 1, r["function"])
+            sheet.cell(i, 2, r["code"])
+            sheet.cell(i, 3, r["text"])
+            sheet.cell(i, 4, "已覆盖" if r["covered"] else "未覆盖")
+    if len(review.forms) > 1:
+        so = wb.create_sheet("重复题数")
+        codes = [f.form for f in review.forms]
+        write_table(so, "各套试卷重复题数", "", ["试卷"] + codes,
+                    [[c] + list(row) for c, row in zip(codes, review.overlap)], [16] + [14] * len(codes))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _num(x):
+    return int(x) if float(x).is_integer() else float(x)
+
+
+def review_docx(review: Review, created: str | None = None) -> bytes:
+    """Return a signable review document with 审核人 and 日期 lines."""
+    from ..render.review_doc import render_review
+
+    return render_review(review, created)
