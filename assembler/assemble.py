@@ -225,19 +225,29 @@ class _Problem:
         return f"\n最少需要允许每两套试卷重复 {smallest} 题（--max-overlap {smallest}），或补充题目。"
 
     def _smallest_overlap(self, n_forms: int, seed: int, start: int = 1) -> int | None:
+        """Return the smallest pairwise overlap that makes n_forms feasible (binary search on
+        feasibility runs, starting from a counting lower bound), or None if none does."""
         hi = self.form_size()
-        if self._run(n_forms, hi, seed) is None:
+        if self._run(n_forms, hi, seed, feasibility=True) is None:
             return None
-        lo = start
+        lo = max(start, self.overlap_lower_bound(n_forms))
         while lo < hi:
             mid = (lo + hi) // 2
-            if self._run(n_forms, mid, seed) is not None:
+            if self._run(n_forms, mid, seed, feasibility=True) is not None:
                 hi = mid
             else:
                 lo = mid + 1
         return hi
 
-    def _run(self, n_forms: int, overlap: int, seed: int, with_difficulty: bool = True) -> list[list] | None:
+    def overlap_lower_bound(self, n_forms: int) -> int:
+        """Return a bound no feasible overlap can beat: the items each cell lacks must be shared
+        by some pair, and the busiest of the C(n, 2) pairs shares at least their average."""
+        pairs = n_forms * (n_forms - 1) // 2
+        lacking = sum(max(0, n_forms * need - have) for need, have in self.cell_supply())
+        return -(-lacking // pairs) if pairs else 0
+
+    def _run(self, n_forms: int, overlap: int, seed: int, with_difficulty: bool = True,
+             feasibility: bool = False) -> list[list] | None:
         P = len(self.pool)
         pairs = [(f, g) for f in range(n_forms) for g in range(f + 1, n_forms)] if overlap > 0 else []
         nx = n_forms * P
@@ -263,11 +273,12 @@ class _Problem:
                     model.add(range(base, base + P), 1, 0, overlap)
         rng = np.random.default_rng([seed, 1])
         c = np.zeros(nvar)
-        c[:nx] = -rng.random(nx)
+        if not feasibility:
+            c[:nx] = -rng.random(nx)
         integrality = np.ones(nvar)
         upper = np.ones(nvar)
         if centre is not None:
-            c[nx + ny:] = 0.5
+            c[nx + ny:] = 0 if feasibility else 0.5
             integrality[nx + ny:] = 0
             upper[nx + ny:] = np.inf
         res = model.solve(c, integrality, self.opts.time_limit, upper)
@@ -362,6 +373,10 @@ class _TheoryProblem(_Problem):
                 elif j is not None and j < i and it.id not in self.pool[j].enemies:
                     model.add([off + i, off + j], 1, 0, 1)
 
+    def cell_supply(self) -> list[tuple[int, int]]:
+        have = Counter((x.function, x.type) for x in self.pool)
+        return [(c.count, have[(r.name, c.type)]) for r in self.bp.rows for c in r.cells if c.count]
+
     def shortages(self, n_forms: int) -> list[str]:
         lines = []
         for r in self.bp.rows:
@@ -447,6 +462,9 @@ class _SkillProblem(_Problem):
                 j = self.index.get(e)
                 if j is not None and j != i:
                     model.add([off + i, off + j], 1, 0, 1)
+
+    def cell_supply(self) -> list[tuple[int, int]]:
+        return []
 
     def shortages(self, n_forms: int) -> list[str]:
         lines = []

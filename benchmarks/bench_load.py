@@ -55,7 +55,7 @@ def breakdown(path: Path, std, cache: str) -> dict[str, float]:
     files = bank_files([path])
     problems: list = []
     raw = [(f, L._parse_file(f, problems)) for f in files]
-    out["parse files (" + ("cache hit" if cache != "off" else "no cache") + ")"] = time.perf_counter() - t
+    out["parse files (" + ("cache on" if cache != "off" else "cache off") + ")"] = time.perf_counter() - t
     t = time.perf_counter()
     items: list[Item] = []
     tasks: list[Task] = []

@@ -281,14 +281,18 @@ def ensure_bank(n_items: int, seed: int, out_dir: str | Path, xlsx: str | Path |
     """Generate the bank (YAML folder, and workbook if asked) unless it is already there."""
     out_dir = Path(out_dir)
     marker = out_dir / ".complete"
-    need_yaml = not marker.exists()
-    need_xlsx = xlsx is not None and not Path(xlsx).exists()
+    stamp = f"{n_items} {seed} {n_tasks_per_function}\n"
+    need_yaml = not (marker.exists() and marker.read_text() == stamp)
+    need_xlsx = xlsx is not None and (need_yaml or not Path(xlsx).exists())
     if need_yaml or need_xlsx:
         t0 = time.perf_counter()
         records = make_synthetic_bank(n_items, seed, n_tasks_per_function)
         if need_yaml:
+            if out_dir.exists():  # stale bank from other parameters: replace its files
+                for old in out_dir.glob("*/*.yaml"):
+                    old.unlink()
             write_yaml_bank(records, out_dir)
-            marker.write_text(f"{n_items} {seed} {n_tasks_per_function}\n")
+            marker.write_text(stamp)
         if need_xlsx:
             write_xlsx_bank(records, xlsx)
         if not quiet:

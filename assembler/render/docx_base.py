@@ -429,17 +429,12 @@ def fit_widths(desired: list[int], total: int, floor: int = 1300) -> list[int]:
     """
     desired = [max(1, d) for d in desired]
     base = [min(d, floor) for d in desired]
-    if sum(base) >= total:
-        widths = [total * b // sum(base) for b in base]
+    if sum(desired) <= total or sum(base) >= total:
+        widths = [total * d // sum(desired) for d in desired]
     else:
         rest = total - sum(base)
         extra = [d - b for d, b in zip(desired, base)]
-        if sum(extra) <= 0:
-            widths = [b + rest * b // sum(base) for b in base]
-        else:
-            widths = [b + rest * e // sum(extra) for b, e in zip(base, extra)]
-            if sum(desired) < total:  # everything fits: spread the slack evenly by desire
-                widths = [total * d // sum(desired) for d in desired]
+        widths = [b + rest * e // sum(extra) for b, e in zip(base, extra)]
     widths[widths.index(max(widths))] += total - sum(widths)
     return widths
 

@@ -97,7 +97,7 @@ def add_material(doc: DocBuilder, m: Material) -> None:
     for c in range(n_cols):
         cells = [fmt_number(r[c]) for r in rows]
         widest = max([0] + [display_width(x) for x in cells])
-        head = min(display_width(clean(columns[c])), 16)  # a long heading may wrap
+        head = min(display_width(clean(columns[c])), 8)  # a long heading may wrap
         natural.append(min(max(widest, head), 44) + 3)
         short = all(_numeric_like(r[c]) or r[c] in ("", None) for r in rows) or widest <= 12
         align.append("center" if short else "left")
@@ -145,7 +145,7 @@ def add_notice(doc: DocBuilder, form: Form, tasks: list[tuple[FormEntry, Task]])
     """考核准备通知单: the tasks with their times and points, and what the site must provide."""
     doc.para("考核准备通知单", "ZJSheetTitle", before=240)
     doc.para("一、考核内容与时间", "ZJHeading2")
-    widths = [720, 1300, 0, 1100, 1050, 650]
+    widths = [650, 1500, 0, 1100, 1100, 650]
     widths[2] = TEXT_W - sum(widths)
     rows = [[Cell(h, bold=True, shade=HEADER_SHADE) for h in ("序号", "试题代码", "试题名称", "职业功能",
                                                                "考核时间（分钟）", "配分")]]
