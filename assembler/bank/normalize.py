@@ -30,6 +30,7 @@ STATUS_ALIASES = {"active": Status.ACTIVE, "启用": Status.ACTIVE, "在用": St
                   "retired": Status.RETIRED, "停用": Status.RETIRED, "退役": Status.RETIRED, "已停用": Status.RETIRED}
 BOOL_ALIASES = {"是": True, "否": False, "yes": True, "no": False, "true": True, "false": False, "y": True, "n": False,
                 "1": True, "0": False, "": True}
+_LETTER_REF = re.compile(r"(?<![A-Za-z])[A-E](?:[、，,和与及/]\s*[A-E])*\s*(?:项|选项|错误|正确|不对|对)|选项\s*[A-E](?![A-Za-z])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
@@ -153,6 +154,9 @@ def item_from_record(rec: dict, origin: Origin, column: Callable[[str], str], st
             p_value = None
     explanation = check_text(ctx, "explanation", clean_text(rec.get("explanation")))
     shuffle = _bool(ctx, "shuffle", rec.get("shuffle"))
+    if shuffle and options and _LETTER_REF.search(explanation):
+        ctx.add("explanation", "解析按字母引用选项，选项乱序后会与试卷不一致",
+                "改为引用选项内容，或把该题设为选项不可乱序（shuffle: false）", "warning")
     status = _status(ctx, rec.get("status"))
     source = check_text(ctx, "source", clean_text(rec.get("source")))
     enemies = split_list(rec.get("enemies"))

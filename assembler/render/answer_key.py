@@ -76,6 +76,6 @@ def render_answer_key(form: Form, bank: Bank, explanations: bool = False) -> byt
                     if e.answer in shown:
                         runs.append(R(f"（{shown[e.answer]}）"))
                 text = clean(it.explanation).strip()
-                runs.append(R("　" + (remap_letters(text, it, e) if text else "（题库未提供解析）")))
+                runs += [R("　解析：", bold=True), R(remap_letters(text, it, e) if text else "（题库未提供解析）")]
                 doc.para(runs, "ZJStem")
     return doc.finish(form, "key", title)

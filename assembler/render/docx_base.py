@@ -203,6 +203,15 @@ FONT_TABLE_XML = (
     '</w:fonts>'
 ).encode("utf-8")
 
+APP_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    '<Application>zujuan</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>'
+    '<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>'
+    '</Properties>'
+).encode("utf-8")
+
 _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
 
@@ -457,6 +466,8 @@ class DocBuilder:
         for rid, rel in list(pkg_rels.items()):
             if rel.reltype == RT.THUMBNAIL:  # a picture of the template's empty page
                 del pkg_rels[rid]
+            elif rel.reltype == RT.EXTENDED_PROPERTIES:  # the template's says "Microsoft Macintosh Word"
+                rel.target_part._blob = APP_XML
         settings = self.doc.settings.element
         lang = settings.find(w("themeFontLang"))
         if lang is not None:

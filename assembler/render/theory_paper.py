@@ -10,7 +10,7 @@ from ..errors import DataError, Problem
 from ..form import Form, FormEntry
 from ..structure import ItemType, THEORY_TYPES
 from .docx_base import (BODY_CHAR, OPTION_INDENT, TEXT_W, Cell, DocBuilder, R, clean, cn_numeral,
-                        display_width, make_paragraph, pts)
+                        display_width, pts)
 
 PAPER_HEADING = "职业技能等级认定统一试卷"
 NOTES = (
@@ -205,4 +205,4 @@ def render_theory_paper(form: Form, bank: Bank) -> bytes:
 
 
 __all__ = ["render_theory_paper", "theory_sections", "TheorySection", "lookup_items", "displayed_options",
-           "choice_stem", "judge_stem", "option_columns", "make_paragraph"]
+           "choice_stem", "judge_stem", "option_columns"]

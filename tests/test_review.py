@@ -1,0 +1,110 @@
+"""Review: coverage report, verdict, tamper detection, output formats."""
+import json
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from assembler.bank import load_bank
+from assembler.cli import main
+from assembler.generate import GenerateRequest, generate
+from assembler.review import LoadedForm, load_forms, review_forms
+from assembler.standard import load_standard
+from assembler.writers.review import review_xlsx
+
+STD = load_standard()
+BANK = load_bank()
+PIN = "2026-01-01T00:00:00+00:00"
+
+
+@pytest.fixture(scope="module")
+def forms_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("forms")
+    generate(GenerateRequest("4", "D", "theory", forms=2, seed=21, created=PIN, output=str(out), record=False,
+                             documents=False, session="审核测试"), STD)
+    return out
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_generated_forms_pass(forms_dir):
+    review = review_forms(load_forms([forms_dir]), BANK, STD)
+    assert review.verdict == "pass" and review.reasons == ()
+    d = review.to_dict()
+    assert set(d) >= {"verdict", "reasons", "forms", "overlap"}
+    f = d["forms"][0]
+    assert set(f) >= {"form", "functions", "uncovered", "difficulty"}
+    assert f["functions"][0] == {"name": "职业道德", "target_points": 5, "actual_points": 5, "target_count": 4,
+                                 "actual_count": 4, "cells": {"judge": {"target": 1, "actual": 1},
+                                                              "single": {"target": 2, "actual": 2},
+                                                              "multiple": {"target": 1, "actual": 1}}}
+    assert d["overlap"] == [[90, 0], [0, 90]]
+    assert d["forms"][0]["answers"]["longest_run"]["single"] <= 3
+
+
+def _tamper(forms_dir, tmp_path, change):
+    m = json.loads((forms_dir / "4D-T-21-01.json").read_text(encoding="utf-8"))
+    change(m)
+    p = tmp_path / "tampered.json"
+    p.write_text(json.dumps(m, ensure_ascii=False), encoding="utf-8")
+    return p
+
+
+def test_moved_item_fails(forms_dir, tmp_path):
+    def move(m):
+        e = next(x for x in m["items"] if x["function"] == "流量运营")
+        e["function"] = "市场分析"
+        m["moved"] = e["id"]
+    p = _tamper(forms_dir, tmp_path, move)
+    moved = json.loads(p.read_text(encoding="utf-8"))["moved"]
+    number = next(x["number"] for x in json.loads(p.read_text(encoding="utf-8"))["items"] if x["id"] == moved)
+    review = review_forms(load_forms([p]), BANK, STD)
+    assert review.verdict == "fail"
+    assert f"4D-T-21-01：第 {number} 题 {moved} 的职业功能在试卷中为「市场分析」，题库中为「流量运营」" in review.reasons
+
+
+def test_changed_answer_fails(forms_dir, tmp_path):
+    def change(m):
+        e = next(x for x in m["items"] if x["type"] == "single")
+        m["changed"] = (e["number"], e["id"], e["answer"])
+        e["answer"] = "A" if e["answer"] != "A" else "B"
+    p = _tamper(forms_dir, tmp_path, change)
+    m = json.loads(p.read_text(encoding="utf-8"))
+    number, iid, original = m["changed"]
+    r = run("review", p, "--ledger", tmp_path / "none.sqlite")
+    assert r.exit_code == 1
+    shown = "A" if original != "A" else "B"
+    assert f"  不合格原因：第 {number} 题 {iid} 的答案在试卷中为 {shown}，按题库应为 {original}" in r.output
+    assert r.output.startswith("审核结论：不合格\n") and r.output.endswith("错误：审核不合格。\n")
+
+
+def test_overlap_beyond_limit_fails(forms_dir):
+    loaded = load_forms([forms_dir / "4D-T-21-01.json"])
+    twin = LoadedForm(loaded[0].form.__class__(**{**loaded[0].form.__dict__, "code": "twin"}), "twin.json")
+    review = review_forms(loaded + [twin], BANK, STD)
+    assert "4D-T-21-01 与 twin 有 90 道相同试题，超过允许的 0 题" in review.reasons
+
+
+def test_outputs(forms_dir, tmp_path):
+    r = run("review", forms_dir, "--format", "json", "--ledger", tmp_path / "none.sqlite")
+    assert r.exit_code == 0 and json.loads(r.output)["verdict"] == "pass"
+    out = tmp_path / "r.xlsx"
+    r = run("review", forms_dir, "--format", "xlsx", "-o", out, "--ledger", tmp_path / "none.sqlite")
+    assert r.exit_code == 0
+    assert r.output.endswith("审核结论：合格（2 套试卷，0 条不合格原因）\n")
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["审核结论", "4D-T-21-01", "4D-T-21-02", "重复题数"]
+    assert len(wb["4D-T-21-01"]._charts) == 2
+
+
+def test_review_input_errors(tmp_path):
+    p = tmp_path / "x.json"
+    p.write_text("{}", encoding="utf-8")
+    r = run("review", p)
+    assert r.exit_code == 1
+    assert r.output == f"错误：无法读取待审核的试卷（1 个错误）：\n[错误] {p}：不是有效的试卷清单（manifest）：缺少或错误的字段 'kind'\n"
+    r = run("review", tmp_path / "nope.json")
+    assert r.exit_code == 1
+    assert r.output == f"错误：无法读取待审核的试卷（1 个错误）：\n[错误] {tmp_path / 'nope.json'}：文件或文件夹不存在\n"
