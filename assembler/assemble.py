@@ -149,6 +149,13 @@ def form_code(bp: Blueprint, seed: int, index: int, prefix: str = "") -> str:
 
 
 # ---- the shared integer program -------------------------------------------------------------------
+DIAGNOSIS_SECONDS = 30.0  # time budget for finding the smallest workable overlap in an error message
+
+
+class _Timeout(Exception):
+    """The solver hit its time limit without finding a solution."""
+
+
 class _Model:
     """Sparse constraint rows over binary variables x[f, i] (and y for pairwise overlap)."""
 
@@ -209,7 +216,11 @@ class _Problem:
             if shortages:
                 smallest = self._smallest_overlap(n_forms, seed)
                 raise InfeasibleError(self.shortage_message(shortages, n_forms) + self._overlap_hint(smallest, n_forms))
-        res = self._run(n_forms, effective, seed)
+        try:
+            res = self._run(n_forms, effective, seed)
+        except _Timeout:
+            raise InfeasibleError(f"{self.label} {self.bp.kind.label}：在 {self.opts.time_limit:g} 秒内未能求解，"
+                                  "请减少套数或放宽重复限制（--max-overlap）。") from None
         if res is None:
             if n_forms > 1:
                 smallest = self._smallest_overlap(n_forms, seed, start=effective + 1)
@@ -219,25 +230,47 @@ class _Problem:
             raise InfeasibleError(self.single_form_diagnosis(seed))
         return res
 
-    def _overlap_hint(self, smallest: int | None, n_forms: int) -> str:
+    def _overlap_hint(self, smallest: tuple[int, int | None, bool] | None, n_forms: int) -> str:
         if smallest is None:
             return f"\n即使允许重复，题库也无法组出 {n_forms} 套试卷，请补充题目。"
-        return f"\n最少需要允许每两套试卷重复 {smallest} 题（--max-overlap {smallest}），或补充题目。"
+        lo, hi, exact = smallest
+        if exact:
+            return f"\n最少需要允许每两套试卷重复 {lo} 题（--max-overlap {lo}），或补充题目。"
+        if hi is not None:
+            return (f"\n需要允许每两套试卷重复 {lo}～{hi} 题（--max-overlap {hi} 可行；更小的值在限定时间内未能判定），"
+                    "或补充题目。")
+        return f"\n至少需要允许每两套试卷重复 {lo} 题（确切值在限定时间内未能求出），或补充题目。"
 
-    def _smallest_overlap(self, n_forms: int, seed: int, start: int = 1) -> int | None:
-        """Return the smallest pairwise overlap that makes n_forms feasible (binary search on
-        feasibility runs, starting from a counting lower bound), or None if none does."""
-        hi = self.form_size()
-        if self._run(n_forms, hi, seed, feasibility=True) is None:
-            return None
-        lo = max(start, self.overlap_lower_bound(n_forms))
+    def _smallest_overlap(self, n_forms: int, seed: int, start: int = 1,
+                          budget: float = DIAGNOSIS_SECONDS) -> tuple[int, int | None, bool] | None:
+        """Return (smallest overlap, feasible upper value, exact?) for n_forms, or None if even
+        unlimited overlap fails. Binary search on feasibility runs from a counting lower bound,
+        within a time budget; when the budget runs out the answer is a bound, said as such."""
+        import time
+
+        deadline = time.monotonic() + budget
+        size = self.form_size()
+        try:
+            if self._run(n_forms, size, seed, feasibility=True, time_limit=budget) is None:
+                return None
+        except _Timeout:
+            return (max(start, self.overlap_lower_bound(n_forms)), None, False)
+        lo, hi = max(start, self.overlap_lower_bound(n_forms)), size
+        known_hi: int | None = None
         while lo < hi:
             mid = (lo + hi) // 2
-            if self._run(n_forms, mid, seed, feasibility=True) is not None:
-                hi = mid
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return (lo, known_hi, False)
+            try:
+                ok = self._run(n_forms, mid, seed, feasibility=True, time_limit=min(left, 15.0)) is not None
+            except _Timeout:
+                return (lo, known_hi, False)
+            if ok:
+                hi = known_hi = mid
             else:
                 lo = mid + 1
-        return hi
+        return (hi, hi, True)
 
     def overlap_lower_bound(self, n_forms: int) -> int:
         """Return a bound no feasible overlap can beat: the items each cell lacks must be shared
@@ -247,7 +280,9 @@ class _Problem:
         return -(-lacking // pairs) if pairs else 0
 
     def _run(self, n_forms: int, overlap: int, seed: int, with_difficulty: bool = True,
-             feasibility: bool = False) -> list[list] | None:
+             feasibility: bool = False, time_limit: float | None = None) -> list[list] | None:
+        """Return the chosen records per form, or None if infeasible. Raises _Timeout when the
+        time limit passes with no solution."""
         P = len(self.pool)
         pairs = [(f, g) for f in range(n_forms) for g in range(f + 1, n_forms)] if overlap > 0 else []
         nx = n_forms * P
@@ -281,9 +316,9 @@ class _Problem:
             c[nx + ny:] = 0 if feasibility else 0.5
             integrality[nx + ny:] = 0
             upper[nx + ny:] = np.inf
-        res = model.solve(c, integrality, self.opts.time_limit, upper)
+        res = model.solve(c, integrality, time_limit or self.opts.time_limit, upper)
         if res.status == 1 and res.x is None:
-            raise InfeasibleError(f"{self.label} {self.bp.kind.label}：在 {self.opts.time_limit:g} 秒内未能求解，请减少套数或放宽重复限制。")
+            raise _Timeout()
         if res.x is None or res.status not in (0, 1):
             return None
         x = np.rint(res.x[:nx]).reshape(n_forms, P)
@@ -361,6 +396,14 @@ class _TheoryProblem(_Problem):
             else:
                 model.add([off + i for i in range(P)], [float(x.difficulty) for x in self.pool],
                           n * (d.mean - d.tolerance), n * (d.mean + d.tolerance))
+        ns = sum(r.cell(ItemType.SINGLE).count for r in self.bp.rows)
+        if ns and self.opts.balance_answers:  # options that cannot be shuffled keep their letter
+            cap = floor(1.2 * ns / 4)
+            for letter in "ABCD":
+                fixed = [i for i, it in enumerate(self.pool)
+                         if it.type is ItemType.SINGLE and not it.shuffle and it.answer == letter]
+                if len(fixed) > cap:
+                    model.add([off + i for i in fixed], 1, 0, cap)
         nj = sum(r.cell(ItemType.JUDGE).count for r in self.bp.rows)
         if nj and self.opts.balance_answers:
             true_idx = [i for i, it in enumerate(self.pool) if it.type is ItemType.JUDGE and it.answer == TRUE_MARK]
@@ -406,7 +449,11 @@ class _TheoryProblem(_Problem):
         return lines
 
     def single_form_diagnosis(self, seed: int) -> str:
-        if self._run(1, 0, seed, with_difficulty=False) is not None:
+        try:
+            relaxed = self._run(1, 0, seed, with_difficulty=False, time_limit=DIAGNOSIS_SECONDS)
+        except _Timeout:
+            relaxed = None
+        if relaxed is not None:
             ds = [x.difficulty for x in self.pool]
             return (f"{self.label} {self.bp.kind.label}：题库无法满足难度目标（{self.opts.difficulty.describe()}）。"
                     f"可用题目的平均难度为 {np.mean(ds):.2f}；请调整 --difficulty 或补充相应难度的题目。")
@@ -579,4 +626,6 @@ def _place_single(items: list[Item], rng: np.random.Generator, balance: bool) ->
         else:
             perm, shown = "", it.answer
         out.append((it, perm, shown))
+    if _first_run_violation([x[2] for x in out], 3) is not None:  # e.g. fixed items alike in a row
+        out = _break_runs(out, lambda x: x[2], rng)
     return out

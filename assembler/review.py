@@ -14,7 +14,7 @@ from pathlib import Path
 from .assemble import target_from_record
 from .bank.models import LETTERS, TRUE_MARK, Bank, Item, Task
 from .bank.stats import work_content_of
-from .blueprint import Blueprint, build_blueprint, work_content_quota
+from .blueprint import Blueprint, build_blueprint, combination_label, work_content_quota
 from .errors import AssemblerError, DataError, Problem
 from .form import Form, form_from_manifest, load_manifest
 from .standard import Kind, Standard
@@ -178,7 +178,7 @@ def review_forms(loaded: list[LoadedForm], bank: Bank, standard: Standard, ledge
     for key, members in groups.items():
         if len(members) < 2:
             continue
-        label = "/".join(str(x) for x in key if x)
+        label = f"{combination_label(standard, key[0], key[1])} {Kind(key[2]).label}" + (f"（{key[3]}）" if key[3] else "")
         points = {m[0].code: {c.name: _n(c.actual_points) for c in m[1].functions} for m in members}
         identical = len({tuple(sorted(p.items())) for p in points.values()}) == 1
         means = [m[1].difficulty.get("mean", 0) for m in members]

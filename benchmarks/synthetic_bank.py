@@ -301,6 +301,19 @@ def ensure_bank(n_items: int, seed: int, out_dir: str | Path, xlsx: str | Path |
     return out_dir, (Path(xlsx) if xlsx else None)
 
 
+def describe(records: list[dict]) -> str:
+    """Return a one-paragraph summary: type shares, difficulty mean, judge √ share, enemies."""
+    items = [r for r in records if r["type"] != "task"]
+    n = len(items) or 1
+    shares = ", ".join(f"{t} {sum(r['type'] == t for r in items) / n:.1%}" for t, _ in TYPE_SHARES)
+    judges = [r for r in items if r["type"] == "judge"]
+    true = sum(r["answer"] == "√" for r in judges) / (len(judges) or 1)
+    mean = sum(r["difficulty"] for r in items) / n
+    enemies = sum(len(r.get("enemies", ())) for r in items) // 2
+    return (f"types: {shares}; mean difficulty {mean:.3f}; judge √ {true:.1%}; {enemies} enemy pairs; "
+            f"{len({r['stem'] for r in items})} distinct stems")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Write a synthetic (合成) bank valid for the real standard.")
     ap.add_argument("--items", type=int, default=20000, help="number of theory items (default 20000)")
@@ -317,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     n_tasks = sum(r["type"] == "task" for r in records)
     print(f"{len(records) - n_tasks} items + {n_tasks} tasks generated in {t1 - t0:.2f} s; "
           f"{len(files)} YAML files written to {a.out} in {t2 - t1:.2f} s")
+    print(describe(records))
     if a.xlsx:
         write_xlsx_bank(records, a.xlsx)
         print(f"workbook written to {a.xlsx} in {time.perf_counter() - t2:.2f} s")

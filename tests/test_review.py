@@ -108,3 +108,64 @@ def test_review_input_errors(tmp_path):
     r = run("review", tmp_path / "nope.json")
     assert r.exit_code == 1
     assert r.output == f"错误：无法读取待审核的试卷（1 个错误）：\n[错误] {tmp_path / 'nope.json'}：文件或文件夹不存在\n"
+
+
+def test_review_docx_is_signable(forms_dir, tmp_path):
+    from docx import Document
+
+    out = tmp_path / "r.docx"
+    r = run("review", forms_dir, "--format", "docx", "-o", out, "--ledger", tmp_path / "none.sqlite")
+    assert r.exit_code == 0, r.output
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "审核结论：合格（共 2 套试卷）" in text
+    assert "审核人（签名）：" in text and "日期：________年____月____日" in text
+
+
+def test_verify_catches_an_edited_key(tmp_path):
+    from docx import Document
+
+    out = tmp_path / "p"
+    generate(GenerateRequest("1", None, "theory", seed=8, created=PIN, output=str(out), record=False), STD)
+    key = out / "1-T-8-01-答案.docx"
+    r = run("verify", key)
+    assert r.exit_code == 0 and r.output.endswith("复核通过：90 题与题库、蓝图一致。\n")
+    doc = Document(str(key))
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "题号" and t.rows[0].cells[1].text == "21")
+    cell = table.rows[1].cells[1]
+    original = cell.text
+    cell.paragraphs[0].runs[0].text = "A" if original != "A" else "B"
+    edited = tmp_path / "edited.docx"
+    doc.save(str(edited))
+    r = run("verify", edited)
+    assert r.exit_code == 1
+    assert f"不一致：答案文档中第 21 题的答案为 {'A' if original != 'A' else 'B'}，按题库应为 {original}" in r.output
+    assert r.output.endswith("错误：复核未通过：1 处不一致。\n")
+
+
+def test_verify_catches_an_edited_embedded_manifest(tmp_path):
+    import zipfile
+
+    out = tmp_path / "p"
+    generate(GenerateRequest("1", None, "theory", seed=9, created=PIN, output=str(out), record=False), STD)
+    paper = out / "1-T-9-01-试卷.docx"
+    edited = tmp_path / "edited.docx"
+    with zipfile.ZipFile(paper) as zin, zipfile.ZipFile(edited, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.startswith("customXml/item") and b"manifest" in data.lower():
+                esc = lambda t: json.dumps(t)[1:-1].encode()  # the manifest is ASCII-escaped JSON
+                data = data.replace(esc("财务管理"), esc("组织管理"), 1)
+            zout.writestr(info, data)
+    r = run("verify", edited)
+    assert r.exit_code == 1
+    assert "的职业功能在试卷中为「组织管理」，题库中为「财务管理」" in r.output
+
+
+def test_not_our_docx(tmp_path):
+    from docx import Document
+
+    p = tmp_path / "plain.docx"
+    Document().save(str(p))
+    r = run("verify", p)
+    assert r.exit_code == 1
+    assert r.output == f"错误：无法读取待审核的试卷（1 个错误）：\n[错误] {p}：不是 zujuan 生成的试卷：文档中没有内嵌的试卷清单\n"

@@ -1,0 +1,84 @@
+"""The signable review document (审核报告): verdict, per-form checks, reasons, signature lines."""
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+
+from ..review import Review
+from ..standard import Kind
+from .docx_base import TEXT_W, Cell, DocBuilder, clean, fit_widths, normalise_zip
+
+
+def _p(x) -> str:
+    x = float(x)
+    return str(int(x)) if x.is_integer() else f"{x:g}"
+
+
+def render_review(review: Review, created: str | None = None) -> bytes:
+    """Return the review as a Word document ready for signing (审核人, 日期)."""
+    doc = DocBuilder("试卷审核报告")
+    doc.para("职业技能等级认定试卷审核报告", "ZJTitle")
+    doc.para(f"审核结论：{review.verdict_label}（共 {len(review.forms)} 套试卷）", "ZJSubtitle")
+    for f in review.forms:
+        doc.para(f"试卷 {f.form}　{f.title} {f.kind.label}　结论：{'合格' if f.passed else '不合格'}", "ZJHeading")
+        header = ["职业功能", "目标分值", "实际分值", "目标题数", "实际题数", "核对"]
+        rows = [[Cell(h, bold=True, shade="F2F2F2") for h in header]]
+        for c in f.functions:
+            ok = abs(c.actual_points - c.target_points) < 1e-9 and (c.target_count is None or c.target_count == c.actual_count)
+            rows.append([c.name, _p(c.target_points), _p(c.actual_points),
+                         "—" if c.target_count is None else str(c.target_count), str(c.actual_count),
+                         "符合" if ok else "不符"])
+        doc.table(rows, fit_widths([2400, 1300, 1300, 1300, 1300, 1000], TEXT_W))
+        covered = len(f.requirements) - len(f.uncovered)
+        lines = [f"工作内容覆盖 {sum(1 for w in f.work_contents if w['covered'])}/{len(f.work_contents)}，"
+                 f"鉴定点覆盖 {covered}/{len(f.requirements)}。"]
+        d = f.difficulty
+        if d:
+            target = f"（目标 {d['target']}）" if "target" in d else ""
+            lines.append(f"难度：平均 {d['mean']:.2f}{target}，易/中/难 {d['easy']}/{d['medium']}/{d['hard']}。")
+        if f.kind is Kind.THEORY and f.answers:
+            a = f.answers
+            lines.append("答案分布：单选 " + "、".join(f"{k} {v}" for k, v in a["single"].items())
+                         + f"；判断 √ {a['judge']['√']}、× {a['judge']['×']}；最长连续相同答案 {max(a['longest_run'].values())}。")
+        else:
+            lines.append(f"考核时间合计 {f.duration_minutes} 分钟。")
+        if f.usage:
+            lines.append(f"曾在以往考试中使用的试题 {sum(1 for v in f.usage.values() if v)} 题。")
+        lines += [f"说明：{n}" for n in f.notes]
+        for line in lines:
+            doc.para(clean(line), "ZJBody")
+        if f.reasons:
+            doc.para("不合格原因：", "ZJHeading2")
+            for i, r in enumerate(f.reasons, 1):
+                doc.para(clean(f"{i}. {r}"), "ZJList")
+    if len(review.forms) > 1:
+        doc.para("各套试卷重复题数", "ZJHeading")
+        codes = [f.form for f in review.forms]
+        rows = [[Cell("试卷", bold=True, shade="F2F2F2")] + [Cell(c, bold=True, shade="F2F2F2") for c in codes]]
+        rows += [[c] + [str(x) for x in row] for c, row in zip(codes, review.overlap)]
+        doc.table(rows, fit_widths([1800] + [1500] * len(codes), TEXT_W))
+        for label, e in review.equivalence.items():
+            doc.para(f"{label}：各套分值{'一致' if e['points_identical'] else '不一致'}，平均难度极差 {e['difficulty_spread']:.2f}。",
+                     "ZJBody")
+    doc.para(f"审核结论：{review.verdict_label}", "ZJHeading")
+    doc.para("审核人（签名）：____________________　　审核人（签名）：____________________", "ZJSign")
+    doc.para("日期：________年____月____日", "ZJSign")
+    when = _when(created)
+    cp = doc.doc.core_properties
+    cp.author = "zujuan"
+    cp.title = "试卷审核报告"
+    cp.created = cp.modified = cp.last_printed = when
+    cp.revision = 1
+    buf = io.BytesIO()
+    doc.doc.save(buf)
+    return normalise_zip(buf.getvalue(), when)
+
+
+def _when(created: str | None) -> datetime:
+    if created:
+        try:
+            dt = datetime.fromisoformat(created.replace("Z", "+00:00"))
+            return (dt.astimezone(timezone.utc).replace(tzinfo=None) if dt.tzinfo else dt).replace(microsecond=0)
+        except ValueError:
+            pass
+    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)

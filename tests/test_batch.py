@@ -1,0 +1,82 @@
+"""Batch: a whole session, written atomically, recorded in the ledger."""
+import zipfile
+
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from assembler.batch import load_session
+from assembler.cli import main
+from assembler.ledger import list_sessions
+
+SESSION = """\
+session: 测试场次
+date: 2026-12-12
+entries:
+  - {level: 四级, direction: 直播运营, kind: theory, forms: 2, structure: standard, seed: 11}
+  - {level: 一级, kind: skill, forms: 1, seed: 12}
+"""
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_batch_builds_a_session(tmp_path):
+    spec = tmp_path / "s.yaml"
+    spec.write_text(SESSION, encoding="utf-8")
+    out, led = tmp_path / "out", tmp_path / "l.sqlite"
+    r = run("batch", spec, "-o", out, "--ledger", led)
+    assert r.exit_code == 0, r.output
+    folder = out / "测试场次"
+    assert r.output.splitlines()[-2:] == [f"测试场次（2026-12-12）：3 套试卷，16 个文件，已写入 {folder}", "审核：3 套合格"]
+    assert sorted(p.name for p in (folder / "试卷").iterdir()) == ["1-S-12-01-试卷.docx", "4C-T-11-01-试卷.docx",
+                                                                  "4C-T-11-02-试卷.docx"]
+    assert sorted(p.name for p in (folder / "答案").iterdir()) == ["1-S-12-01-评分记录表.docx", "4C-T-11-01-答案.docx",
+                                                                  "4C-T-11-02-答案.docx"]
+    assert len(list((folder / "清单").iterdir())) == 3 and len(list((folder / "审核").iterdir())) == 4
+    with zipfile.ZipFile(folder / "测试场次-试卷.zip") as z:
+        assert sorted(z.namelist()) == ["1-S-12-01-试卷.docx", "4C-T-11-01-试卷.docx", "4C-T-11-02-试卷.docx"]
+    with zipfile.ZipFile(folder / "测试场次-答案及评分.zip") as z:
+        assert all(not n.endswith("-试卷.docx") for n in z.namelist())
+    ws = load_workbook(folder / "场次汇总.xlsx")["场次汇总"]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=4)]
+    assert [r[3] for r in rows] == ["4C-T-11-01", "4C-T-11-02", "1-S-12-01"] and {r[7] for r in rows} == {"合格"}
+    assert [s.name for s in list_sessions(led)] == ["测试场次"]
+    # an existing session folder is never overwritten …
+    before = (folder / "清单" / "4C-T-11-01.json").read_bytes()
+    r = run("batch", spec, "-o", out, "--ledger", led)
+    assert r.exit_code == 1 and r.output.endswith(f"错误：场次文件夹 {folder} 已存在；如需重新生成并替换，请加 --force。\n")
+    # … unless --force, which replaces it as a whole
+    r = run("batch", spec, "-o", out, "--ledger", led, "--force")
+    assert r.exit_code == 0
+    assert (folder / "清单" / "4C-T-11-01.json").read_bytes() == before
+    assert [p.name for p in out.iterdir()] == ["测试场次"]
+
+
+def test_failed_entry_leaves_nothing(tmp_path):
+    spec = tmp_path / "s.yaml"
+    spec.write_text(SESSION + "  - {level: 二级, kind: theory, forms: 5, seed: 13}\n", encoding="utf-8")
+    out, led = tmp_path / "out", tmp_path / "l.sqlite"
+    r = run("batch", spec, "-o", out, "--ledger", led)
+    assert r.exit_code == 1
+    assert "错误：场次文件第 3 项（二级理论知识）：题库不足，无法组出 5 套理论知识试卷" in r.output
+    assert list(out.iterdir()) == [] and list_sessions(led) == []
+
+
+def test_session_file_errors(tmp_path):
+    spec = tmp_path / "bad.yaml"
+    spec.write_text("session: a/b\ndate: 12月\nentries:\n  - {level: 四级, direction: E, kind: theory, seed: 1}\n"
+                    "  - {level: 一级, kind: skill}\n", encoding="utf-8")
+    r = run("batch", spec)
+    assert r.exit_code == 1
+    assert r.output.splitlines() == [
+        "错误：场次文件有误（4 个错误）：",
+        f"[错误] {spec}，字段 session：场次名称「a/b」含有不能用于文件夹名的字符",
+        f"[错误] {spec}，字段 date：日期「12月」应写成 YYYY-MM-DD",
+        f"[错误] {spec}，第 1 项，字段 entries：四级/中级工 没有「数据分析」职业方向：数据分析方向从三级起设置（可选等级：三级、二级、一级）。",
+        f"[错误] {spec}，第 2 项，字段 entries：forms 与 seed 应为整数（seed 必填）"]
+
+
+def test_shipped_example_session_is_valid():
+    s = load_session("examples/session.yaml")
+    assert s.name == "2026年第4期全媒体运营师认定" and len(s.entries) == 6
