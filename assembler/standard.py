@@ -166,7 +166,14 @@ class Standard:
         return out
 
     def knowledge_codes(self, level: str, function: str) -> dict[str, str]:
-        """Return {code: text} of the codes a theory item of that function may carry."""
+        """Return {code: text} of the codes a theory item of that function may carry (memoised)."""
+        memo = self.__dict__.setdefault("_memo_knowledge", {})
+        key = (level, function)
+        if key not in memo:
+            memo[key] = self._knowledge_codes(level, function)
+        return memo[key]
+
+    def _knowledge_codes(self, level: str, function: str) -> dict[str, str]:
         section = self.basic_section(function)
         if section is not None:
             return {c: _basic_text(it, c) for it in section.items for c in it.codes()}
@@ -174,8 +181,13 @@ class Standard:
         return {r.code: r.text for r in fn.knowledge()} if fn else {}
 
     def skill_codes(self, level: str, function: str) -> dict[str, str]:
-        fn = self.function(level, function)
-        return {r.code: r.text for r in fn.skills()} if fn else {}
+        """Return {code: text} of the skill requirements of a function at a level (memoised)."""
+        memo = self.__dict__.setdefault("_memo_skill", {})
+        key = (level, function)
+        if key not in memo:
+            fn = self.function(level, function)
+            memo[key] = {r.code: r.text for r in fn.skills()} if fn else {}
+        return memo[key]
 
     def function_names(self) -> list[str]:
         names = list(BASIC_FUNCTIONS)

@@ -43,3 +43,9 @@ def test_shipped_bank_meets_capacity_and_coverage():
     stats = bank_stats(load_bank(), STD)
     assert {c.key: c.forms for c in stats.capacity if c.forms < 2} == {}
     assert [u for u in stats.uncovered if u["kind"] == "theory"] == []
+
+
+def test_disjoint_exact_sets_scales():
+    # 7 full tasks and 14 half tasks: 14 disjoint sets (more than the old 18-task search limit)
+    assert len(disjoint_exact_sets([40] * 7 + [20] * 14, 40)) == 14
+    assert len(disjoint_exact_sets([30, 15, 15, 20, 10, 10, 10, 25, 5], 30)) == 4

@@ -132,3 +132,37 @@ def test_control_characters_in_yaml(tmp_path):
     p.write_text('items:\n  - {id: C-1, type: judge, function: 职业道德, code: "2.1.1", stem: "坏\\x07字符", answer: "√"}\n',
                  encoding="utf-8")
     assert messages([p]) == [f"[错误] {p}，第 1 项，字段 stem：题目 C-1：含有控制字符或不可见字符（U+0007）（修改建议：删除这些字符后重新保存）"]
+
+
+def test_similar_stems_match_brute_force():
+    import random
+
+    from assembler.bank.loader import normalise_stem, similar_stems
+
+    rng = random.Random(3)
+    words = "直播 带货 转化率 客单价 千川 投放 达人 复盘 私域 社群 粉丝 完播率 互动率 选品 脚本 分镜 账号 定位".split()
+    items = []
+    for k in range(300):
+        stem = "".join(rng.choice(words) for _ in range(20)) + f"第{k}问（    ）。"
+        items.append(single(f"S-{k}", "4", "内容创作", "2.2.2").__class__(
+            **{**single(f"S-{k}", "4", "内容创作", "2.2.2").__dict__, "stem": stem, "options": ()}))
+    for k in range(0, 300, 10):  # near copies: one or two characters changed
+        base = items[k].stem
+        stem = base[:5] + "甲" + base[6:] if k % 20 else base[:5] + "甲乙" + base[7:]
+        items.append(items[k].__class__(**{**items[k].__dict__, "id": f"C-{k}", "stem": stem}))
+
+    def grams(it):
+        n = normalise_stem(it.stem)
+        return {n[i:i + 3] for i in range(max(1, len(n) - 2))}
+
+    expected = set()
+    for i, a in enumerate(items):
+        best = None
+        for b in items[:i]:
+            ga, gb = grams(a), grams(b)
+            if len(ga & gb) / len(ga | gb) >= 0.85:
+                best = b
+        if best is not None:
+            expected.add(a.id)
+    found = {p.message.split()[1] for p in similar_stems(items)}
+    assert found == expected and len(expected) >= 15

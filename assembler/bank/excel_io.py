@@ -52,16 +52,19 @@ def _header_map(ws, columns) -> tuple[dict[str, int], list[str]]:
     return found, unknown
 
 
-def _column_namer(columns, found: dict[str, int]):
-    labels = dict(columns)
+class ColumnNamer:
+    """Names a record key as the author sees it: 「答案（L列）」. Picklable, so parsed workbooks cache."""
 
-    def name(key: str) -> str:
-        if key.startswith("option") and key not in found:
+    def __init__(self, columns, found: dict[str, int]):
+        self.labels = dict(columns)
+        self.found = dict(found)
+
+    def __call__(self, key: str) -> str:
+        if key.startswith("option") and key not in self.found:
             key = "option_A"
-        if key in found:
-            return f"{labels.get(key, key)}（{get_column_letter(found[key] + 1)}列）"
-        return labels.get(key, key)
-    return name
+        if key in self.found:
+            return f"{self.labels.get(key, key)}（{get_column_letter(self.found[key] + 1)}列）"
+        return self.labels.get(key, key)
 
 
 def parse_workbook(data: bytes, path: str, problems: list[Problem]) -> list[dict]:
@@ -112,7 +115,7 @@ def _read_items(ws, path: str, problems: list[Problem]) -> list[dict]:
     found = _check_headers(ws, ITEM_SHEET, ITEM_COLUMNS, path, problems)
     if found is None:
         return []
-    namer = _column_namer(ITEM_COLUMNS, found)
+    namer = ColumnNamer(ITEM_COLUMNS, found)
     out = []
     for r, rec in _rows(ws, found):
         rec["options"] = {c: rec.pop(f"option_{c}") for c in LETTERS
@@ -158,7 +161,7 @@ def _read_tasks(wb, path: str, problems: list[Problem]) -> list[dict]:
                 m["columns"] = cells
             else:
                 m["rows"].append(cells)
-    namer = _column_namer(TASK_COLUMNS, found)
+    namer = ColumnNamer(TASK_COLUMNS, found)
     out = []
     known = set()
     for r, rec in _rows(ws, found):

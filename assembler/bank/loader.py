@@ -21,7 +21,7 @@ from .normalize import item_from_record
 from .yaml_io import bank_files, parse_yaml_bank
 
 DEFAULT_BANK = PACKAGE_ROOT / "question_bank"
-_CACHE_VERSION = "1"
+_CACHE_VERSION = "2"
 
 
 def _cache_dir() -> Path | None:
@@ -31,51 +31,82 @@ def _cache_dir() -> Path | None:
     return Path(root) if root else Path.home() / ".cache" / "zujuan"
 
 
-def _parse_file(path: Path, problems: list[Problem]) -> list[dict]:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        problems.append(Problem("文件不存在", file=str(path)))
-        return []
-    except OSError as exc:
-        problems.append(Problem(f"无法读取：{exc.strerror or exc}", file=str(path)))
-        return []
-    digest = hashlib.sha256(data + _CACHE_VERSION.encode() + str(path).encode()).hexdigest()
-    cache = _cache_dir()
-    cfile = cache / f"{digest}.pickle" if cache else None
-    if cfile and cfile.exists():
-        try:
-            records, cached_problems = pickle.loads(cfile.read_bytes())
-            problems += cached_problems
-            return records
-        except Exception:  # a broken cache entry is ignored and rebuilt
-            pass
+def _parse_bytes(path: str, data: bytes) -> tuple[list[dict], list[Problem]]:
+    """Return (raw records, problems) of one file's bytes (runs in worker processes too)."""
     local: list[Problem] = []
-    if path.suffix.lower() == ".xlsx":
-        records = parse_workbook(data, str(path), local)
-    elif path.suffix.lower() in (".yaml", ".yml"):
-        records = parse_yaml_bank(data, str(path), local)
+    suffix = Path(path).suffix.lower()
+    if suffix == ".xlsx":
+        records = parse_workbook(data, path, local)
+    elif suffix in (".yaml", ".yml"):
+        records = parse_yaml_bank(data, path, local)
     else:
-        local.append(Problem("不是题库文件：只支持 .yaml/.yml 和 .xlsx", file=str(path)))
+        local.append(Problem("不是题库文件：只支持 .yaml/.yml 和 .xlsx", file=path))
         records = []
-    problems += local
-    if cfile:
+    return records, local
+
+
+PARALLEL_BYTES = 2_000_000  # parse cache misses in several processes above this much YAML
+
+
+def _parse_files(files: list[Path], problems: list[Problem]) -> list[list[dict]]:
+    """Return each file's raw records, from the cache where the content is unchanged.
+
+    Cache misses of a large bank are parsed in parallel processes (one per CPU).
+    """
+    cache = _cache_dir()
+    out: list[list[dict] | None] = [None] * len(files)
+    todo: list[tuple[int, str, bytes, Path | None]] = []
+    found: list[list[Problem]] = [[] for _ in files]
+    for k, path in enumerate(files):
         try:
-            cfile.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cfile.with_suffix(f".{os.getpid()}.tmp")
-            picklable = [{k: v for k, v in r.items() if k != "__columns"} for r in records]
-            if all("__columns" not in r for r in records):
-                tmp.write_bytes(pickle.dumps((picklable, local), protocol=pickle.HIGHEST_PROTOCOL))
+            data = path.read_bytes()
+        except FileNotFoundError:
+            found[k].append(Problem("文件不存在", file=str(path)))
+            out[k] = []
+            continue
+        except OSError as exc:
+            found[k].append(Problem(f"无法读取：{exc.strerror or exc}", file=str(path)))
+            out[k] = []
+            continue
+        digest = hashlib.sha256(data + _CACHE_VERSION.encode() + str(path).encode()).hexdigest()
+        cfile = cache / f"{digest}.pickle" if cache else None
+        if cfile and cfile.exists():
+            try:
+                out[k], found[k] = pickle.loads(cfile.read_bytes())
+                continue
+            except Exception:  # a broken cache entry is ignored and rebuilt
+                pass
+        todo.append((k, str(path), data, cfile))
+    total = sum(len(d) for _, _, d, _ in todo)
+    workers = min(os.cpu_count() or 1, len(todo))
+    if workers > 1 and total > PARALLEL_BYTES:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_parse_bytes, [t[1] for t in todo], [t[2] for t in todo], chunksize=1))
+    else:
+        results = [_parse_bytes(name, data) for _, name, data, _ in todo]
+    for (k, _, _, cfile), (records, local) in zip(todo, results):
+        out[k], found[k] = records, local
+        if cfile:
+            try:
+                cfile.parent.mkdir(parents=True, exist_ok=True)
+                tmp = cfile.with_suffix(f".{os.getpid()}.tmp")
+                tmp.write_bytes(pickle.dumps((records, local), protocol=pickle.HIGHEST_PROTOCOL))
                 os.replace(tmp, cfile)
-        except OSError:
-            pass
-    return records
+            except OSError:
+                pass
+    for f in found:
+        problems += f
+    return out  # type: ignore[return-value]
 
 
-def read_bank(paths: list[str | Path] | None = None, standard: Standard | None = None) -> tuple[Bank, list[Problem]]:
+def read_bank(paths: list[str | Path] | None = None, standard: Standard | None = None,
+              check_similar: bool = True) -> tuple[Bank, list[Problem]]:
     """Return the bank read from the paths (default question_bank/) and every problem found.
 
-    Never raises for bad data: problems carry file, sheet, row and column.
+    Never raises for bad data: problems carry file, sheet, row and column. check_similar=False
+    skips the near-duplicate stem scan (it only yields warnings).
     """
     std = standard or load_standard()
     paths = list(paths or [DEFAULT_BANK])
@@ -86,8 +117,8 @@ def read_bank(paths: list[str | Path] | None = None, standard: Standard | None =
     files = bank_files([p for p in paths if Path(p).exists()])
     items: list[Item] = []
     tasks: list[Task] = []
-    for f in files:
-        for rec in _parse_file(f, problems):
+    for f, records in zip(files, _parse_files(files, problems)):
+        for rec in records:
             origin = Origin(str(f), rec.pop("__sheet", ""), rec.pop("__row", None))
             column = rec.pop("__columns", None) or (lambda key: key)
             obj = item_from_record(rec, origin, column, std, problems)
@@ -97,13 +128,13 @@ def read_bank(paths: list[str | Path] | None = None, standard: Standard | None =
                 items.append(obj)
     if not files and not problems:
         problems.append(Problem("没有找到题库文件（.yaml 或 .xlsx）", file=", ".join(map(str, paths))))
-    problems += cross_checks(items, tasks)
+    problems += cross_checks(items, tasks, check_similar)
     return Bank(tuple(items), tuple(tasks), tuple(str(f) for f in files)), problems
 
 
 def load_bank(paths: list[str | Path] | None = None, standard: Standard | None = None) -> Bank:
     """Return the bank; raise DataError listing every error (warnings do not stop loading)."""
-    bank, problems = read_bank(paths, standard)
+    bank, problems = read_bank(paths, standard, check_similar=False)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise DataError(errors, title="题库有误，请先修正（可运行 zujuan bank validate 查看全部问题）")
@@ -120,7 +151,7 @@ def normalise_stem(text: str) -> str:
     return re.sub(r"[\W_]+", "", text).lower()
 
 
-def cross_checks(items: list[Item], tasks: list[Task]) -> list[Problem]:
+def cross_checks(items: list[Item], tasks: list[Task], check_similar: bool = True) -> list[Problem]:
     """Return problems that involve several records: duplicate ids, unknown enemies, similar stems."""
     problems: list[Problem] = []
     records: list[Item | Task] = [*items, *tasks]
@@ -141,40 +172,54 @@ def cross_checks(items: list[Item], tasks: list[Task]) -> list[Problem]:
                                         hint="删除或改正该题号", **_where(x)))
             elif e == x.id:
                 problems.append(Problem(f"题目 {x.id} 把自己列为互斥题", column="互斥题号", **_where(x)))
-    problems += similar_stems(items)
+    if check_similar:
+        problems += similar_stems(items)
     return problems
 
 
 def similar_stems(items: list[Item], threshold: float = 0.85) -> list[Problem]:
-    """Return warnings for duplicated or near-duplicated stems (character-trigram Jaccard ≥ threshold)."""
+    """Return warnings for duplicated or near-duplicated stems (stem + options, normalised,
+    character-trigram Jaccard ≥ threshold).
+
+    Exact, by prefix filtering: trigrams are ranked rarest first; two sets with Jaccard ≥ t share
+    at least one trigram between their prefixes of |g| − ⌈t·|g|⌉ + 1 rarest trigrams, and their
+    sizes are within a factor t.
+    Every candidate is confirmed by an exact intersection, so the result equals brute force.
+    """
+    from math import ceil
+
     problems: list[Problem] = []
-    exact: dict[str, Item] = {}
-    grams: list[set[str]] = []
+    norms = [normalise_stem(it.stem + "".join(v for _, v in it.options)) for it in items]
+    grams = [frozenset(n[k:k + 3] for k in range(max(1, len(n) - 2))) for n in norms]
+    freq: Counter = Counter(g for gs in grams for g in gs)
+    ordered = [sorted(gs, key=lambda g: (freq[g], g)) for gs in grams]
+    exact: dict[str, int] = {}
     index: dict[str, list[int]] = defaultdict(list)
     for i, it in enumerate(items):
-        norm = normalise_stem(it.stem + "".join(v for _, v in it.options))
-        g = {norm[k:k + 3] for k in range(max(1, len(norm) - 2))}
-        grams.append(g)
-        if norm in exact:
-            problems.append(Problem(f"题目 {it.id} 与 {exact[norm].id} 题干和选项完全相同", column="题干",
+        if norms[i] in exact:
+            problems.append(Problem(f"题目 {it.id} 与 {items[exact[norms[i]]].id} 题干和选项完全相同", column="题干",
                                     hint="删除重复题，或改写其中一道", severity="warning", **_where(it)))
             continue
-        exact[norm] = it
-        shared: Counter = Counter()
-        for gram in g:
-            postings = index[gram]
-            if len(postings) <= 400:
-                shared.update(postings)
+        exact[norms[i]] = i
+        g, size = grams[i], len(grams[i])
+        probe = ordered[i][: size - ceil(threshold * size) + 1]
+        seen: set[int] = set()
         best, best_j = None, 0.0
-        for j, n in shared.items():
-            if n < threshold * len(g):
-                continue
-            jac = n / (len(g) + len(grams[j]) - n)
-            if jac >= threshold and jac > best_j:
-                best, best_j = j, jac
+        for gram in probe:
+            for j in index.get(gram, ()):
+                if j in seen:
+                    continue
+                seen.add(j)
+                other = len(grams[j])
+                if other < threshold * size or size < threshold * other:
+                    continue
+                n = len(g & grams[j])
+                jac = n / (size + other - n)
+                if jac >= threshold and jac > best_j:
+                    best, best_j = j, jac
         if best is not None:
             problems.append(Problem(f"题目 {it.id} 与 {items[best].id} 高度相似（相似度 {best_j:.0%}）", column="题干",
                                     hint="确认是否重复；如考查不同知识点请改写题干", severity="warning", **_where(it)))
-        for gram in g:
+        for gram in probe:
             index[gram].append(i)
     return problems

@@ -5,14 +5,14 @@ supports under the default structure:
 - theory: for every blueprint cell (function × type) the active items available divided by the
   cell's count, and for every work content the items available divided by its minimum quota;
   the smallest quotient, rounded down, is the capacity and names the binding cell;
-- skill: for every function, the largest number of disjoint task sets whose 配分 sum exactly to
-  the function's weight (an exact search); the smallest over the functions is the capacity.
+- skill: for every function, the largest number of disjoint task sets (of up to four tasks) whose
+  配分 sum exactly to the function's weight (an exact set-packing program); the smallest over the
+  functions is the capacity.
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from itertools import combinations
 
 from ..blueprint import Blueprint, all_blueprints, combination_label, work_content_quota
 from ..standard import BASIC_FUNCTIONS, Kind, Standard
@@ -127,42 +127,51 @@ def theory_capacity(bank: Bank, bp: Blueprint, standard: Standard) -> tuple[int,
     return best or 0, binding
 
 
-def disjoint_exact_sets(points: list[float], target: float, limit: int = 18) -> list[tuple[int, ...]]:
+def disjoint_exact_sets(points: list[float], target: float, max_size: int = 4,
+                        max_candidates: int = 50_000) -> list[tuple[int, ...]]:
     """Return a largest family of disjoint index sets whose points each sum exactly to target.
 
-    Exact for up to `limit` tasks; beyond that the first-found packing (a lower bound) is used.
+    Candidate sets of up to `max_size` tasks are enumerated (a paper gives one function at most a
+    few tasks), then the largest disjoint family is an exact set-packing integer program (HiGHS).
     """
-    n = len(points)
-    idx = list(range(n))
-    subsets = []
-    if n <= limit:
-        for k in range(1, n + 1):
-            for combo in combinations(idx, k):
-                if abs(sum(points[i] for i in combo) - target) < 1e-9:
-                    subsets.append(combo)
-    else:  # large pools: small combinations only
-        for k in (1, 2, 3):
-            for combo in combinations(idx, k):
-                if abs(sum(points[i] for i in combo) - target) < 1e-9:
-                    subsets.append(combo)
-    subsets.sort(key=len)
-    best: list[tuple[int, ...]] = []
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import coo_matrix
 
-    def search(start: int, used: frozenset, chosen: list) -> None:
-        nonlocal best
-        if len(chosen) > len(best):
-            best = list(chosen)
-        if len(chosen) + (len(subsets) - start) <= len(best) or n > limit and best:
+    scale = 2  # tasks may carry half points
+    vals = [round(p * scale) for p in points]
+    goal = round(target * scale)
+    order = sorted(range(len(vals)), key=lambda i: -vals[i])
+    subsets: list[tuple[int, ...]] = []
+
+    def grow(start: int, chosen: list[int], total: int) -> None:
+        if len(subsets) >= max_candidates:
             return
-        for i in range(start, len(subsets)):
-            s = subsets[i]
-            if used.isdisjoint(s):
-                chosen.append(s)
-                search(i + 1, used | frozenset(s), chosen)
+        if total == goal:
+            subsets.append(tuple(sorted(chosen)))
+            return
+        if len(chosen) == max_size:
+            return
+        for k in range(start, len(order)):
+            i = order[k]
+            if vals[i] > 0 and total + vals[i] <= goal:
+                chosen.append(i)
+                grow(k + 1, chosen, total + vals[i])
                 chosen.pop()
 
-    search(0, frozenset(), [])
-    return best
+    grow(0, [], 0)
+    if not subsets:
+        return []
+    rows, cols = [], []
+    for j, sset in enumerate(subsets):
+        rows += list(sset)
+        cols += [j] * len(sset)
+    A = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(vals), len(subsets)))
+    res = milp(-np.ones(len(subsets)), constraints=LinearConstraint(A, 0, 1), integrality=np.ones(len(subsets)),
+               bounds=Bounds(0, 1))
+    if res.x is None:
+        return []
+    return [subsets[j] for j in np.flatnonzero(res.x > 0.5)]
 
 
 def skill_capacity(bank: Bank, bp: Blueprint, standard: Standard) -> tuple[int, str]:
