@@ -49,3 +49,31 @@ def test_disjoint_exact_sets_scales():
     # 7 full tasks and 14 half tasks: 14 disjoint sets (more than the old 18-task search limit)
     assert len(disjoint_exact_sets([40] * 7 + [20] * 14, 40)) == 14
     assert len(disjoint_exact_sets([30, 15, 15, 20, 10, 10, 10, 25, 5], 30)) == 4
+
+
+def test_shipped_bank_has_two_items_per_requirement():
+    from collections import Counter
+
+    from assembler.bank import load_bank
+
+    bank = load_bank()
+    have = Counter((x.level or "", x.function, x.code) for x in bank.items if x.active)
+    short = [(None, sec.name, code) for sec in STD.basics for it in sec.items for code in it.codes()
+             if have[("", sec.name, code)] < 2]
+    short += [(lv.code, f.name, r.code) for lv in STD.levels for f in STD.functions_at(lv.code)
+              for r in f.knowledge() if have[(lv.code, f.name, r.code)] < 2]
+    assert short == []
+    laws = [code for code in STD.knowledge_codes("", "基础知识") if code.startswith("2.2.6(")]
+    assert len(laws) == 15 and all(have[("", "基础知识", c)] >= 2 for c in laws)
+
+
+def test_shipped_skill_bank_shape():
+    from assembler.bank import load_bank
+
+    bank = load_bank()
+    for lv in STD.levels:
+        for f in STD.functions_at(lv.code):
+            tasks = [t for t in bank.tasks if t.level == lv.code and t.function == f.name]
+            assert len(tasks) >= 3, (lv.code, f.name)
+            assert all(4 <= len(t.rubric) <= 8 and sum(r.points for r in t.rubric) == t.points for t in tasks)
+            assert len({c for t in tasks for c in t.codes}) > len(tasks[0].codes)  # tasks cover different requirements
