@@ -97,6 +97,29 @@ def _n(x: float) -> int | float:
     return int(x) if float(x).is_integer() else round(x, 4)
 
 
+def summary_lines(f: FormReview) -> list[str]:
+    """Return the per-form summary sentences shared by the text report and the Word report."""
+    covered_wc = sum(1 for w in f.work_contents if w["covered"])
+    lines = [f"工作内容覆盖 {covered_wc}/{len(f.work_contents)}，鉴定点覆盖 "
+             f"{len(f.requirements) - len(f.uncovered)}/{len(f.requirements)}。"]
+    d = f.difficulty
+    if d:
+        target = f"（目标 {d['target']}）" if "target" in d else ""
+        lines.append(f"难度：平均 {d['mean']:.2f}{target}，易/中/难 {d['easy']}/{d['medium']}/{d['hard']}。")
+    if f.kind is Kind.THEORY and f.answers:
+        a = f.answers
+        lines.append("答案分布：单选 " + "、".join(f"{k} {v}" for k, v in a["single"].items())
+                     + f"；判断 √ {a['judge']['√']}、× {a['judge']['×']}；最长连续相同答案 单选 "
+                     f"{a['longest_run']['single']}、判断 {a['longest_run']['judge']}。")
+    else:
+        lines.append(f"考核时间合计 {f.duration_minutes} 分钟。")
+    if f.usage:
+        used = [v for v in f.usage.values() if v]
+        lines.append(f"曾在以往考试中使用的试题 {len(used)} 题" + (f"（最多 {max(used)} 次）。" if used else "。"))
+    lines += [f"说明：{n}" for n in f.notes]
+    return lines
+
+
 # ---- reading forms ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class LoadedForm:

@@ -4,8 +4,7 @@ from __future__ import annotations
 import io
 from datetime import datetime, timezone
 
-from ..review import Review
-from ..standard import Kind
+from ..review import Review, summary_lines
 from .docx_base import TEXT_W, Cell, DocBuilder, clean, fit_widths, normalise_zip
 
 
@@ -29,22 +28,7 @@ def render_review(review: Review, created: str | None = None) -> bytes:
                          "—" if c.target_count is None else str(c.target_count), str(c.actual_count),
                          "符合" if ok else "不符"])
         doc.table(rows, fit_widths([2400, 1300, 1300, 1300, 1300, 1000], TEXT_W))
-        covered = len(f.requirements) - len(f.uncovered)
-        lines = [f"工作内容覆盖 {sum(1 for w in f.work_contents if w['covered'])}/{len(f.work_contents)}，"
-                 f"鉴定点覆盖 {covered}/{len(f.requirements)}。"]
-        d = f.difficulty
-        if d:
-            target = f"（目标 {d['target']}）" if "target" in d else ""
-            lines.append(f"难度：平均 {d['mean']:.2f}{target}，易/中/难 {d['easy']}/{d['medium']}/{d['hard']}。")
-        if f.kind is Kind.THEORY and f.answers:
-            a = f.answers
-            lines.append("答案分布：单选 " + "、".join(f"{k} {v}" for k, v in a["single"].items())
-                         + f"；判断 √ {a['judge']['√']}、× {a['judge']['×']}；最长连续相同答案 {max(a['longest_run'].values())}。")
-        else:
-            lines.append(f"考核时间合计 {f.duration_minutes} 分钟。")
-        if f.usage:
-            lines.append(f"曾在以往考试中使用的试题 {sum(1 for v in f.usage.values() if v)} 题。")
-        lines += [f"说明：{n}" for n in f.notes]
+        lines = summary_lines(f)
         for line in lines:
             doc.para(clean(line), "ZJBody")
         if f.reasons:

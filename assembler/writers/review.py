@@ -7,7 +7,7 @@ import json
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
-from ..review import Review
+from ..review import Review, summary_lines
 from ..standard import Kind
 from .xlsx_style import write_table
 
@@ -25,29 +25,11 @@ def review_text(review: Review) -> str:
         out.append("")
         out.append(f"试卷 {f.form}（{f.title} {f.kind.label}）：{'合格' if f.passed else '不合格'}")
         out.append(f"  来源：{f.source}")
-        for n in f.notes:
-            out.append(f"  说明：{n}")
         for c in f.functions:
             cnt = f"，题数 {c.actual_count}/{c.target_count}" if c.target_count is not None else f"，{c.actual_count} 道操作题"
             mark = "✓" if abs(c.actual_points - c.target_points) < 1e-9 else "✗"
             out.append(f"  {mark} {c.name}：分值 {_p(c.actual_points)}/{_p(c.target_points)}{cnt}")
-        unc = f.uncovered
-        wc_missing = [w for w in f.work_contents if not w["covered"]]
-        out.append(f"  工作内容覆盖 {len(f.work_contents) - len(wc_missing)}/{len(f.work_contents)}；"
-                   f"鉴定点覆盖 {len(f.requirements) - len(unc)}/{len(f.requirements)}")
-        if f.difficulty:
-            d = f.difficulty
-            tgt = f"（目标 {d['target']}）" if "target" in d else ""
-            out.append(f"  难度：平均 {d['mean']:.2f}{tgt}，易/中/难 {d['easy']}/{d['medium']}/{d['hard']}")
-        if f.kind is Kind.THEORY and f.answers:
-            a = f.answers
-            out.append("  答案分布：单选 " + " ".join(f"{k}{v}" for k, v in a["single"].items())
-                       + f"；判断 √{a['judge']['√']} ×{a['judge']['×']}；最长连续相同答案 单选 {a['longest_run']['single']}、判断 {a['longest_run']['judge']}")
-        else:
-            out.append(f"  考核时间合计 {f.duration_minutes} 分钟")
-        if f.usage:
-            used = sum(1 for v in f.usage.values() if v)
-            out.append(f"  曾在以往考试中使用的试题：{used} 题（最多 {max(f.usage.values())} 次）")
+        out += [f"  {line}" for line in summary_lines(f)]
         for r in f.reasons:
             out.append(f"  不合格原因：{r}")
     if len(review.forms) > 1:
