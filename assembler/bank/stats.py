@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from ..blueprint import Blueprint, all_blueprints, combination_label, work_content_quota
 from ..standard import BASIC_FUNCTIONS, Kind, Standard
 from ..structure import THEORY_TYPES, ItemType
+from ..writers.text import table_row
 from .models import Bank, Item, Task
 
 
@@ -35,6 +36,7 @@ class BankStats:
     counts: list  # [{"level","function","work_content","type","count"}]
     uncovered: list  # [{"level","function","code","text","kind"}]
     capacity: list  # [Capacity]
+    tasks_per_function: tuple = ()  # (level, function, number of tasks)
 
     def to_dict(self) -> dict:
         return {"items": self.total, "by_type": self.by_type,
@@ -60,12 +62,14 @@ def bank_stats(bank: Bank, standard: Standard, structure: str | None = None) -> 
     records = [*bank.items, *bank.tasks]
     by_type = {t.value: sum(1 for x in records if x.type is t) for t in ItemType}
     counter: Counter = Counter()
-    for x in records:
-        for code in (x.codes if isinstance(x, Task) else (x.code,)):
-            counter[(x.level or "", x.function, work_content_of(code, x.function), x.type.value)] += 1
+    for x in records:  # a task counts once in each work content it examines
+        for wc in {work_content_of(c, x.function) for c in (x.codes if isinstance(x, Task) else (x.code,))}:
+            counter[(x.level or "", x.function, wc, x.type.value)] += 1
     counts = [{"level": lv or None, "function": f, "work_content": wc, "type": t, "count": n}
               for (lv, f, wc, t), n in sorted(counter.items())]
-    return BankStats(len(records), by_type, counts, uncovered(bank, standard), capacities(bank, standard, structure))
+    per_function = Counter((t.level, t.function) for t in bank.tasks)
+    return BankStats(len(records), by_type, counts, uncovered(bank, standard), capacities(bank, standard, structure),
+                     tuple((lv, f, n) for (lv, f), n in sorted(per_function.items())))
 
 
 def uncovered(bank: Bank, standard: Standard) -> list[dict]:
@@ -194,16 +198,20 @@ def stats_text(stats: BankStats, standard: Standard) -> str:
     lines.append("按等级 × 职业功能 × 题型统计：")
     agg: dict = defaultdict(Counter)
     for c in stats.counts:
-        agg[(c["level"] or "", c["function"])][c["type"]] += c["count"]
+        if c["type"] != ItemType.TASK.value:
+            agg[(c["level"] or "", c["function"])][c["type"]] += c["count"]
+    for lv, f, n in stats.tasks_per_function:
+        agg[(lv, f)][ItemType.TASK.value] = n
     order = {f: i for i, f in enumerate(standard.function_names())}
     for (lv, f), cnt in sorted(agg.items(), key=lambda kv: (kv[0][0] != "", -int(kv[0][0] or 0), order.get(kv[0][1], 99))):
         lvname = standard.level(lv).name if lv else "通用"
-        lines.append(f"  {lvname:<4}{f:<6} " + "  ".join(f"{ItemType(t).short} {cnt.get(t, 0):>3}" for t in
-                                                        [x.value for x in (*THEORY_TYPES, ItemType.TASK)] if cnt.get(t)))
+        lines.append("  " + table_row([lvname, f] + [f"{ItemType(t).short} {cnt.get(t, 0)}" for t in
+                                                     [x.value for x in (*THEORY_TYPES, ItemType.TASK)] if cnt.get(t)],
+                                      [6, 10, 12, 12, 12, 12], left=2))
     lines.append("")
     lines.append("组卷容量（默认结构下互不重复的套数）：")
     for c in stats.capacity:
-        lines.append(f"  {c.label:<16} {c.forms} 套    受限于 {c.binding}")
+        lines.append("  " + table_row([c.label, f"{c.forms} 套", f"    受限于 {c.binding}"], [24, 6, 0], left=1))
     lines.append("")
     if stats.uncovered:
         lines.append(f"尚无题目的鉴定点（{len(stats.uncovered)} 个，请优先编写）：")

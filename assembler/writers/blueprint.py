@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from ..blueprint import Blueprint
 from ..standard import Kind, Standard
 from ..structure import points_text
+from .text import table_row as _row
 from .xlsx_style import write_table
 
 FORMATS = ("text", "json", "yaml", "xlsx")
@@ -39,12 +40,12 @@ def blueprint_text(bp: Blueprint) -> str:
         lines.append("")
         lines.append("双向细目表（题数）")
         types = [s.type for s in bp.structure.sections]
-        lines.append("职业功能".ljust(10) + "".join(t.short.rjust(6) for t in types) + "合计".rjust(6) + "分值".rjust(6))
+        widths = [10] + [8] * (len(types) + 2)
+        lines.append(_row(["职业功能", *[t.short for t in types], "合计", "分值"], widths))
         for r in bp.rows:
-            lines.append(r.name.ljust(10) + "".join(str(r.cell(t).count).rjust(8) for t in types)
-                         + str(r.count).rjust(8) + str(r.weight).rjust(8))
-        lines.append("合计".ljust(10) + "".join(str(s.count).rjust(8) for s in bp.structure.sections)
-                     + str(sum(s.count for s in bp.structure.sections)).rjust(8) + str(bp.total_points).rjust(8))
+            lines.append(_row([r.name, *[r.cell(t).count for t in types], r.count, r.weight], widths))
+        lines.append(_row(["合计", *[s.count for s in bp.structure.sections],
+                           sum(s.count for s in bp.structure.sections), bp.total_points], widths))
     lines.append(f"蓝图哈希：{bp.hash}")
     return "\n".join(lines) + "\n"
 
