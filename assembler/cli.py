@@ -25,8 +25,125 @@ class ZujuanError(click.ClickException):
         click.echo(f"错误：{self.format_message()}", err=True)
 
 
-class ZujuanGroup(click.Group):
-    """Turns every AssemblerError (and a few OS errors) into a ZujuanError, in one place."""
+def _type_hint(param: click.Parameter | None) -> str:
+    """Return what a parameter accepts, in Chinese."""
+    t = getattr(param, "type", None)
+    if isinstance(t, click.IntRange):
+        lo, hi = t.min, t.max
+        if lo is not None and hi is not None:
+            return f"应为 {lo}～{hi} 的整数"
+        return f"应为不小于 {lo} 的整数" if lo is not None else f"应为不大于 {hi} 的整数"
+    if isinstance(t, click.Choice):
+        return "可选：" + "、".join(map(str, t.choices))
+    if isinstance(t, click.Path):
+        if not t.dir_okay:
+            return "应为文件路径（不能是文件夹）"
+        if not t.file_okay:
+            return "应为文件夹路径（不能是文件）"
+        return "路径无效"
+    if t is click.INT:
+        return "应为整数"
+    if t is click.FLOAT:
+        return "应为数字"
+    return "取值无效"
+
+
+def _param_hint(param: click.Parameter | None) -> str:
+    if param is None:
+        return "参数"
+    if isinstance(param, click.Argument):
+        return (param.metavar or param.name or "").upper()
+    return " / ".join(param.opts)
+
+
+def usage_message(exc: click.UsageError) -> str:
+    """Return a Chinese message for click's usage errors (missing or unknown options, bad values)."""
+    import re
+
+    if isinstance(exc, click.MissingParameter):
+        kind = "参数" if isinstance(exc.param, click.Argument) else "选项"
+        return f"缺少必填{kind} {_param_hint(exc.param)}。"
+    if isinstance(exc, click.NoSuchOption):
+        similar = f"（是否想用 {'、'.join(exc.possibilities)}？）" if exc.possibilities else ""
+        return f"没有选项 {exc.option_name}{similar}。"
+    if isinstance(exc, click.BadParameter):
+        return f"{_param_hint(exc.param)} 的值无效：{_type_hint(exc.param)}。"
+    if isinstance(exc, click.BadOptionUsage):
+        return f"选项 {exc.option_name} 需要一个值。" if "requires an argument" in exc.message else f"选项用法有误：{exc.message}"
+    m = re.match(r"No such command '(.+)'", exc.message)
+    if m:
+        return f"没有命令「{m.group(1)}」。"
+    m = re.match(r"Got unexpected extra arguments? \((.+)\)", exc.message)
+    if m:
+        return f"多余的参数：{m.group(1)}。"
+    if exc.message.startswith("Missing command"):
+        return "缺少子命令。"
+    return f"用法有误：{exc.message}"
+
+
+class ZujuanFormatter(click.HelpFormatter):
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+
+class ZujuanContext(click.Context):
+    formatter_class = ZujuanFormatter
+
+
+class ZujuanCommand(click.Command):
+    """A command whose help reads in Chinese (用法、选项)."""
+
+    context_class = ZujuanContext
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+
+    def format_usage(self, ctx, formatter) -> None:
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix="用法：")
+
+    def format_options(self, ctx, formatter) -> None:
+        records = [(name, text.replace("[default: ", "[默认：").replace("[required]", "[必填]"))
+                   for p in self.get_params(ctx) if isinstance(p, click.Option)
+                   and (r := p.get_help_record(ctx)) is not None for name, text in [r]]
+        if records:
+            with formatter.section("选项"):
+                formatter.write_dl(records)
+
+    def get_help_option(self, ctx):
+        opt = super().get_help_option(ctx)
+        if opt is not None:
+            opt.help = "显示本帮助并退出。"
+        return opt
+
+
+class ZujuanGroup(ZujuanCommand, click.Group):
+    """The command group: Chinese help, and every error turned into a Chinese message, in one place.
+
+    Library errors (AssemblerError) become ZujuanError with their exit code; click's own usage
+    errors (missing or unknown options, bad values) are reworded in Chinese and exit with 2.
+    """
+
+    command_class = ZujuanCommand
+    group_class = type
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
+
+    def format_options(self, ctx, formatter) -> None:
+        ZujuanCommand.format_options(self, ctx, formatter)
+        self.format_commands(ctx, formatter)
+
+    def format_commands(self, ctx, formatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(limit=formatter.width - 6 - len(name))))
+        if rows:
+            with formatter.section("命令"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx):
         try:
@@ -36,8 +153,23 @@ class ZujuanGroup(click.Group):
         except KeyboardInterrupt:
             raise ZujuanError("已中断。", 130) from None
 
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx else "zujuan"
+            click.echo(f"错误：{usage_message(exc)}（运行 {where} --help 查看用法）", err=True)
+            sys.exit(2)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("已中断。", err=True)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
 
-def _emit(text: str | bytes, output: str | None, force: bool, binary_ok: bool = False) -> None:
+
+def _emit(text: str | bytes, output: str | None, force: bool) -> None:
     from .fileio import write_bytes_atomic
 
     if output:
@@ -50,8 +182,8 @@ def _emit(text: str | bytes, output: str | None, force: bool, binary_ok: bool = 
         click.echo(text, nl=False)
 
 
-@click.group(cls=ZujuanGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="zujuan", message="zujuan %(version)s")
+@click.group("zujuan", cls=ZujuanGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="zujuan", message="zujuan %(version)s", help="显示版本并退出。")
 def main() -> None:
     """全媒体运营师（4-13-01-05）组卷系统：标准 → 蓝图 → 题库 → 组卷 → 排版 → 审核。"""
 
@@ -131,7 +263,7 @@ def bank_template_cmd(output: str, force: bool) -> None:
 
 
 @bank_group.command("validate")
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(), metavar="[路径...]")
 @click.option("--quiet", is_flag=True, help="只显示错误，不显示警告")
 def bank_validate_cmd(paths: tuple[str, ...], quiet: bool) -> None:
     """校验题库文件（默认 question_bank/），一次列出全部问题。有错误时退出码为 1。"""
@@ -148,7 +280,7 @@ def bank_validate_cmd(paths: tuple[str, ...], quiet: bool) -> None:
 
 
 @bank_group.command("import")
-@click.argument("source", type=click.Path(dir_okay=False))
+@click.argument("source", type=click.Path(dir_okay=False), metavar="工作簿.xlsx")
 @click.option("--into", default=None, type=click.Path(file_okay=False), help="YAML 题库目录（默认 question_bank/）")
 @click.option("--replace", is_flag=True, help="覆盖题号已存在的题目")
 def bank_import_cmd(source: str, into: str | None, replace: bool) -> None:
@@ -180,7 +312,8 @@ def bank_export_cmd(bank_paths: tuple[str, ...], output: str, force: bool) -> No
 
 @bank_group.command("stats")
 @click.option("--bank", "bank_paths", multiple=True, type=click.Path(), help="题库路径（默认 question_bank/）")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "xlsx"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "xlsx"]), default="text", show_default=True,
+              help="报告格式")
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="输出文件（xlsx 必填）")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件")
 def bank_stats_cmd(bank_paths, fmt, output, force) -> None:
@@ -262,7 +395,7 @@ def ledger_list_cmd(ledger) -> None:
 
 
 @ledger_group.command("show")
-@click.argument("session")
+@click.argument("session", metavar="场次")
 @click.option("--ledger", default=None, type=click.Path(dir_okay=False), help="使用记录数据库（默认 output/ledger.sqlite）")
 def ledger_show_cmd(session, ledger) -> None:
     """显示某场考试各套试卷用过的题。"""
@@ -275,16 +408,17 @@ def ledger_show_cmd(session, ledger) -> None:
 
 # ---- review / verify / batch --------------------------------------------------------------------
 @main.command("review")
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="路径...")
 @click.option("--bank", "bank_paths", multiple=True, type=click.Path(), help="题库路径（默认 question_bank/）")
 @click.option("--ledger", default=None, type=click.Path(dir_okay=False), help="使用记录数据库（默认 output/ledger.sqlite）")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "xlsx", "docx"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "xlsx", "docx"]), default="text", show_default=True,
+              help="报告格式")
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="输出文件（xlsx、docx 必填）")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件")
 def review_cmd(paths, bank_paths, ledger, fmt, output, force) -> None:
     """审核试卷：对照蓝图与题库核对分值、题数、覆盖、难度、答案分布和重复题，给出合格/不合格结论。
 
-    PATHS 可以是试卷清单（.json）、Word 试卷或答案（.docx），或包含它们的文件夹。不合格时退出码为 1。
+    路径可以是试卷清单（.json）、Word 试卷或答案（.docx），或包含它们的文件夹。不合格时退出码为 1。
     """
     from .bank import load_bank
     from .ledger import DEFAULT_LEDGER
@@ -306,7 +440,7 @@ def review_cmd(paths, bank_paths, ledger, fmt, output, force) -> None:
 
 
 @main.command("verify")
-@click.argument("paper", type=click.Path(dir_okay=False))
+@click.argument("paper", type=click.Path(dir_okay=False), metavar="试卷.docx")
 @click.option("--bank", "bank_paths", multiple=True, type=click.Path(), help="题库路径（默认 question_bank/）")
 def verify_cmd(paper, bank_paths) -> None:
     """仅凭一份 Word 试卷（或答案），对照题库与蓝图逐题复核；发现不一致时退出码为 1。"""
@@ -328,7 +462,7 @@ def verify_cmd(paper, bank_paths) -> None:
 
 
 @main.command("batch")
-@click.argument("session_file", type=click.Path(dir_okay=False))
+@click.argument("session_file", type=click.Path(dir_okay=False), metavar="场次文件.yaml")
 @click.option("-o", "--output", default=None, type=click.Path(file_okay=False), help="输出目录（默认 output/）")
 @click.option("--ledger", default=None, type=click.Path(dir_okay=False), help="使用记录数据库（默认 output/ledger.sqlite）")
 @click.option("--no-ledger", is_flag=True, help="不写入使用记录")
