@@ -22,7 +22,7 @@ def test_bad_values_and_unknown_names():
     r = run("bank", "validat")
     assert (r.exit_code, r.output) == (2, "错误：没有命令「validat」。（运行 zujuan bank --help 查看用法）\n")
     r = run("generate", "--levl", "4")
-    assert r.output == "错误：没有选项 --levl（是否想用 --level？）。（运行 zujuan generate --help 查看用法）\n"
+    assert r.output == "错误：没有选项 --levl（是否想用 --level、--help？）。（运行 zujuan generate --help 查看用法）\n"
     r = run("review")
     assert r.output == "错误：缺少必填参数 路径...。（运行 zujuan review --help 查看用法）\n"
 
