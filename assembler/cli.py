@@ -315,15 +315,16 @@ def bank_export_cmd(bank_paths: tuple[str, ...], output: str, force: bool) -> No
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "xlsx"]), default="text", show_default=True,
               help="报告格式")
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="输出文件（xlsx 必填）")
+@click.option("--exact", is_flag=True, help="逐一试组卷确认理论容量（较慢；默认按各单元格题量计数）")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件")
-def bank_stats_cmd(bank_paths, fmt, output, force) -> None:
+def bank_stats_cmd(bank_paths, fmt, output, exact, force) -> None:
     """题量统计、未覆盖鉴定点清单和各等级方向的组卷容量。"""
     from .bank import load_bank
     from .bank.stats import bank_stats, stats_text
     from .writers.bank_stats import stats_json, stats_xlsx
 
     std = load_standard()
-    stats = bank_stats(load_bank(list(bank_paths) or None, std), std)
+    stats = bank_stats(load_bank(list(bank_paths) or None, std), std, exact=exact)
     if fmt == "xlsx":
         if not output:
             raise errors.InputError("xlsx 格式须用 -o 指定输出文件。")

@@ -57,8 +57,9 @@ def item_serves(item: Item | Task, level: str) -> bool:
     return item.level is None or item.level == level
 
 
-def bank_stats(bank: Bank, standard: Standard, structure: str | None = None) -> BankStats:
-    """Return counts, uncovered requirements and capacity for every valid level/direction."""
+def bank_stats(bank: Bank, standard: Standard, structure: str | None = None, exact: bool = False) -> BankStats:
+    """Return counts, uncovered requirements and capacity for every valid level/direction
+    (exact=True confirms the theory capacities by assembling the forms)."""
     records = [*bank.items, *bank.tasks]
     by_type = {t.value: sum(1 for x in records if x.type is t) for t in ItemType}
     counter: Counter = Counter()
@@ -68,7 +69,7 @@ def bank_stats(bank: Bank, standard: Standard, structure: str | None = None) -> 
     counts = [{"level": lv or None, "function": f, "work_content": wc, "type": t, "count": n}
               for (lv, f, wc, t), n in sorted(counter.items())]
     per_function = Counter((t.level, t.function) for t in bank.tasks)
-    return BankStats(len(records), by_type, counts, uncovered(bank, standard), capacities(bank, standard, structure),
+    return BankStats(len(records), by_type, counts, uncovered(bank, standard), capacities(bank, standard, structure, exact),
                      tuple((lv, f, n) for (lv, f), n in sorted(per_function.items())))
 
 
@@ -94,15 +95,36 @@ def uncovered(bank: Bank, standard: Standard) -> list[dict]:
     return out
 
 
-def capacities(bank: Bank, standard: Standard, structure: str | None = None) -> list[Capacity]:
+def capacities(bank: Bank, standard: Standard, structure: str | None = None, exact: bool = False) -> list[Capacity]:
+    """Return the capacity of every valid level/direction for both kinds.
+
+    With exact=True each theory figure is confirmed by assembling that many disjoint forms (and
+    lowered until the assembly succeeds), which also honours difficulty, enemies and answer balance.
+    """
     out = []
     for kind in (Kind.THEORY, Kind.SKILL):
         for bp in all_blueprints(standard, kind, structure):
             key = f"{bp.level}{bp.direction or ''}/{kind.value}"
             label = f"{combination_label(standard, bp.level, bp.direction)} {kind.label}"
             forms, binding = (theory_capacity if kind is Kind.THEORY else skill_capacity)(bank, bp, standard)
+            if exact and kind is Kind.THEORY:
+                forms, binding = _confirmed(bank, bp, standard, forms, binding)
             out.append(Capacity(key, label, forms, binding))
     return out
+
+
+def _confirmed(bank: Bank, bp: Blueprint, standard: Standard, forms: int, binding: str) -> tuple[int, str]:
+    from ..assemble import AssemblyOptions, assemble_forms
+    from ..errors import InfeasibleError
+
+    while forms > 0:
+        try:
+            assemble_forms(bank, bp, forms, 1, AssemblyOptions(max_overlap=0, time_limit=60), standard)
+            return forms, binding
+        except InfeasibleError as exc:
+            binding = f"按计数可组 {forms} 套，实际组卷不成立：{str(exc).splitlines()[0]}"
+            forms -= 1
+    return 0, binding
 
 
 def theory_capacity(bank: Bank, bp: Blueprint, standard: Standard) -> tuple[int, str]:
