@@ -169,9 +169,26 @@ def load_forms(paths: list[str | Path]) -> list[LoadedForm]:
             problems.append(Problem("只能审核试卷清单（.json）、Word 试卷（.docx）或包含它们的文件夹", file=str(f)))
     if problems:
         raise DataError(problems, title="无法读取待审核的试卷")
+    out = _merge_documents(out)
     if not out:
         raise DataError([Problem("没有找到试卷清单或试卷", file=", ".join(map(str, paths)))], title="无法读取待审核的试卷")
     return out
+
+
+def _merge_documents(loaded: list[LoadedForm]) -> list[LoadedForm]:
+    """Return the forms with a paper and its key (same form, same manifest) merged into one, so
+    both printed texts are checked and the pair is not counted as two overlapping forms."""
+    merged: list[LoadedForm] = []
+    for lf in loaded:
+        twin = next((m for m in merged if m.form.code == lf.form.code
+                     and m.form.to_manifest() == lf.form.to_manifest()), None)
+        if twin is None:
+            merged.append(lf)
+            continue
+        merged[merged.index(twin)] = LoadedForm(twin.form, f"{twin.source}、{lf.source}",
+                                                {**twin.visible_answers, **lf.visible_answers},
+                                                {**twin.visible_stems, **lf.visible_stems})
+    return merged
 
 
 def read_visible(path: Path) -> tuple[dict, dict]:

@@ -169,3 +169,14 @@ def test_not_our_docx(tmp_path):
     r = run("verify", p)
     assert r.exit_code == 1
     assert r.output == f"错误：无法读取待审核的试卷（1 个错误）：\n[错误] {p}：不是 zujuan 生成的试卷：文档中没有内嵌的试卷清单\n"
+
+
+def test_paper_and_key_of_one_form_are_reviewed_as_one(tmp_path):
+    out = tmp_path / "p"
+    generate(GenerateRequest("3", "A", "theory", seed=4, created=PIN, output=str(out), record=False), STD)
+    r = run("review", out / "3A-T-4-01-试卷.docx", out / "3A-T-4-01-答案.docx", "--format", "json",
+            "--ledger", tmp_path / "none.sqlite")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    assert len(d["forms"]) == 1 and d["overlap"] == [[90]]
+    assert d["forms"][0]["source"].endswith("3A-T-4-01-答案.docx")
