@@ -118,9 +118,10 @@ def load_session(path: str | Path, standard: Standard | None = None) -> Session:
 
 def run_batch(session: Session, output: str | Path | None = None, overwrite: bool = False,
               ledger: str | None = None, record: bool = True, standard: Standard | None = None,
-              progress: Callable[[str], None] | None = None) -> BatchResult:
+              progress: Callable[[int, str], None] | None = None) -> BatchResult:
     """Generate, render and review every entry of a session into OUTPUT/<session name>/.
 
+    progress(done, label) is called before each entry (done = entries finished) and at the end.
     Nothing is left half-written: on any error the temporary folder is removed and the ledger is
     untouched. Raises OutputError if the session folder exists and overwrite is False.
     """
@@ -160,7 +161,7 @@ def _build(session: Session, staging: Path, bank, std, excluded, avoided, create
     for k, e in enumerate(session.entries, 1):
         label = f"{std.level(e.level).name}{std.direction(e.direction).name if e.direction else ''}{e.kind.label}"
         if progress:
-            progress(f"第 {k}/{len(session.entries)} 项：{label}")
+            progress(k - 1, f"第 {k}/{len(session.entries)} 项：{label}")
         try:
             bp = build_blueprint(std, e.level, e.direction, e.kind, e.structure)
             opts = AssemblyOptions(max_overlap=e.max_overlap, difficulty=parse_difficulty(e.difficulty),
@@ -187,6 +188,8 @@ def _build(session: Session, staging: Path, bank, std, excluded, avoided, create
             summary.append([std.level(f.level).label, std.direction(f.direction).name if f.direction else "—",
                             f.kind.label, f.code, len(f.entries), f.seed, files + f"、{f.code}.json", verdict])
         all_forms += forms
+    if progress:
+        progress(len(session.entries), "汇总、打包")
     (staging / "场次汇总.xlsx").write_bytes(_summary_xlsx(session, summary))
     (staging / f"{session.name}-试卷.zip").write_bytes(_zip(papers))
     (staging / f"{session.name}-答案及评分.zip").write_bytes(_zip(keys))

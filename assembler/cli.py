@@ -475,9 +475,9 @@ def batch_cmd(session_file, output, ledger, no_ledger, force) -> None:
     session = load_session(session_file)
     total = len(session.entries)
     with click.progressbar(length=total, label="组卷中", show_pos=True, file=sys.stderr) as bar:
-        def progress(message: str) -> None:
+        def progress(done: int, message: str) -> None:
             bar.label = message
-            bar.update(1)
+            bar.update(done - bar.pos)
         res = run_batch(session, output, force, ledger, not no_ledger, progress=progress)
     failed = [c for c, v in res.verdicts if v != "合格"]
     click.echo(f"{session.name}（{session.date}）：{len(res.forms)} 套试卷，{res.files} 个文件，已写入 {res.folder}")
