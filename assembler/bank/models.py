@@ -35,6 +35,17 @@ class Origin:
         return f"{self.file}，第 {self.row} 项"
 
 
+def _with_bookkeeping(d: dict, rec: "Item | Task") -> dict:
+    """Return d with the record's enemies, status and source added where they differ from the defaults."""
+    if rec.enemies:
+        d["enemies"] = list(rec.enemies)
+    if rec.status is not Status.ACTIVE:
+        d["status"] = rec.status.value
+    if rec.source:
+        d["source"] = rec.source
+    return d
+
+
 @dataclass(frozen=True)
 class Item:
     """An objective item: 判断题, 单项选择题 or 多项选择题."""
@@ -81,15 +92,9 @@ class Item:
             d["p_value"] = self.p_value
         if self.explanation:
             d["explanation"] = self.explanation
-        if self.enemies:
-            d["enemies"] = list(self.enemies)
         if not self.shuffle:
             d["shuffle"] = False
-        if self.status is not Status.ACTIVE:
-            d["status"] = self.status.value
-        if self.source:
-            d["source"] = self.source
-        return d
+        return _with_bookkeeping(d, self)
 
 
 @dataclass(frozen=True)
@@ -156,13 +161,7 @@ class Task:
             d["materials"] = [m.to_dict() for m in self.materials]
         d["quality"] = list(self.quality)
         d["rubric"] = [{"element": r.element, "points": r.points, "standard": r.standard} for r in self.rubric]
-        if self.enemies:
-            d["enemies"] = list(self.enemies)
-        if self.status is not Status.ACTIVE:
-            d["status"] = self.status.value
-        if self.source:
-            d["source"] = self.source
-        return d
+        return _with_bookkeeping(d, self)
 
 
 @dataclass(frozen=True)
