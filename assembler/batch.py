@@ -23,7 +23,7 @@ from .blueprint import build_blueprint
 from .errors import AssemblerError, DataError, InputError, OutputError, Problem
 from .form import Form, manifest_json
 from .generate import DEFAULT_OUTPUT, render_documents
-from .ledger import DEFAULT_LEDGER, record_forms, recent_items
+from .ledger import DEFAULT_LEDGER, ensure_ledger, record_forms, recent_items
 from .review import LoadedForm, review_forms
 from .standard import Kind, Standard, load_standard, parse_kind, resolve_choice
 from .writers.review import review_json, review_xlsx
@@ -132,6 +132,8 @@ def run_batch(session: Session, output: str | Path | None = None, overwrite: boo
         raise OutputError(f"场次文件夹 {folder} 已存在；如需重新生成并替换，请加 --force。")
     bank = load_bank(list(session.bank) or None, std)
     ledger = ledger or str(DEFAULT_LEDGER)
+    if record:
+        ensure_ledger(ledger)
     excluded, avoided = recent_items(ledger, session.avoid_sessions, before=session.name)
     created = session.created or f"{session.date}T00:00:00+08:00"
     try:

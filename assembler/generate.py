@@ -13,7 +13,7 @@ from .bank import load_bank
 from .blueprint import Blueprint, build_blueprint
 from .errors import OutputError
 from .form import Form, manifest_json
-from .ledger import DEFAULT_LEDGER, record_forms, recent_items
+from .ledger import DEFAULT_LEDGER, ensure_ledger, record_forms, recent_items
 from .standard import PACKAGE_ROOT, Standard, load_standard
 
 DEFAULT_OUTPUT = PACKAGE_ROOT / "output"
@@ -71,6 +71,8 @@ def generate(req: GenerateRequest, standard: Standard | None = None) -> Generate
                            excluded=excluded, excluded_reason=reason, created=req.created, session=session,
                            code_prefix=req.code_prefix)
     forms = assemble_forms(bank, bp, req.forms, req.seed, opts, std)
+    if req.record:
+        ensure_ledger(ledger)
     out_dir = Path(req.output or DEFAULT_OUTPUT)
     documents = render_documents(forms, bank, std, req.explanations) if req.documents else {}
     files: dict[str, bytes] = {}

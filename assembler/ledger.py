@@ -54,15 +54,23 @@ class SessionSummary:
 
 def _connect(path: str | Path) -> sqlite3.Connection:
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
     try:
+        p.parent.mkdir(parents=True, exist_ok=True)
         con = sqlite3.connect(p, timeout=60, isolation_level=None)
         con.execute("PRAGMA busy_timeout = 60000")
         con.execute("PRAGMA journal_mode = WAL")
         con.executescript(_SCHEMA)
-    except sqlite3.DatabaseError as exc:
-        raise DataError([Problem(f"不是有效的使用记录数据库：{exc}", file=str(p))], title="使用记录（ledger）有误") from None
+    except (sqlite3.DatabaseError, OSError) as exc:
+        raise DataError([Problem(f"不是可用的使用记录数据库：{exc}", file=str(p))], title="使用记录（ledger）有误") from None
     return con
+
+
+def ensure_ledger(path: str | Path) -> None:
+    """Open (creating if needed) the ledger, so a bad ledger fails before any output is written.
+
+    Raises DataError if the file is not a usable ledger.
+    """
+    _connect(path).close()
 
 
 def record_forms(path: str | Path, session: str, session_date: str | None, forms: list[Form]) -> None:

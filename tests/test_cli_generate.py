@@ -71,3 +71,13 @@ def test_generate_bad_inputs(tmp_path):
     assert r.exit_code == 1
     assert r.output.startswith("错误：题库有误，请先修正（可运行 zujuan bank validate 查看全部问题）（1 个错误）：\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_ledger_fails_before_writing(tmp_path):
+    bad = tmp_path / "ledger.sqlite"
+    bad.write_text("这不是数据库", encoding="utf-8")
+    out = tmp_path / "o"
+    r = run("generate", "--level", "1", "--kind", "theory", "--ledger", bad, "-o", out)
+    assert r.exit_code == 1
+    assert r.output.startswith(f"错误：使用记录（ledger）有误（1 个错误）：\n[错误] {bad}：不是可用的使用记录数据库：")
+    assert not out.exists()
