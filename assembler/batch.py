@@ -21,6 +21,7 @@ from .assemble import AssemblyOptions, assemble_forms, parse_difficulty
 from .bank import load_bank
 from .blueprint import build_blueprint
 from .errors import AssemblerError, DataError, InputError, OutputError, Problem
+from .fileio import default_mode
 from .form import Form, manifest_json
 from .generate import DEFAULT_OUTPUT, render_documents
 from .ledger import DEFAULT_LEDGER, ensure_ledger, record_forms, recent_items
@@ -143,6 +144,8 @@ def run_batch(session: Session, output: str | Path | None = None, overwrite: boo
         raise OutputError(f"无法创建输出目录 {root}：{exc.strerror or exc}") from None
     try:
         forms, verdicts, nfiles = _build(session, staging, bank, std, excluded, avoided, created, ledger, progress)
+        for d in (staging, *(x for x in staging.rglob("*") if x.is_dir())):
+            os.chmod(d, default_mode(directory=True))  # mkdtemp makes the folder private
         _swap_into_place(staging, folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

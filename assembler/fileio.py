@@ -9,6 +9,14 @@ from pathlib import Path
 from .errors import OutputError
 
 
+def default_mode(directory: bool = False) -> int:
+    """Return the permissions a normally created file (or folder) gets under the current umask;
+    temporary files start private, and are given these before they are moved into place."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return (0o777 if directory else 0o666) & ~mask
+
+
 def check_target(path: str | Path, overwrite: bool = False) -> Path:
     """Return the path, or raise OutputError if it exists and overwrite is False."""
     p = Path(path)
@@ -27,6 +35,7 @@ def write_bytes_atomic(path: str | Path, data: bytes, overwrite: bool = False) -
         fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", dir=p.parent)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, default_mode())
         os.replace(tmp, p)
     except OSError as exc:
         raise OutputError(f"无法写入 {p}：{exc.strerror or exc}") from None

@@ -80,3 +80,25 @@ def test_session_file_errors(tmp_path):
 def test_shipped_example_session_is_valid():
     s = load_session("examples/session.yaml")
     assert s.name == "2026年第4期全媒体运营师认定" and len(s.entries) == 6
+
+
+def test_outputs_are_readable_by_others(tmp_path):
+    import stat
+
+    spec = tmp_path / "s.yaml"
+    spec.write_text("session: 权限\ndate: 2026-12-12\nentries:\n  - {level: 一级, kind: theory, forms: 1, seed: 3}\n",
+                    encoding="utf-8")
+    r = run("batch", spec, "-o", tmp_path / "out", "--no-ledger")
+    assert r.exit_code == 0, r.output
+    folder = tmp_path / "out" / "权限"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o777 & ~_umask()  # not mkdtemp's private 0700
+    r = run("blueprint", "--level", "1", "--kind", "theory", "--format", "xlsx", "-o", tmp_path / "b.xlsx")
+    assert stat.S_IMODE((tmp_path / "b.xlsx").stat().st_mode) == 0o666 & ~_umask()
+
+
+def _umask():
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

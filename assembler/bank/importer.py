@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DataError, OutputError, Problem
+from ..fileio import default_mode
 from ..standard import Standard, load_standard
 from .loader import DEFAULT_BANK, read_bank
 from .models import Item, Task
@@ -119,6 +120,7 @@ def _write_all(texts: dict[Path, str]) -> None:
             fd, tmp = tempfile.mkstemp(prefix=f".{f.name}.", dir=f.parent)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)
+            os.chmod(tmp, default_mode())
             temps.append((tmp, f))
     except OSError as exc:
         for tmp, _ in temps:
