@@ -56,7 +56,7 @@ def scenarios(draw, low=0.6, high=3.0):
     return bp, Bank(tuple(items), ()), n_forms, draw(st.integers(0, 10_000))
 
 
-SETTINGS = settings(max_examples=30, deadline=None,
+SETTINGS = settings(max_examples=30, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
