@@ -9,11 +9,9 @@ and the paper order, so the same seed and bank give the same forms.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from fractions import Fraction
 from math import ceil, floor
 
 import numpy as np

@@ -24,7 +24,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from .errors import InputError
 from .standard import BASIC_FUNCTIONS, Kind, Standard, resolve_choice, parse_kind
-from .structure import THEORY_TYPES, ItemType, PaperStructure, load_structure, points_text
+from .structure import ItemType, PaperStructure, load_structure, points_text
 
 SPLIT_UNIT = Fraction(1, 2)
 

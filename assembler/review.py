@@ -282,7 +282,6 @@ def review_form(lf: LoadedForm, bank: Bank, standard: Standard, ledger: str | No
             stem = lf.visible_stems.get(e.number)
             if stem is not None and _norm(rec.stem)[:12] not in _norm(stem):
                 reasons.append(f"试卷中第 {e.number} 题的题干与题库 {e.id} 不一致")
-    by_id = {r.id: r for r in records}
     for a, b in combinations(records, 2):
         if b.id in a.enemies or a.id in b.enemies:
             reasons.append(f"互斥题 {a.id} 与 {b.id} 出现在同一试卷")

@@ -11,7 +11,7 @@ from assembler.blueprint import build_blueprint, work_content_quota
 from assembler.errors import InfeasibleError, InputError
 from assembler.standard import Kind, load_standard
 from assembler.structure import ItemType
-from tests.bankutil import bank as make_bank, judge, multiple, single
+from tests.bankutil import bank as make_bank, single
 
 STD = load_standard()
 BANK = load_bank()

@@ -1,8 +1,6 @@
 """Bank formats: YAML and Excel load into the same models; a round trip keeps every field."""
-import io
 
 import pytest
-import yaml
 from openpyxl import load_workbook
 
 from assembler.bank import load_bank, read_bank

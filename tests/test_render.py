@@ -376,7 +376,7 @@ def _task(tid: str, function: str, codes: tuple[str, ...], points: int, rubric_p
           equipment: tuple[str, ...], duration: int = 30) -> Task:
     rubric = tuple(RubricRow(f"要素{k}", p, f"未达到要求{k}扣 {p} 分，扣完为止") for k, p in enumerate(rubric_points, 1))
     return Task(tid, "1", function, codes, f"{function}测试题 {tid}", duration, points, equipment,
-                f"某企业情况说明，数据见表 1。\n请完成以下工作：\n1. 计算各项指标；\n2. 撰写说明，不少于 300 字。",
+                "某企业情况说明，数据见表 1。\n请完成以下工作：\n1. 计算各项指标；\n2. 撰写说明，不少于 300 字。",
                 (Material("表 1 测试数据", ("项目", "金额（元）", "占比"),
                           (("收入", 1200, 0.35), ("成本", 800.0, "12%"), ("说明", None, "—"))),),
                 ("计算正确", "说明完整"), rubric)

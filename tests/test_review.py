@@ -10,7 +10,6 @@ from assembler.cli import main
 from assembler.generate import GenerateRequest, generate
 from assembler.review import LoadedForm, load_forms, review_forms
 from assembler.standard import load_standard
-from assembler.writers.review import review_xlsx
 
 STD = load_standard()
 BANK = load_bank()
