@@ -10,7 +10,6 @@ import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Callable
 
@@ -242,6 +241,3 @@ def _swap_into_place(staging: Path, folder: Path) -> None:
     except OSError as exc:
         raise OutputError(f"无法写入场次文件夹 {folder}：{exc.strerror or exc}") from None
 
-
-def today() -> str:
-    return date.today().isoformat()

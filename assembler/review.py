@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .assemble import target_from_record
 from .bank.models import LETTERS, TRUE_MARK, Bank, Item, Task
+from .bank.loader import normalise_stem
 from .bank.stats import work_content_of
 from .blueprint import Blueprint, build_blueprint, combination_label, work_content_quota
 from .errors import AssemblerError, DataError, Problem
@@ -280,7 +281,7 @@ def review_form(lf: LoadedForm, bank: Bank, standard: Standard, ledger: str | No
             if shown is not None and expected is not None and shown != expected:
                 reasons.append(f"答案文档中第 {e.number} 题的答案为 {shown}，按题库应为 {expected}")
             stem = lf.visible_stems.get(e.number)
-            if stem is not None and _norm(rec.stem)[:12] not in _norm(stem):
+            if stem is not None and normalise_stem(rec.stem)[:12] not in normalise_stem(stem):
                 reasons.append(f"试卷中第 {e.number} 题的题干与题库 {e.id} 不一致")
     for a, b in combinations(records, 2):
         if b.id in a.enemies or a.id in b.enemies:
@@ -328,11 +329,6 @@ def displayed_answer(item: Item, permutation: str) -> str | None:
     if sorted(perm) != sorted(letters):
         return None
     return "".join(sorted(LETTERS[perm.index(a)] for a in item.answer))
-
-
-def _norm(text: str) -> str:
-    import re
-    return re.sub(r"[\s（）()　]+", "", text)
 
 
 def _coverage(bp: Blueprint, records, standard: Standard, kind: Kind, reasons: list[str]):

@@ -5,12 +5,8 @@ import io
 from datetime import datetime, timezone
 
 from ..review import Review, summary_lines
-from .docx_base import TEXT_W, Cell, DocBuilder, clean, fit_widths, normalise_zip
-
-
-def _p(x) -> str:
-    x = float(x)
-    return str(int(x)) if x.is_integer() else f"{x:g}"
+from ..structure import points_text
+from .docx_base import TEXT_W, Cell, DocBuilder, clean, created_datetime, fit_widths, normalise_zip
 
 
 def render_review(review: Review, created: str | None = None) -> bytes:
@@ -24,7 +20,7 @@ def render_review(review: Review, created: str | None = None) -> bytes:
         rows = [[Cell(h, bold=True, shade="F2F2F2") for h in header]]
         for c in f.functions:
             ok = abs(c.actual_points - c.target_points) < 1e-9 and (c.target_count is None or c.target_count == c.actual_count)
-            rows.append([c.name, _p(c.target_points), _p(c.actual_points),
+            rows.append([c.name, points_text(c.target_points), points_text(c.actual_points),
                          "—" if c.target_count is None else str(c.target_count), str(c.actual_count),
                          "符合" if ok else "不符"])
         doc.table(rows, fit_widths([2400, 1300, 1300, 1300, 1300, 1000], TEXT_W))
@@ -47,7 +43,7 @@ def render_review(review: Review, created: str | None = None) -> bytes:
     doc.para(f"审核结论：{review.verdict_label}", "ZJHeading")
     doc.para("审核人（签名）：____________________　　审核人（签名）：____________________", "ZJSign")
     doc.para("日期：________年____月____日", "ZJSign")
-    when = _when(created)
+    when = created_datetime(created) if created else datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
     cp = doc.doc.core_properties
     cp.author = "zujuan"
     cp.title = "试卷审核报告"
@@ -56,13 +52,3 @@ def render_review(review: Review, created: str | None = None) -> bytes:
     buf = io.BytesIO()
     doc.doc.save(buf)
     return normalise_zip(buf.getvalue(), when)
-
-
-def _when(created: str | None) -> datetime:
-    if created:
-        try:
-            dt = datetime.fromisoformat(created.replace("Z", "+00:00"))
-            return (dt.astimezone(timezone.utc).replace(tzinfo=None) if dt.tzinfo else dt).replace(microsecond=0)
-        except ValueError:
-            pass
-    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)

@@ -9,13 +9,10 @@ from openpyxl.chart import BarChart, Reference
 
 from ..review import Review, summary_lines
 from ..standard import Kind
+from ..structure import points_text
 from .xlsx_style import write_table
 
 FORMATS = ("text", "json", "xlsx", "docx")
-
-
-def _p(x) -> str:
-    return f"{x:g}" if isinstance(x, float) else str(x)
 
 
 def review_text(review: Review) -> str:
@@ -28,7 +25,7 @@ def review_text(review: Review) -> str:
         for c in f.functions:
             cnt = f"，题数 {c.actual_count}/{c.target_count}" if c.target_count is not None else f"，{c.actual_count} 道操作题"
             mark = "✓" if abs(c.actual_points - c.target_points) < 1e-9 else "✗"
-            out.append(f"  {mark} {c.name}：分值 {_p(c.actual_points)}/{_p(c.target_points)}{cnt}")
+            out.append(f"  {mark} {c.name}：分值 {points_text(c.actual_points)}/{points_text(c.target_points)}{cnt}")
         out += [f"  {line}" for line in summary_lines(f)]
         for r in f.reasons:
             out.append(f"  不合格原因：{r}")
