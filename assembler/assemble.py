@@ -362,38 +362,40 @@ class _TheoryProblem(_Problem):
     def form_size(self) -> int:
         return sum(r.count for r in self.bp.rows)
 
-    def _groups(self):
-        cells = defaultdict(list)
-        wcs = defaultdict(list)
+    def form_constraints(self, model: _Model, off: int, with_difficulty: bool = True) -> None:
+        for idx, vals, lo, hi in self._form_rows(with_difficulty):
+            model.add([off + i for i in idx], vals, lo, hi)
+
+    def _form_rows(self, with_difficulty: bool) -> list[tuple[list[int], object, float, float]]:
+        """Return one form's constraint rows over pool indices (built once, offset per form)."""
+        memo = self.__dict__.setdefault("_rows_memo", {})
+        if with_difficulty not in memo:
+            memo[with_difficulty] = self._build_form_rows(with_difficulty)
+        return memo[with_difficulty]
+
+    def _build_form_rows(self, with_difficulty: bool) -> list[tuple[list[int], object, float, float]]:
+        rows: list[tuple[list[int], object, float, float]] = []
+        cells, wcs = defaultdict(list), defaultdict(list)
         for i, it in enumerate(self.pool):
             cells[(it.function, it.type)].append(i)
             wcs[(it.function, work_content_of(it.code, it.function))].append(i)
-        return cells, wcs
-
-    def form_constraints(self, model: _Model, off: int, with_difficulty: bool = True) -> None:
-        if not hasattr(self, "_cache"):
-            self._cache = self._groups()
-        cells, wcs = self._cache
         for r in self.bp.rows:
             for c in r.cells:
-                idx = cells.get((r.name, c.type), [])
-                model.add([off + i for i in idx], 1, c.count, c.count)
+                rows.append((cells.get((r.name, c.type), []), 1, c.count, c.count))
             for w, (lo, hi) in zip(r.work_contents, work_content_quota(r, r.count)):
-                idx = wcs.get((r.name, w.code), [])
-                model.add([off + i for i in idx], 1, lo, hi)
+                rows.append((wcs.get((r.name, w.code), []), 1, lo, hi))
         n = self.form_size()
+        P = len(self.pool)
         if with_difficulty:
             d = self.opts.difficulty
-            P = len(self.pool)
             if d.ratio:
                 groups = [[i for i in range(P) if self.pool[i].difficulty <= 2],
                           [i for i in range(P) if self.pool[i].difficulty == 3],
                           [i for i in range(P) if self.pool[i].difficulty >= 4]]
-                for idx, (lo, hi) in zip(groups, d.bands(n)):
-                    model.add([off + i for i in idx], 1, lo, hi)
+                rows += [(idx, 1, lo, hi) for idx, (lo, hi) in zip(groups, d.bands(n))]
             else:
-                model.add([off + i for i in range(P)], [float(x.difficulty) for x in self.pool],
-                          n * (d.mean - d.tolerance), n * (d.mean + d.tolerance))
+                rows.append((list(range(P)), [float(x.difficulty) for x in self.pool],
+                             n * (d.mean - d.tolerance), n * (d.mean + d.tolerance)))
         ns = sum(r.cell(ItemType.SINGLE).count for r in self.bp.rows)
         if ns and self.opts.balance_answers:  # options that cannot be shuffled keep their letter
             cap = floor(1.2 * ns / 4)
@@ -401,18 +403,17 @@ class _TheoryProblem(_Problem):
                 fixed = [i for i, it in enumerate(self.pool)
                          if it.type is ItemType.SINGLE and not it.shuffle and it.answer == letter]
                 if len(fixed) > cap:
-                    model.add([off + i for i in fixed], 1, 0, cap)
+                    rows.append((fixed, 1, 0, cap))
         nj = sum(r.cell(ItemType.JUDGE).count for r in self.bp.rows)
         if nj and self.opts.balance_answers:
             true_idx = [i for i, it in enumerate(self.pool) if it.type is ItemType.JUDGE and it.answer == TRUE_MARK]
-            model.add([off + i for i in true_idx], 1, ceil(0.4 * nj), floor(0.6 * nj))
+            rows.append((true_idx, 1, ceil(0.4 * nj), floor(0.6 * nj)))
         for i, it in enumerate(self.pool):
             for e in it.enemies:
                 j = self.index.get(e)
-                if j is not None and j > i:
-                    model.add([off + i, off + j], 1, 0, 1)
-                elif j is not None and j < i and it.id not in self.pool[j].enemies:
-                    model.add([off + i, off + j], 1, 0, 1)
+                if j is not None and (j > i or (j < i and it.id not in self.pool[j].enemies)):
+                    rows.append(([i, j], 1, 0, 1))
+        return rows
 
     def cell_supply(self) -> list[tuple[int, int]]:
         have = Counter((x.function, x.type) for x in self.pool)
