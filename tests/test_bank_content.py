@@ -1,0 +1,26 @@
+"""Bank-wide content rules for the shipped sample bank."""
+import re
+
+from assembler.bank import read_bank
+
+# Article numbers of 《网络安全法》 before its 2025 amendment, which renumbered them.
+OBSOLETE_CYBERSECURITY_ARTICLES = re.compile(r"《网络安全法》第(四十一|二十四|四十三)条")
+
+
+def law_items():
+    bank, _ = read_bank()
+    return [it for it in bank.items if it.code.startswith("2.2.6")]
+
+
+def test_every_law_item_names_the_text_and_version_it_follows():
+    items = law_items()
+    assert len(items) >= 60
+    missing = [it.id for it in items if not re.search(r"《[^》]+》（[^）]*\d{4}", it.source)]
+    assert missing == []
+
+
+def test_no_law_item_cites_an_article_number_made_obsolete_by_an_amendment():
+    bank, _ = read_bank()
+    stale = [it.id for it in bank.items
+             if OBSOLETE_CYBERSECURITY_ARTICLES.search(it.stem + it.explanation + "".join(t for _, t in it.options))]
+    assert stale == []
