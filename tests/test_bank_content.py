@@ -24,3 +24,16 @@ def test_no_law_item_cites_an_article_number_made_obsolete_by_an_amendment():
     stale = [it.id for it in bank.items
              if OBSOLETE_CYBERSECURITY_ARTICLES.search(it.stem + it.explanation + "".join(t for _, t in it.options))]
     assert stale == []
+
+
+def test_number_unit_spacing_is_a_style_warning(tmp_path):
+    p = tmp_path / "L4-SJYH.yaml"
+    p.write_text(
+        "items:\n"
+        "  - id: L4-SJYH-901\n    type: judge\n    level: 4\n    function: 数据优化\n    code: \"6.1.1\"\n"
+        "    stem: 某条视频播放 1200 次，点赞 60 个，点赞率为5%。\n    answer: √\n"
+        "    explanation: 点赞率＝60÷1200＝5%。\n",
+        encoding="utf-8")
+    _, problems = read_bank([p])
+    assert [(p.severity, p.column) for p in problems] == [("warning", "stem")]
+    assert "「条视频播放 1200 次，点」" in problems[0].message

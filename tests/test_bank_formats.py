@@ -58,8 +58,8 @@ tasks:
         rows: [["V1", 100], ["V2", 250.5]]
     quality: [计算正确]
     rubric:
-      - {element: 计算, points: 10, standard: 错一项扣 2 分}
-      - {element: 分析, points: 5, standard: 少于 100 字扣 2 分}
+      - {element: 计算, points: 10, standard: 错一项扣2分}
+      - {element: 分析, points: 5, standard: 少于100字扣2分}
 """
 
 

@@ -74,8 +74,8 @@ def test_rubric_must_sum_to_task_points(tmp_path):
     p = tmp_path / "t.yaml"
     p.write_text("tasks:\n  - id: S-1\n    level: 1\n    function: 财务管理\n    code: ['3.1.3']\n    title: 预算\n"
                  "    duration: 50\n    points: 40\n    equipment: [计算机]\n    task: 编制预算表。\n    quality: [合计正确]\n"
-                 "    rubric:\n      - {element: 结构, points: 20, standard: 缺一项扣 2 分}\n"
-                 "      - {element: 计算, points: 15, standard: 错一处扣 3 分}\n", encoding="utf-8")
+                 "    rubric:\n      - {element: 结构, points: 20, standard: 缺一项扣2分}\n"
+                 "      - {element: 计算, points: 15, standard: 错一处扣3分}\n", encoding="utf-8")
     msgs = messages([p])
     assert msgs == [f"[错误] {p}，第 1 项，字段 rubric：题目 S-1：评分标准配分合计 35 分，与试题配分 40 分不符（修改建议：调整各评分要素的配分）"]
 

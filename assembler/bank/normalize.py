@@ -55,11 +55,21 @@ def clean_text(value: object) -> str:
     return str(value).strip()
 
 
+# National-bank style writes numbers and units together: 「30元」, not 「30 元」.
+_CAPTION_NUMBER = re.compile(r"[表图]\d+$")  # 「表1 某账号数据」: a caption's number keeps its space
+_NUMBER_SPACE = re.compile(r"[\d%％] +[\u4e00-\u9fff]|[\u4e00-\u9fff，。；：、（）] +\d[\d.,]*")
+
+
 def check_text(ctx: RecordContext, key: str, text: str) -> str:
     bad = _CONTROL.findall(text)
     if bad:
         codes = "、".join(sorted({f"U+{ord(c):04X}" for c in bad}))
         ctx.add(key, f"含有控制字符或不可见字符（{codes}）", "删除这些字符后重新保存")
+    spaced = next((m for m in _NUMBER_SPACE.finditer(text) if not _CAPTION_NUMBER.search(text, 0, m.start() + 1)), None)
+    if spaced:
+        near = text[max(0, spaced.start() - 4):spaced.end() + 4]
+        ctx.add(key, f"数字与汉字之间有空格（「{near}」），与国家题库的书写体例不一致",
+                "删除数字与单位、汉字之间的空格，如「30 元」写作「30元」", "warning")
     return unicodedata.normalize("NFC", text)
 
 
