@@ -14,6 +14,7 @@ from ..standard import BASIC_FUNCTIONS, Standard, parse_level
 from ..errors import InputError
 from ..structure import ItemType
 from .models import FALSE_MARK, LETTERS, TRUE_MARK, Item, Material, Origin, RubricRow, Status, Task
+from .quality import EMPHASIS, NEGATION
 
 TYPE_ALIASES = {
     "judge": ItemType.JUDGE, "判断题": ItemType.JUDGE, "判断": ItemType.JUDGE,
@@ -170,6 +171,12 @@ def item_from_record(rec: dict, origin: Origin, column: Callable[[str], str], st
     status = _status(ctx, rec.get("status"))
     source = check_text(ctx, "source", clean_text(rec.get("source")))
     enemies = split_list(rec.get("enemies"))
+    if t is not ItemType.JUDGE:
+        negation = NEGATION.search(EMPHASIS.sub("", stem))
+        if negation:
+            word = "不" if negation.group(0)[0] == "不" else negation.group(0)[:2]
+            ctx.add("stem", f"否定式题干「{negation.group(0)}」中的「{word}」未加着重标记，考生容易看漏",
+                    f"写成 **{word}**，试卷上印为加粗加着重号", "warning")
     return Item(rid, t, level, function, code, stem, options, answer, difficulty, p_value, explanation,
                 enemies, shuffle, status, source, origin)
 

@@ -19,6 +19,7 @@ from ..standard import BASIC_FUNCTIONS, Kind, Standard
 from ..structure import THEORY_TYPES, ItemType
 from ..writers.text import table_row
 from .models import Bank, Item, Task
+from .quality import bank_cues
 
 
 @dataclass(frozen=True)
@@ -37,13 +38,16 @@ class BankStats:
     uncovered: list  # [{"level","function","code","text","kind"}]
     capacity: list  # [Capacity]
     tasks_per_function: tuple = ()  # (level, function, number of tasks)
+    quality: tuple = ()  # CueFigures: the whole bank first, then one per file (命题质量)
 
     def to_dict(self) -> dict:
         return {"items": self.total, "by_type": self.by_type,
                 "uncovered": self.uncovered,
                 "capacity": {c.key: c.forms for c in self.capacity},
                 "binding": {c.key: c.binding for c in self.capacity},
-                "counts": self.counts}
+                "counts": self.counts,
+                "quality": {"bank": self.quality[0].to_dict() if self.quality else None,
+                            "files": [q.to_dict() for q in self.quality[1:]]}}
 
 
 def work_content_of(code: str, function: str) -> str:
@@ -70,7 +74,13 @@ def bank_stats(bank: Bank, standard: Standard, structure: str | None = None, exa
               for (lv, f, wc, t), n in sorted(counter.items())]
     per_function = Counter((t.level, t.function) for t in bank.tasks)
     return BankStats(len(records), by_type, counts, uncovered(bank, standard), capacities(bank, standard, structure, exact),
-                     tuple((lv, f, n) for (lv, f), n in sorted(per_function.items())))
+                     tuple((lv, f, n) for (lv, f), n in sorted(per_function.items())), cue_report(bank.items))
+
+
+def cue_report(items) -> tuple:
+    """Return the 命题质量 figures: the whole bank first, then one set per file."""
+    whole, files = bank_cues(items)
+    return (whole, *files)
 
 
 def uncovered(bank: Bank, standard: Standard) -> list[dict]:
@@ -243,4 +253,32 @@ def stats_text(stats: BankStats, standard: Standard) -> str:
             lines.append(f"  {lvname} {u['function']} {kind} {u['code']} {u['text']}")
     else:
         lines.append("所有相关知识要求和技能要求均已有题目覆盖。")
+    if stats.quality:
+        lines.append("")
+        lines.extend(quality_lines(stats.quality))
     return "\n".join(lines) + "\n"
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{x:.0%}"
+
+
+def quality_lines(quality: tuple) -> list[str]:
+    """Return the 命题质量 section: the cue figures of the bank and of every file that misses a target."""
+    lines = ["命题质量（考生可利用的线索；目标：单选正确项最长 ≤27%，多选只错一项 ≤40%，"
+             "含绝对化用语的判断题错误占 40%～60%，否定词加着重标记）："]
+    header = ["范围", "单选最长", "含并列最长", "多选只错一项", "多选答案个数", "绝对化错误占比", "否定未标记"]
+    widths = [14, 10, 12, 14, 18, 18, 12]
+    lines.append("  " + table_row(header, widths, left=1))
+    for q in quality:
+        d = q.to_dict()
+        if q is not quality[0] and not q.findings():
+            continue
+        sizes = "/".join(f"{k}:{v}" for k, v in d["multiple_key_sizes"].items()) or "—"
+        absolute = f"{_pct(d['absolute_false'])}（{q.absolute} 题）" if q.absolute else "—"
+        lines.append("  " + table_row([q.name, _pct(d["single_key_strictly_longest"]), _pct(d["single_key_longest_or_tied"]),
+                                       _pct(d["multiple_all_but_one"]), sizes, absolute,
+                                       str(len(q.negative_unmarked))], widths, left=1))
+    findings = quality[0].findings()
+    lines.extend(f"  · {f}" for f in findings) if findings else lines.append("  各项线索均在目标范围内。")
+    return lines

@@ -225,6 +225,23 @@ class R:
     font: str | None = None  # East Asian font override (e.g. HEI)
     size: int | None = None  # half-points
     underline: bool = False
+    emphasis: bool = False  # bold with the dots under each character (着重号), for marked negations
+
+
+def emphasis_runs(text: str) -> list[R]:
+    """Return text as runs, the parts the bank marks with **…** as emphasised runs."""
+    from ..bank.quality import EMPHASIS
+
+    runs: list[R] = []
+    pos = 0
+    for m in EMPHASIS.finditer(text):
+        if m.start() > pos:
+            runs.append(R(text[pos:m.start()]))
+        runs.append(R(m.group(1), emphasis=True))
+        pos = m.end()
+    if pos < len(text) or not runs:
+        runs.append(R(text[pos:]))
+    return runs
 
 
 def _add_text(r: etree._Element, text: str) -> None:
@@ -246,13 +263,13 @@ def add_run(p: etree._Element, run: R | str) -> etree._Element:
     if isinstance(run, str):
         run = R(run)
     r = etree.SubElement(p, w("r"))
-    if run.bold or run.font or run.size or run.underline:
+    if run.bold or run.font or run.size or run.underline or run.emphasis:
         rpr = etree.SubElement(r, w("rPr"))
         if run.font:
             f = etree.SubElement(rpr, w("rFonts"))
             f.set(w("eastAsia"), run.font)
             f.set(w("hint"), "eastAsia")
-        if run.bold:
+        if run.bold or run.emphasis:
             etree.SubElement(rpr, w("b"))
             etree.SubElement(rpr, w("bCs"))
         if run.size:
@@ -260,6 +277,8 @@ def add_run(p: etree._Element, run: R | str) -> etree._Element:
             etree.SubElement(rpr, w("szCs")).set(w("val"), str(run.size))
         if run.underline:
             etree.SubElement(rpr, w("u")).set(w("val"), "single")
+        if run.emphasis:
+            etree.SubElement(rpr, w("em")).set(w("val"), "dot")
     _add_text(r, clean(run.text))
     return r
 

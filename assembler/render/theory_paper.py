@@ -6,10 +6,11 @@ import re
 from dataclasses import dataclass
 
 from ..bank.models import LETTERS, Bank, Item
+from ..bank.quality import plain_text
 from ..errors import DataError, Problem
 from ..form import Form, FormEntry
 from ..structure import ItemType, THEORY_TYPES
-from .docx_base import (BODY_CHAR, OPTION_INDENT, TEXT_W, Cell, DocBuilder, R, clean, cn_numeral,
+from .docx_base import (BODY_CHAR, OPTION_INDENT, TEXT_W, Cell, DocBuilder, R, clean, cn_numeral, emphasis_runs,
                         display_width, pts)
 
 PAPER_HEADING = "职业技能等级认定统一试卷"
@@ -120,7 +121,7 @@ def judge_stem(stem: str) -> str:
 def option_columns(options: list[tuple[str, str]]) -> int:
     """Return how many options share a line: 4 if all are short, 2 if moderate, else 1 (five
     options: 3 when they fit)."""
-    widest = max((display_width(t) for _, t in options), default=0)
+    widest = max((display_width(plain_text(t)) for _, t in options), default=0)
     if any("\n" in t for _, t in options):
         return 1
     if len(options) == 5 and widest <= THIRD_MAX:
@@ -135,9 +136,9 @@ def option_columns(options: list[tuple[str, str]]) -> int:
 def add_item(doc: DocBuilder, entry: FormEntry, item: Item) -> None:
     """Add one item: stem, then options kept on the same page as the stem."""
     if entry.type is ItemType.JUDGE:
-        doc.para(f"{entry.number}. {ANSWER_BLANK}{judge_stem(item.stem)}", "ZJStem")
+        doc.para(emphasis_runs(f"{entry.number}. {ANSWER_BLANK}{judge_stem(item.stem)}"), "ZJStem")
         return
-    doc.para(f"{entry.number}. {choice_stem(item.stem)}", "ZJStem", keep_next=True)
+    doc.para(emphasis_runs(f"{entry.number}. {choice_stem(item.stem)}"), "ZJStem", keep_next=True)
     options = displayed_options(item, entry)
     cols = option_columns(options)
     rows = [options[k:k + cols] for k in range(0, len(options), cols)]
@@ -149,7 +150,7 @@ def add_item(doc: DocBuilder, entry: FormEntry, item: Item) -> None:
         for j, (letter, text) in enumerate(row):
             if j:
                 runs.append(R("\t"))
-            runs.append(R(f"{letter}．{text}"))
+            runs.extend(emphasis_runs(f"{letter}．{text}"))
         last = k == len(rows) - 1
         if cols == 1:
             doc.para(runs, "ZJOption", keep_next=not last, left=OPTION_INDENT + label, hanging=label)

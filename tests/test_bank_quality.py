@@ -1,0 +1,89 @@
+"""命题质量: cue figures, the emphasis mark for negations, and how papers print it."""
+import io
+import json
+
+from docx import Document
+
+from assembler.assemble import AssemblyOptions, assemble_forms
+from assembler.bank import load_bank, read_bank
+from assembler.bank.quality import cue_figures, plain_text, unmarked_negation
+from assembler.bank.stats import bank_stats, stats_text
+from assembler.blueprint import build_blueprint
+from assembler.render import render_form_documents
+from assembler.structure import ItemType
+from tests.bankutil import judge, multiple, single
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def test_cue_figures_count_each_cue():
+    long_key = single("S-1", "4", "内容创作", "2.1.1")
+    long_key = long_key.__class__(**{**long_key.__dict__, "options": (("A", "一个明显更长的正确选项"), ("B", "短"),
+                                                                        ("C", "短些"), ("D", "也短"))})
+    tied = single("S-2", "4", "内容创作", "2.1.1")  # options of equal length: tied, not strictly longest
+    items = [long_key, tied,
+             multiple("M-1", "4", "内容创作", "2.1.1", answer="ABCD"),  # five options, four keyed
+             multiple("M-2", "4", "内容创作", "2.1.1", answer="AC"),
+             judge("J-1", "4", "内容创作", "2.1.1", answer="×"),
+             judge("J-2", "4", "内容创作", "2.1.1", answer="√")]
+    items[4] = items[4].__class__(**{**items[4].__dict__, "stem": "直播复盘只需看成交额。"})
+    q = cue_figures("t", items)
+    assert (q.single, q.single_strictly_longest, q.single_longest_or_tied) == (2, 1, 2)
+    assert (q.multiple, q.multiple_all_but_one, q.multiple_key_sizes) == (2, 1, {4: 1, 2: 1})
+    assert (q.judge, q.judge_false, q.absolute, q.absolute_false) == (2, 1, 1, 1)
+    d = q.to_dict()
+    assert d["single_key_strictly_longest"] == 0.5 and d["multiple_all_but_one"] == 0.5
+
+
+def test_negation_needs_the_emphasis_mark():
+    plain = single("N-1", "4", "内容创作", "2.1.1")
+    plain = plain.__class__(**{**plain.__dict__, "stem": "下列做法不正确的是（    ）。"})
+    marked = plain.__class__(**{**plain.__dict__, "stem": "下列做法**不**正确的是（    ）。"})
+    term = plain.__class__(**{**plain.__dict__, "stem": "下列安排中，违反不相容职务分离原则的是（    ）。"})
+    assert unmarked_negation(plain) == "不正确的是（"
+    assert unmarked_negation(marked) == "" and unmarked_negation(term) == ""
+    assert plain_text(marked.stem) == plain.stem
+
+
+def test_validate_warns_about_an_unmarked_negative_stem(tmp_path):
+    p = tmp_path / "L4-NRCZ.yaml"
+    p.write_text("items:\n  - id: L4-NRCZ-901\n    type: single\n    level: 4\n    function: 内容创作\n"
+                 "    code: \"2.1.1\"\n    stem: 下列选项中，不属于短视频脚本类型的是（    ）。\n"
+                 "    options: {A: 分镜头脚本, B: 拍摄提纲, C: 文学脚本, D: 财务报表}\n    answer: D\n",
+                 encoding="utf-8")
+    _, problems = read_bank([p])
+    assert [(x.severity, x.column, x.message) for x in problems] == [
+        ("warning", "stem", "题目 L4-NRCZ-901：否定式题干「不属于短视频脚本类型的是（」中的「不」未加着重标记，考生容易看漏")]
+    assert problems[0].hint == "写成 **不**，试卷上印为加粗加着重号"
+
+
+def test_papers_print_the_marked_negation_bold_with_emphasis_dots(std):
+    bank = load_bank(None, std)
+    marked = {it.id for it in bank.items if "**" in it.stem}
+    assert len(marked) >= 25
+    bp = build_blueprint(std, "4", "A", "theory")
+    forms = assemble_forms(bank, bp, 2, 2026, AssemblyOptions(created="2026-01-01T00:00:00+00:00"), std)
+    seen = 0
+    for form in forms:
+        doc = Document(io.BytesIO(render_form_documents(form, bank, std)[f"{form.code}-试卷.docx"]))
+        numbers = {e.number for e in form.entries if e.id in marked}
+        for p in doc.paragraphs:
+            if p.style.name != "ZJ 题干" or int(p.text.split(".")[0]) not in numbers:
+                continue
+            assert "**" not in p.text
+            emphasised = [r for r in p.runs if r._r.find(f"{W}rPr/{W}em") is not None]
+            assert [r.text for r in emphasised] == ["不"] and all(r.bold for r in emphasised)
+            seen += 1
+    assert seen == sum(1 for f in forms for e in f.entries if e.id in marked) > 0
+
+
+def test_stats_report_the_quality_section(std):
+    bank = load_bank(None, std)
+    stats = bank_stats(bank, std)
+    d = json.loads(json.dumps(stats.to_dict()))
+    whole = d["quality"]["bank"]
+    assert whole["single"] == sum(1 for it in bank.items if it.type is ItemType.SINGLE)
+    assert whole["negative_unmarked"] == []
+    assert {f["name"] for f in d["quality"]["files"]} >= {"JC-JCZS.yaml", "L4-NRCZ.yaml"}
+    text = stats_text(stats, std)
+    assert "命题质量（考生可利用的线索" in text
