@@ -286,13 +286,36 @@ def bank_validate_cmd(paths: tuple[str, ...], quiet: bool) -> None:
 def bank_import_cmd(source: str, into: str | None, replace: bool) -> None:
     """校验 Excel 题库并写入 YAML 题库；有任何错误时不写入。"""
     from .bank.importer import import_workbook
+    from .bank.tag_review import apply_review, is_review_workbook
 
+    if is_review_workbook(source):  # a suggest-tags review workbook: apply the accepted tags
+        rev = apply_review(source, into)
+        click.echo(f"已标注 {rev.tagged} 题，{rev.left_drafts} 题仍为草稿，写入 {len(rev.files)} 个文件：")
+        for f in rev.files:
+            click.echo(f"  {f}")
+        return
     res = import_workbook(source, into, replace)
     for p in res.warnings:
         click.echo(str(p))
     click.echo(f"已导入 {res.added} 题，覆盖 {res.replaced} 题，写入 {len(res.files)} 个文件：")
     for f in res.files:
         click.echo(f"  {f}")
+
+
+@bank_group.command("suggest-tags")
+@click.argument("paths", nargs=-1, type=click.Path(), metavar="[路径]...")
+@click.option("-o", "--output", default="output/标注建议.xlsx", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--level", default=None, help="整批题目的等级（4/3/2/1），限定建议范围")
+@click.option("--direction", default=None, help="职业方向（A–E 或名称）：只建议该方向在该等级考核的职业功能及基本要求")
+@click.option("--bank", "bank_paths", multiple=True, type=click.Path(), help="供学习的已标注题库（默认 question_bank/）")
+@click.option("--force", is_flag=True, help="覆盖已存在的输出文件")
+def bank_suggest_tags_cmd(paths, output, level, direction, bank_paths, force) -> None:
+    """为待标注（草稿）题目建议等级、职业功能和鉴定点代码，写出标注建议工作簿。"""
+    from .bank.tag_review import suggest_tags
+
+    res = suggest_tags(list(paths) or None, output, level, direction, list(bank_paths) or None, overwrite=force)
+    click.echo(f"已为 {res.drafts} 道草稿题生成标注建议（学习了 {res.trained_items} 道已标注题目）：{res.output}")
+    click.echo("在「采纳」列填 1/2/3 或在「改正」列选择代码，然后运行 zujuan bank import 该工作簿。")
 
 
 @bank_group.command("export")

@@ -237,6 +237,13 @@ def write_workbook(items: list[Item], tasks: list[Task], standard: Standard | No
             for c in row:
                 c.alignment = LEFT
     if template:
+        from openpyxl.styles import Font
+
+        example_font = Font(color="808080", italic=True)  # examples (EX-…) look like examples, never import
+        for sheet in (ws, wt, wr, wm):
+            for row in sheet.iter_rows(min_row=2):
+                for c in row:
+                    c.font = example_font
         _add_validation(wb, standard)
         _add_help(wb, standard)
     buf = io.BytesIO()
@@ -288,6 +295,7 @@ HELP_LINES = [
     ("工作表「操作题」", "每行一道操作题；场地设备要求、质量指标每行一条（单元格内换行）。"),
     ("工作表「评分标准」", "每行一条评分要素：试题代码、序号、评分要素、配分、评分标准（写明扣分条件）。配分之和须等于试题配分。"),
     ("工作表「材料」", "操作题发给考生的数据表：每张表先一行「表头」，再若干行「数据」，列1起依次填写。"),
+    ("示例行", "题号以 EX- 开头的行（灰色斜体）是模板示例：导入时一律跳过，不会写入题库；可直接删除或覆盖。"),
     ("检查", "填写完成后运行：zujuan bank validate 文件.xlsx；无错误后运行 zujuan bank import 文件.xlsx。"),
 ]
 
