@@ -236,8 +236,6 @@ def _answer(ctx: RecordContext, raw: object, t: ItemType, options) -> str:
     if t is ItemType.MULTIPLE:
         if len(letters) < 2:
             ctx.add("answer", f"多选题答案「{text}」至少应有两个字母", "多选题应有 2 个以上正确选项")
-        elif available and len(letters) >= len(available):
-            ctx.add("answer", f"多选题答案「{text}」选中了全部选项", "多选题宜有 2–4 个正确选项", "warning")
     missing = [c for c in letters if available and c not in available]
     if missing:
         ctx.add("answer", f"答案中的 {''.join(missing)} 不在选项中", "答案字母须对应已有选项")

@@ -1,0 +1,75 @@
+"""Issue 21: what a real one-direction bank showed (examples, standalone basics, multiple choice, notes)."""
+import glob
+
+from click.testing import CliRunner
+
+from assembler.bank import read_bank
+from assembler.bank.loader import cross_checks
+from assembler.cli import main
+from assembler.review import item_notes
+from tests.bankutil import judge, multiple
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_template_examples_never_import(tmp_path):
+    wb = tmp_path / "t.xlsx"
+    run("bank", "template", "-o", wb)
+    r = run("bank", "import", wb, "--into", tmp_path / "bank")
+    assert r.exit_code == 1
+    assert r.output.startswith(f"错误：{wb} 只有模板示例（题号 EX-…），未导入任何题目（4 个错误）：\n"
+                               f"[错误] {wb}，工作表「题目」，第 2 行，「题号」列：第 2 行是模板示例 EX-JUDGE-001")
+    assert not (tmp_path / "bank").exists()
+
+
+def test_examples_are_skipped_beside_real_items(tmp_path):
+    from openpyxl import load_workbook
+    wb_path = tmp_path / "t.xlsx"
+    run("bank", "template", "-o", wb_path)
+    wb = load_workbook(wb_path)
+    ws = wb["题目"]
+    ws.append(["C-JUDGE-001", "判断题", 4, "内容创作", "2.2.3", "直播脚本应写明各时段的讲解商品。", None, None, None, None,
+               None, "√", 2])
+    wb.save(wb_path)
+    r = run("bank", "import", wb_path, "--into", tmp_path / "bank")
+    assert r.exit_code == 0, r.output
+    assert "跳过模板示例 EX-TASK-01（示例永不导入）" in r.output
+    assert "已导入 1 题，覆盖 0 题" in r.output
+    bank, _ = read_bank([tmp_path / "bank"])
+    assert [x.id for x in (*bank.items, *bank.tasks)] == ["C-JUDGE-001"]
+
+
+def test_shipped_basics_are_valid_on_their_own():
+    files = sorted(glob.glob("question_bank/theory/JC-*.yaml"))
+    assert len(files) == 2
+    bank, problems = read_bank(files, check_similar=False)
+    assert [p for p in problems if p.severity == "error"] == []
+    assert len(bank.items) > 150
+    assert any("属于未加载的题库（L3-ZBYY），本次不检查" in p.message for p in problems)
+
+
+def test_unknown_enemy_in_a_loaded_file_set_stays_an_error():
+    a = judge("L4-NRCZ-001", "4", "内容创作", "2.2.3", enemies=("L4-NRCZ-999",))
+    b = judge("L4-NRCZ-002", "4", "内容创作", "2.2.3")
+    found = cross_checks([a, b], [], check_similar=False)
+    assert [(p.severity, p.message) for p in found] == [("error", "题目 L4-NRCZ-001 的互斥题号 L4-NRCZ-999 不存在")]
+
+
+def test_all_option_multiple_key_is_valid_and_noted_in_review(tmp_path):
+    p = tmp_path / "m.yaml"
+    p.write_text("items:\n  - {id: M-1, type: multiple, level: 4, function: 内容创作, code: '2.2.3', "
+                 "stem: 直播脚本通常包含的内容有（    ）。, options: {A: 时间安排, B: 商品顺序, C: 话术要点, D: 互动环节, "
+                 "E: 人员分工}, answer: ABCDE}\n", encoding="utf-8")
+    bank, problems = read_bank([p])
+    assert problems == [] and bank.items[0].answer == "ABCDE"
+    notes = item_notes(list(bank.items))
+    assert notes[0] == "1 道多选题的答案为全部选项（允许，但请确认确属全选）：M-1"
+
+
+def test_review_notes_difficulty_without_data():
+    items = [judge(f"J-{k}", "4", "内容创作", "2.2.3") for k in range(9)] + [multiple("M-1", "4", "内容创作", "2.2.3",
+                                                                                    difficulty=2)]
+    assert item_notes(items) == ("9/10 道题难度为默认值 3 且无通过率数据，难度分布仅为名义值，不反映实际难度（考后录入通过率后再评估）",)
+    assert item_notes(items[-2:]) == ()
