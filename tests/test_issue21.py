@@ -73,3 +73,27 @@ def test_review_notes_difficulty_without_data():
                                                                                     difficulty=2)]
     assert item_notes(items) == ("9/10 道题难度为默认值 3 且无通过率数据，难度分布仅为名义值，不反映实际难度（考后录入通过率后再评估）",)
     assert item_notes(items[-2:]) == ()
+
+
+def test_refusal_without_short_cells_names_the_tightest_cells_then_the_overlap(monkeypatch):
+    import pytest
+
+    from assembler import assemble as A
+    from assembler.bank import load_bank
+    from assembler.blueprint import build_blueprint
+    from assembler.errors import InfeasibleError
+    from assembler.standard import Kind, load_standard
+
+    std = load_standard()
+    bp = build_blueprint(std, "4", "A", Kind.THEORY)
+    # the joint program fails although every cell has enough items (as on the real bank)
+    monkeypatch.setattr(A._TheoryProblem, "shortages", lambda self, n: [])
+    monkeypatch.setattr(A._TheoryProblem, "_run", lambda self, *a, **k: None)
+    monkeypatch.setattr(A._TheoryProblem, "_smallest_overlap", lambda self, *a, **k: (8, None, True))
+    with pytest.raises(InfeasibleError) as exc:
+        A.assemble_forms(load_bank(), bp, 2, 1, A.AssemblyOptions(max_overlap=0), std)
+    lines = str(exc.value).splitlines()
+    assert lines[0] == "四级 创意策划 理论知识：题库无法组出 2 套两两重复不超过 0 题的试卷。"
+    assert lines[1].startswith("各单元格题量虽够，以下最紧")
+    assert len(lines) == 8 and all("：需要 " in x and "可用" in x for x in lines[2:7])
+    assert lines[7] == "最少需要允许每两套试卷重复 8 题（--max-overlap 8），或补充题目。"
