@@ -339,21 +339,24 @@ def bank_export_cmd(bank_paths: tuple[str, ...], output: str, force: bool) -> No
               help="报告格式")
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="输出文件（xlsx 必填）")
 @click.option("--exact", is_flag=True, help="逐一试组卷确认理论容量（较慢；默认按各单元格题量计数）")
+@click.option("--level", default=None, help="只统计该等级（4/3/2/1）的缺口和容量")
+@click.option("--direction", default=None, help="只统计该职业方向（A–E 或名称；须同时指定 --level）")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件")
-def bank_stats_cmd(bank_paths, fmt, output, exact, force) -> None:
+def bank_stats_cmd(bank_paths, fmt, output, exact, level, direction, force) -> None:
     """题量统计、未覆盖鉴定点清单和各等级方向的组卷容量。"""
     from .bank import load_bank
-    from .bank.stats import bank_stats, stats_text
-    from .writers.bank_stats import stats_json, stats_xlsx
+    from .bank.stats_scope import scoped_json, scoped_stats, scoped_text
+    from .writers.bank_stats import stats_xlsx
 
     std = load_standard()
-    stats = bank_stats(load_bank(list(bank_paths) or None, std), std, exact=exact)
+    scoped = scoped_stats(load_bank(list(bank_paths) or None, std), std, level, direction, exact=exact)
     if fmt == "xlsx":
         if not output:
             raise errors.InputError("xlsx 格式须用 -o 指定输出文件。")
-        _emit(stats_xlsx(stats, std), output, force)
+        _emit(stats_xlsx(scoped.stats, std), output, force)
     else:
-        _emit(stats_json(stats) if fmt == "json" else stats_text(stats, std), output, force)
+        text = scoped_json(scoped) if fmt == "json" else scoped_text(scoped, std, level not in (None, ""))
+        _emit(text, output, force)
 
 
 # ---- generate / ledger --------------------------------------------------------------------------

@@ -97,3 +97,48 @@ def test_refusal_without_short_cells_names_the_tightest_cells_then_the_overlap(m
     assert lines[1].startswith("各单元格题量虽够，以下最紧")
     assert len(lines) == 8 and all("：需要 " in x and "可用" in x for x in lines[2:7])
     assert lines[7] == "最少需要允许每两套试卷重复 8 题（--max-overlap 8），或补充题目。"
+
+
+def test_stats_scoped_to_one_level_and_direction():
+    from assembler.bank import load_bank
+    from assembler.bank.stats_scope import scoped_stats
+    from assembler.standard import Kind, load_standard
+
+    std = load_standard()
+    files = sorted(glob.glob("question_bank/theory/L3-*.yaml") + glob.glob("question_bank/theory/JC-*.yaml"))
+    s = scoped_stats(load_bank(files, std), std, 3, "视听运营")
+    examined = {f.name for k in Kind for f in std.examined_functions(k, "3", "B")}
+    assert s.scope == (("3", "B"),)
+    assert s.stats.uncovered and all(u["level"] is None or (u["level"] == "3" and u["function"] in examined)
+                                     for u in s.stats.uncovered)
+    assert {u["kind"] for u in s.stats.uncovered} == {"skill"}  # the theory of 三级 is fully covered
+    assert [c.key for c in s.stats.capacity] == ["3B/theory", "3B/skill"]
+    assert "三级 视听运营" in s.serves and not any(x.startswith("四级") for x in s.serves)
+    assert set(s.structures) == {"guojia-190", "standard"}
+    assert [label for label, _, _ in s.structures["guojia-190"]] == ["三级 视听运营"]
+
+
+def test_stats_cli_says_what_the_bank_serves_and_every_structure(tmp_path):
+    r = run("bank", "stats", "--bank", "question_bank/theory/JC-ZYDD.yaml", "--bank", "question_bank/theory/JC-JCZS.yaml",
+            "--level", "4", "--direction", "A")
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[0] == "本题库可组卷的组合（至少能组 1 套理论或技能试卷）：无"
+    assert lines[1] == "统计范围：四级 创意策划（缺口清单和组卷容量只列该范围：其职业功能及基本要求）"
+    assert "各试卷结构下的理论组卷容量（互不重复的套数）：" in lines
+    assert any(x.startswith("  guojia-190   四级 创意策划") for x in lines)
+    r = run("bank", "stats", "--direction", "B")
+    assert r.exit_code == 2 and r.output == "错误：指定职业方向（--direction）时须同时指定等级（--level）。\n"
+
+
+def test_stats_notes_default_difficulty():
+    from assembler.bank.stats_scope import scoped_stats
+    from assembler.standard import load_standard
+
+    from tests.bankutil import bank
+
+    std = load_standard()
+    s = scoped_stats(bank([judge(f"J-{k}", "4", "内容创作", "2.2.3") for k in range(5)]), std, 4, "A")
+    assert s.difficulty_note == "5/5 道客观题难度为默认值 3 且无通过率数据：组卷的难度目标只是名义上满足，请按实际填写难度，或考后录入通过率。"
+    s = scoped_stats(bank([judge("J-1", "4", "内容创作", "2.2.3", difficulty=2)]), std)
+    assert s.difficulty_note == ""
