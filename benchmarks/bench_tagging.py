@@ -24,13 +24,24 @@ sys.path.insert(0, str(ROOT))
 
 from assembler.bank import load_bank  # noqa: E402
 from assembler.bank.suggest import Scope, TagSuggester  # noqa: E402
-from assembler.standard import load_standard  # noqa: E402
+from assembler.standard import Kind, load_standard  # noqa: E402
 
 TARGET_S = 30.0
 
 
 def _hidden(it):
     return replace(it, level=None, function="", code="")
+
+
+def _direction_scope(std, it) -> Scope:
+    """Return the scope of a one-direction bank holding the item: its level and the first direction
+    (A–E) that examines its function there (basics: 三级 创意策划)."""
+    if it.level not in ("4", "3"):
+        return Scope(it.level or "3", None if it.level else "A")
+    for d in std.directions:
+        if it.level in d.levels and it.function in {f.name for f in std.examined_functions(Kind.THEORY, it.level, d.code)}:
+            return Scope(it.level, d.code)
+    return Scope(it.level)
 
 
 def main() -> None:
@@ -46,6 +57,7 @@ def main() -> None:
     folds = [order[k::args.folds] for k in range(args.folds)]
     known: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])  # n, f1, f3, c1, c3
     hidden = [0, 0, 0, 0, 0, 0]  # n, level1, f1, f3, c1, c3
+    by_direction: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     t0 = time.perf_counter()
     for fold in folds:
         test = set(fold)
@@ -54,6 +66,18 @@ def main() -> None:
         blind = [_hidden(it) for it in probe]
         with_level = model.suggest(blind, scopes=[Scope(it.level or "3") for it in probe])
         no_level = model.suggest(blind)
+        directed = [(it, r) for it, r in zip(probe, model.suggest(blind, scopes=[_direction_scope(std, it) for it in probe]))
+                    if it.level in ("4", "3")]
+        for it, ranked in directed:
+            fns = list(dict.fromkeys(s.function for s in ranked))
+            codes = [(s.level, s.function, s.code) for s in ranked]
+            for key in (f"{std.level(it.level).name} + 方向", "四级/三级 + 方向"):
+                row = by_direction[key]
+                row[0] += 1
+                row[1] += fns[:1] == [it.function]
+                row[2] += it.function in fns[:3]
+                row[3] += codes[:1] == [(it.level, it.function, it.code)]
+                row[4] += (it.level, it.function, it.code) in codes[:3]
         for it, ranked, ranked_blind in zip(probe, with_level, no_level):
             row = known["基本要求" if it.is_basic else f"{std.level(it.level).name}"]
             fns = list(dict.fromkeys(s.function for s in ranked))
@@ -88,6 +112,8 @@ def main() -> None:
         total = [a + b for a, b in zip(total, r)]
         print(f"{name} | {r[0]} | " + " | ".join(pct(x, r[0]) for x in r[1:]))
     print(f"all | {total[0]} | " + " | ".join(pct(x, total[0]) for x in total[1:]))
+    for name, r in by_direction.items():
+        print(f"{name} | {r[0]} | " + " | ".join(pct(x, r[0]) for x in r[1:]))
     n = hidden[0]
     print(f"\nlevel hidden: level top-1 {pct(hidden[1], n)}, function top-1 {pct(hidden[2], n)}, "
           f"function top-3 {pct(hidden[3], n)}, code top-1 {pct(hidden[4], n)}, code top-3 {pct(hidden[5], n)}")
