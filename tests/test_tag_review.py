@@ -151,3 +151,18 @@ def test_cli_suggest_tags_without_drafts(tmp_path):
     assert r.exit_code == 2
     assert r.output == "错误：question_bank/theory/JC-ZYDD.yaml 中没有待标注（status: draft）的题目\n"
     assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_cli_import_of_a_review_workbook_applies_it(tmp_path, model):
+    review = _review(tmp_path, model)
+    wb = load_workbook(review)
+    wb[REVIEW_SHEET].cell(4, FIX_COL, "三级 4.2.1 直播运营")
+    wb.save(review)
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "drafts.yaml").write_text(DRAFTS, encoding="utf-8")
+    r = CliRunner().invoke(main, ["bank", "import", str(review), "--into", str(bank)])
+    assert r.exit_code == 0, r.output
+    assert r.output == f"已标注 1 题，2 题仍为草稿，写入 1 个文件：\n  {bank / 'drafts.yaml'}\n"
+    recs = yaml.safe_load((bank / "drafts.yaml").read_text(encoding="utf-8"))["items"]
+    assert (recs[2]["level"], recs[2]["function"], recs[2]["code"]) == (3, "直播运营", "4.2.1")
