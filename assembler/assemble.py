@@ -345,6 +345,8 @@ class _Problem:
         for x in self.all_records:
             if not match(x):
                 continue
+            if x.status is Status.DRAFT:
+                continue  # drafts are not tagged for assembly; they are no one's supply
             if x.status is Status.RETIRED:
                 retired += 1
             elif x.id in self.opts.excluded:

@@ -274,6 +274,10 @@ def bank_validate_cmd(paths: tuple[str, ...], quiet: bool) -> None:
     warnings = [p for p in problems if p.severity == "warning"]
     for p in errors_ + ([] if quiet else warnings):
         click.echo(str(p))
+    from .bank.drafts import draft_summary
+
+    for line in draft_summary(bank):
+        click.echo(line)
     click.echo(f"共检查 {len(bank.items)} 道客观题、{len(bank.tasks)} 道操作题：{len(errors_)} 个错误，{len(warnings)} 个警告。")
     if errors_:
         raise ZujuanError("题库校验未通过。", 1)

@@ -268,7 +268,7 @@ def review_form(lf: LoadedForm, bank: Bank, standard: Standard, ledger: str | No
         if rec.type is not e.type:
             reasons.append(f"第 {e.number} 题 {e.id} 的题型在试卷中为 {e.type.label}，题库中为 {rec.type.label}")
         if not rec.active:
-            reasons.append(f"第 {e.number} 题 {e.id} 已停用")
+            reasons.append(f"第 {e.number} 题 {e.id} " + ("是待标注草稿" if rec.status.value == "draft" else "已停用"))
         if rec.level not in (None, form.level):
             reasons.append(f"第 {e.number} 题 {e.id} 属于{standard.level(rec.level).name}，不属于本试卷等级")
         if isinstance(rec, Item):
