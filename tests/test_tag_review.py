@@ -166,3 +166,28 @@ def test_cli_import_of_a_review_workbook_applies_it(tmp_path, model):
     assert r.output == f"已标注 1 题，2 题仍为草稿，写入 1 个文件：\n  {bank / 'drafts.yaml'}\n"
     recs = yaml.safe_load((bank / "drafts.yaml").read_text(encoding="utf-8"))["items"]
     assert (recs[2]["level"], recs[2]["function"], recs[2]["code"]) == (3, "直播运营", "4.2.1")
+
+
+def test_document_drafts_to_tagged_items_through_the_cli(tmp_path):
+    bank = tmp_path / "bank"
+    (bank / "theory").mkdir(parents=True)
+    (bank / "theory" / "drafts.yaml").write_text(DRAFTS, encoding="utf-8")
+    out = tmp_path / "review.xlsx"
+    r = CliRunner().invoke(main, ["bank", "suggest-tags", str(bank), "--level", "3", "--direction", "视听运营",
+                                  "--bank", "question_bank/theory/L3-NRCZ.yaml", "--bank",
+                                  "question_bank/theory/JC-JCZS.yaml", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith(f"已为 3 道草稿题生成标注建议（学习了 ")
+    wb = load_workbook(out)
+    ws = wb[REVIEW_SHEET]
+    assert [ws.cell(k, 1).value for k in (2, 3, 4)] == ["D-001", "D-002", "D-003"]
+    examined = {f.name for f in STD.examined_functions(Kind.THEORY, "3", "B")} | {"职业道德", "基础知识"}
+    assert all(parse_token(STD, ws.cell(k, c).value)[1] in examined for k in (2, 3, 4) for c in (6, 9, 12))
+    ws.cell(2, ACCEPT_COL, 1)
+    ws.cell(3, ACCEPT_COL, 2)
+    wb.save(out)
+    r = CliRunner().invoke(main, ["bank", "import", str(out), "--into", str(bank)])
+    assert r.exit_code == 0 and r.output.startswith("已标注 2 题，1 题仍为草稿")
+    loaded = {it.id: it for it in load_bank([bank]).items}
+    assert not loaded["D-001"].is_draft and not loaded["D-002"].is_draft and loaded["D-003"].is_draft
+    assert loaded["D-002"].code == parse_token(STD, ws.cell(3, 9).value)[2]

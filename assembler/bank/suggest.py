@@ -111,6 +111,9 @@ class TagSuggester:
             if sc not in masks:
                 masks[sc] = self._mask(sc)
             mask = masks[sc]
+            if it.function:  # a draft that names its function only needs a code within it
+                narrowed = mask & (self._class_function == it.function)
+                mask = narrowed if narrowed.any() else mask
             s = np.where(mask, row, -np.inf)
             order = np.argsort(-s)[:top]
             # confidence: a softmax of the margins over the allowed classes (temperature fitted by eye)

@@ -30,7 +30,7 @@ BASIC_NAME = "基本要求"
 
 def is_draft(item: Item) -> bool:
     """Return whether an item still needs tagging (status draft)."""
-    return getattr(item.status, "value", item.status) == "draft"
+    return item.is_draft
 
 
 def code_token(std: Standard, level: str | None, function: str, code: str) -> str:
