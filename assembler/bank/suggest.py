@@ -74,7 +74,8 @@ class TagSuggester:
         train = [it for it in tagged if _label(it.level, it.function, it.code) in known]
         docs = [item_text(it) for it in train] + [doc for _, _, doc in reqs]
         labels = [_label(it.level, it.function, it.code) for it in train] + [lab for lab, _, _ in reqs]
-        self._vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
+        self._vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True,
+                                           min_df=2)  # n-grams seen once cost time, add nothing
         matrix = self._vectorizer.fit_transform(docs)
         self._model = LinearSVC(C=0.5).fit(matrix, labels)
         self._classes = [str(c).split("|") for c in self._model.classes_]
