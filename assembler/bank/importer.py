@@ -61,7 +61,17 @@ def import_workbook(source: str | Path, into: str | Path | None = None, replace:
     existing_errors = [p for p in existing_problems if p.severity == "error"]
     if existing_errors:
         raise DataError(existing_errors, title=f"目标题库 {into} 本身有错误，未导入")
-    incoming = [*new_bank.items, *new_bank.tasks]
+    from .loader import is_example_id
+
+    incoming = [r for r in (*new_bank.items, *new_bank.tasks) if not is_example_id(r.id)]
+    skipped = [r for r in (*new_bank.items, *new_bank.tasks) if is_example_id(r.id)]
+    if skipped and not incoming:
+        raise DataError([Problem(f"第 {r.origin.row} 行是模板示例 {r.id}", file=str(source), sheet=r.origin.sheet,
+                                 row=r.origin.row, column="题号", hint="删除示例行，填写自己的题目")
+                         for r in skipped], title=f"{source} 只有模板示例（题号 EX-…），未导入任何题目")
+    problems = [p for p in problems if not (p.severity == "warning" and "模板示例" in p.message)]
+    problems += [Problem(f"跳过模板示例 {r.id}（示例永不导入）", file=str(source), sheet=r.origin.sheet,
+                         row=r.origin.row, column="题号", severity="warning") for r in skipped]
     clashes = [r for r in incoming if existing is not None and existing.get(r.id) is not None]
     if clashes and not replace:
         raise DataError([Problem(f"题号 {r.id} 已存在于 {existing.get(r.id).origin.file}", file=str(source),
