@@ -97,6 +97,7 @@ def assemble_forms(bank: Bank, blueprint: Blueprint, n_forms: int, seed: int,
     Raises InfeasibleError naming every short cell when the bank is too small, or the smallest
     overlap that would work when the forms cannot be disjoint; InputError for bad options.
     """
+    from .integrity import seal_form
     from .standard import load_standard
 
     opts = options or AssemblyOptions()
@@ -116,10 +117,10 @@ def assemble_forms(bank: Bank, blueprint: Blueprint, n_forms: int, seed: int,
         rng = np.random.default_rng([seed, f, 7])
         entries = problem.entries(picks, rng)
         code = form_code(blueprint, seed, f, opts.code_prefix)
-        forms.append(Form(code, blueprint.level, blueprint.direction, blueprint.kind,
+        forms.append(seal_form(Form(code, blueprint.level, blueprint.direction, blueprint.kind,
                           blueprint.structure.name if blueprint.structure else None, blueprint.title, seed,
                           bank.hash, blueprint.hash, created, problem.duration(entries), tuple(entries), opts.session,
-                          {"assembly": assembly_record(opts, n_forms)}))
+                          {"assembly": assembly_record(opts, n_forms)}), bank))
     return forms
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from .assemble import target_from_record
 from .bank.models import LETTERS, TRUE_MARK, Bank, Item, Task
-from .bank.loader import normalise_stem
 from .bank.stats import work_content_of
 from .blueprint import Blueprint, build_blueprint, combination_label, work_content_quota
 from .errors import AssemblerError, DataError, Problem
@@ -123,82 +122,154 @@ def summary_lines(f: FormReview) -> list[str]:
 
 # ---- reading forms ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
+class ReviewedDocument:
+    """A Word paper, key or scoring sheet we wrote, with the manifest embedded in it."""
+
+    path: str
+    kind: str  # paper, key, skill_paper, scoring_sheet
+    data: bytes
+    form: Form  # the embedded manifest
+
+
+@dataclass(frozen=True)
 class LoadedForm:
     form: Form
     source: str
-    visible_answers: dict = field(default_factory=dict)  # number -> answer read from a key document
-    visible_stems: dict = field(default_factory=dict)  # number -> stem text read from a paper
+    documents: tuple[ReviewedDocument, ...] = ()  # checked against form, the bank and the seed
+    disagreements: tuple[str, ...] = ()  # manifests of one form that differ from each other
 
 
 def load_forms(paths: list[str | Path]) -> list[LoadedForm]:
-    """Return the forms in manifests, .docx files and folders of them. Raises DataError."""
-    from .render.embed import read_embedded_manifest
+    """Return the forms in manifests, .docx files and folders of them. Raises DataError.
 
-    out: list[LoadedForm] = []
+    A folder gives every manifest and every Word document in it; the documents of one form (same
+    code and session) are reviewed together with its manifest, and any disagreement between them
+    becomes a reason of the review.
+    """
+    from .render.embed import read_embedded
+
+    manifests: list[LoadedForm] = []
+    documents: list[ReviewedDocument] = []
     problems: list[Problem] = []
-    files: list[Path] = []
+    files: list[tuple[Path, bool]] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(x for x in p.rglob("*.json") if not x.name.startswith("."))
-            files += found or sorted(x for x in p.rglob("*.docx") if not x.name.startswith((".", "~$")))
+            found = sorted(x for x in p.rglob("*") if x.suffix.lower() in (".json", ".docx") and x.is_file()
+                           and not x.name.startswith((".", "~$")))
+            files += [(x, True) for x in found]
         elif p.exists():
-            files.append(p)
+            files.append((p, False))
         else:
             problems.append(Problem("文件或文件夹不存在", file=str(p)))
-    for f in files:
+    for f, in_folder in files:
         if f.suffix.lower() == ".json":
+            if in_folder and _is_review_report(f):
+                continue
             try:
-                out.append(LoadedForm(load_manifest(f), str(f)))
+                manifests.append(LoadedForm(load_manifest(f), str(f)))
             except DataError as exc:
                 problems += exc.problems
         elif f.suffix.lower() == ".docx":
             try:
-                data = read_embedded_manifest(f)
-            except Exception:
-                data = None
-            if data is None:
+                data = f.read_bytes()
+                found = read_embedded(data)
+            except OSError as exc:
+                problems.append(Problem(f"无法读取：{exc.strerror or exc}", file=str(f)))
+                continue
+            except Exception:  # a damaged package: treated as carrying no manifest
+                found = None
+            if not found or found.get("manifest") is None:
+                if in_folder and _is_review_document(data):
+                    continue
                 problems.append(Problem("不是 zujuan 生成的试卷：文档中没有内嵌的试卷清单", file=str(f)))
                 continue
             try:
-                form = form_from_manifest(data, str(f))
+                form = form_from_manifest(found["manifest"], str(f))
             except DataError as exc:
                 problems += exc.problems
                 continue
-            answers, stems = read_visible(f)
-            out.append(LoadedForm(form, str(f), answers, stems))
+            documents.append(ReviewedDocument(str(f), str(found.get("document") or ""), data, form))
         else:
             problems.append(Problem("只能审核试卷清单（.json）、Word 试卷（.docx）或包含它们的文件夹", file=str(f)))
     if problems:
         raise DataError(problems, title="无法读取待审核的试卷")
-    out = _merge_documents(out)
+    out = _group(manifests, documents)
     if not out:
         raise DataError([Problem("没有找到试卷清单或试卷", file=", ".join(map(str, paths)))], title="无法读取待审核的试卷")
     return out
 
 
-def _merge_documents(loaded: list[LoadedForm]) -> list[LoadedForm]:
-    """Return the forms with a paper and its key (same form, same manifest) merged into one, so
-    both printed texts are checked and the pair is not counted as two overlapping forms."""
-    merged: list[LoadedForm] = []
-    for lf in loaded:
-        twin = next((m for m in merged if m.form.code == lf.form.code
-                     and m.form.to_manifest() == lf.form.to_manifest()), None)
-        if twin is None:
-            merged.append(lf)
-            continue
-        merged[merged.index(twin)] = LoadedForm(twin.form, f"{twin.source}、{lf.source}",
-                                                {**twin.visible_answers, **lf.visible_answers},
-                                                {**twin.visible_stems, **lf.visible_stems})
-    return merged
+def _is_review_report(path: Path) -> bool:
+    """Return True for a review report (JSON with verdict and forms) lying in a folder under review."""
+    import json
 
-
-def read_visible(path: Path) -> tuple[dict, dict]:
-    """Return (answers by number, stems by number) as printed in a key or paper we wrote."""
     try:
-        from .render.readback import read_key_answers, read_paper_stems
-    except ImportError:  # pragma: no cover - renderer without read-back support
-        return {}, {}
-    return read_key_answers(path), read_paper_stems(path)
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return isinstance(data, dict) and "verdict" in data and "forms" in data and "items" not in data
+
+
+def _is_review_document(data: bytes) -> bool:
+    """Return True for a review report we wrote (.docx titled 试卷审核报告)."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return "<dc:title>试卷审核报告</dc:title>" in z.read("docProps/core.xml").decode("utf-8", "replace")
+    except (zipfile.BadZipFile, KeyError, RuntimeError, OSError, NotImplementedError):
+        return False
+
+
+def _group(manifests: list[LoadedForm], documents: list[ReviewedDocument]) -> list[LoadedForm]:
+    """Return one LoadedForm per form (code and session): its manifest (or, without one, the first
+    document's embedded manifest) with all its documents; manifests of one form that differ are
+    reported as disagreements, not as two forms sharing all their items."""
+    groups: dict[tuple[str, str], list] = {}
+    for lf in manifests:
+        groups.setdefault((lf.form.code, lf.form.session), []).append(lf)
+    for d in documents:
+        groups.setdefault((d.form.code, d.form.session), []).append(d)
+    out = []
+    for members in groups.values():
+        first = members[0]
+        canonical, source = (first.form, first.source) if isinstance(first, LoadedForm) else (first.form, first.path)
+        disagreements: list[str] = []
+        for m in members[1:]:
+            where = m.source if isinstance(m, LoadedForm) else m.path
+            disagreements += [f"{Path(where).name} 与 {Path(source).name} 的试卷清单不一致：{d}"
+                              for d in manifest_differences(canonical, m.form)]
+        docs = tuple(m for m in members if isinstance(m, ReviewedDocument))
+        sources = "、".join(dict.fromkeys([m.source if isinstance(m, LoadedForm) else m.path for m in members]))
+        out.append(LoadedForm(canonical, sources, docs, tuple(disagreements)))
+    return out
+
+
+def manifest_differences(a: Form, b: Form, limit: int = 5) -> list[str]:
+    """Return how manifest b differs from manifest a, item by item (at most limit lines, then a count)."""
+    ma, mb = a.to_manifest(), b.to_manifest()
+    if ma == mb:
+        return []
+    out = []
+    ea, eb = {e.number: e for e in a.entries}, {e.number: e for e in b.entries}
+    for n in sorted(set(ea) | set(eb)):
+        x, y = ea.get(n), eb.get(n)
+        if x is None or y is None:
+            out.append(f"第 {n} 题只在其中一份清单中")
+        elif x != y:
+            fields = [label for label, k in (("试题", "id"), ("选项顺序", "permutation"), ("答案", "answer"),
+                                             ("分值", "points"), ("职业功能", "function"), ("鉴定点", "code"),
+                                             ("题型", "type"), ("难度", "difficulty"))
+                      if getattr(x, k) != getattr(y, k)]
+            detail = f"（答案 {x.answer} / {y.answer}）" if "答案" in fields else ""
+            out.append(f"第 {n} 题 {x.id} 的{'、'.join(fields) or '内容'}不同{detail}")
+    others = sorted(k for k in set(ma) | set(mb) if k not in ("items", "totals", "difficulty") and ma.get(k) != mb.get(k))
+    if others:
+        out.append("字段 " + "、".join(others) + " 不同")
+    if len(out) > limit:
+        out = out[:limit] + [f"另有 {len(out) - limit} 处不同"]
+    return out
 
 
 # ---- checks ------------------------------------------------------------------------------------------
@@ -277,12 +348,8 @@ def review_form(lf: LoadedForm, bank: Bank, standard: Standard, ledger: str | No
                 reasons.append(f"第 {e.number} 题 {e.id} 的选项排列 {e.permutation} 无效")
             elif e.answer != expected:
                 reasons.append(f"第 {e.number} 题 {e.id} 的答案在试卷中为 {e.answer}，按题库应为 {expected}")
-            shown = lf.visible_answers.get(e.number)
-            if shown is not None and expected is not None and shown != expected:
-                reasons.append(f"答案文档中第 {e.number} 题的答案为 {shown}，按题库应为 {expected}")
-            stem = lf.visible_stems.get(e.number)
-            if stem is not None and normalise_stem(rec.stem)[:12] not in normalise_stem(stem):
-                reasons.append(f"试卷中第 {e.number} 题的题干与题库 {e.id} 不一致")
+    reasons += list(lf.disagreements)
+    reasons += integrity_problems(lf, bank, bp, standard)
     for a, b in combinations(records, 2):
         if b.id in a.enemies or a.id in b.enemies:
             reasons.append(f"互斥题 {a.id} 与 {b.id} 出现在同一试卷")
@@ -336,6 +403,26 @@ def item_notes(records: list) -> tuple[str, ...]:
         out.append(f"{plain}/{len(objective)} 道题难度为默认值 3 且无通过率数据，难度分布仅为名义值，"
                    "不反映实际难度（考后录入通过率后再评估）")
     return tuple(out)
+
+
+def integrity_problems(lf: LoadedForm, bank: Bank, bp: Blueprint, standard: Standard) -> list[str]:
+    """Return the reasons the form is not what the bank and its seed produce: a broken seal, an
+    order or permutation the seed does not give, and every document whose visible content
+    differs from the one the bank and the manifest produce (naming the item)."""
+    from .integrity import derivation_problems, seal_problems
+    from .render.visible import DOCUMENT_NAMES, document_problems
+
+    form = lf.form
+    out = seal_problems(form, bank) + derivation_problems(form, bank, bp, standard)
+    for d in lf.documents:
+        name = Path(d.path).name
+        if d.form.to_manifest() != form.to_manifest():
+            out += [f"{name}：{x}" for x in seal_problems(d.form, bank)]
+        if d.kind not in DOCUMENT_NAMES:
+            out.append(f"{name}：内嵌清单的文档类型「{d.kind}」无法识别")
+            continue
+        out += [f"{name}：{x}" for x in document_problems(d.data, d.kind, form, bank, standard)]
+    return out
 
 
 def displayed_answer(item: Item, permutation: str) -> str | None:

@@ -137,7 +137,8 @@ def test_verify_catches_an_edited_key(tmp_path):
     doc.save(str(edited))
     r = run("verify", edited)
     assert r.exit_code == 1
-    assert f"不一致：答案文档中第 21 题的答案为 {'A' if original != 'A' else 'B'}，按题库应为 {original}" in r.output
+    assert (f"不一致：edited.docx：答案文档中第 21 题的答案为「{'A' if original != 'A' else 'B'}」，"
+            f"按题库应为「{original}」\n") in r.output
     assert r.output.endswith("错误：复核未通过：1 处不一致。\n")
 
 
