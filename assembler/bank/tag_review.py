@@ -236,7 +236,8 @@ def apply_review(path: str | Path, into: str | Path | None = None,
     A tagged item loses its draft status; undecided rows stay drafts. Raises DataError (writing
     nothing) for a bad decision or an id that is not a draft item of the bank.
     """
-    from .importer import _raw_records, _write_all, _merge_text
+    from ..fileio import write_files_atomic
+    from .importer import _raw_records, _merge_text
     from .loader import DEFAULT_BANK
     from .yaml_io import bank_files
 
@@ -271,7 +272,7 @@ def apply_review(path: str | Path, into: str | Path | None = None,
         raise DataError([Problem(f"题号 {i} 不是 {into} 中待标注（draft）的题目", file=str(path), sheet=REVIEW_SHEET,
                                  column="题号", hint="先用 bank import 导入草稿，再用同一题库生成的建议表")
                          for i in missing], title=f"{path} 与题库不符，未写入任何标注")
-    _write_all(texts)
+    write_files_atomic(into, {str(f.relative_to(into)): t.encode("utf-8") for f, t in texts.items()})
     return ReviewResult(len(found), undecided, tuple(str(f) for f in sorted(texts)))
 
 
