@@ -24,6 +24,8 @@ from .fileio import default_mode
 from .form import Form, manifest_json
 from .generate import DEFAULT_OUTPUT, render_documents
 from .ledger import DEFAULT_LEDGER, ensure_ledger, record_forms, recent_items
+from .render.exports import check_formats, export_files, parse_formats
+from .render.pdf import pdf_name
 from .review import LoadedForm, review_forms
 from .standard import Kind, Standard, load_standard, parse_kind, resolve_choice
 from .writers.review import review_json, review_xlsx
@@ -42,6 +44,7 @@ class SessionEntry:
     seed: int
     difficulty: str | None = None
     max_overlap: int | None = None
+    formats: tuple[str, ...] = ("docx",)  # see render.exports.FORMATS
 
 
 @dataclass(frozen=True)
@@ -103,8 +106,10 @@ def load_session(path: str | Path, standard: Standard | None = None) -> Session:
             if forms < 1:
                 raise InputError("forms 应为正整数")
             overlap = e.get("max_overlap")
+            formats = parse_formats(e.get("format"))
+            check_formats(formats, kind)
             entries.append(SessionEntry(lv, d, kind, forms, e.get("structure"), seed, e.get("difficulty"),
-                                        None if overlap is None else int(overlap)))
+                                        None if overlap is None else int(overlap), formats))
         except InputError as exc:
             problems.append(Problem(str(exc), **where))
         except (TypeError, ValueError):
@@ -157,6 +162,8 @@ def run_batch(session: Session, output: str | Path | None = None, overwrite: boo
 def _build(session: Session, staging: Path, bank, std, excluded, avoided, created, ledger, progress):
     for sub in ("试卷", "答案", "清单", "审核"):
         (staging / sub).mkdir()
+    if any(f in e.formats for e in session.entries for f in ("moodle", "qti", "xlsx")):
+        (staging / "导出").mkdir()
     all_forms: list[Form] = []
     verdicts: list[tuple[str, str]] = []
     summary: list[list] = []
@@ -175,20 +182,26 @@ def _build(session: Session, staging: Path, bank, std, excluded, avoided, create
         except AssemblerError as exc:
             raise type(exc)(f"场次文件第 {k} 项（{label}）：{exc}") from None
         docs = render_documents(forms, bank, std)
-        for name, data in docs.items():
-            is_paper = name.endswith("-试卷.docx")
-            (staging / ("试卷" if is_paper else "答案") / name).write_bytes(data)
+        stem = f"{k:02d}-{e.level}{e.direction or ''}-{e.kind.value}"
+        exports = export_files(forms, bank, docs, e.formats, workbook_name=f"{stem}-考试系统导入.xlsx")
+        pdfs = {pdf_name(n) for n in docs}
+        outputs = {**(docs if "docx" in e.formats else {}), **exports}
+        for name, data in outputs.items():
+            # papers (Word and PDF) go with the papers; keys, scoring sheets and the machine
+            # exports (which carry the answers) go with the keys
+            is_paper = name.endswith(("-试卷.docx", "-试卷.pdf"))
+            folder = "试卷" if is_paper else "答案" if (name.endswith(".docx") or name in pdfs) else "导出"
+            (staging / folder / name).write_bytes(data)
             (papers if is_paper else keys)[name] = data
         for f in forms:
             (staging / "清单" / f"{f.code}.json").write_text(manifest_json(f), encoding="utf-8")
         review = review_forms([LoadedForm(f, f"{f.code}.json") for f in forms], bank, std, ledger)
-        stem = f"{k:02d}-{e.level}{e.direction or ''}-{e.kind.value}"
         (staging / "审核" / f"{stem}-审核.json").write_text(review_json(review), encoding="utf-8")
         (staging / "审核" / f"{stem}-审核.xlsx").write_bytes(review_xlsx(review))
         for f, fr in zip(forms, review.forms):
             verdict = "合格" if fr.passed else "不合格"
             verdicts.append((f.code, verdict))
-            files = "、".join(n for n in docs if n.startswith(f.code))
+            files = "、".join(n for n in outputs if n.startswith(f.code))
             summary.append([std.level(f.level).label, std.direction(f.direction).name if f.direction else "—",
                             f.kind.label, f.code, len(f.entries), f.seed, files + f"、{f.code}.json", verdict])
         all_forms += forms

@@ -352,18 +352,20 @@ def bank_stats_cmd(bank_paths, fmt, output, exact, force) -> None:
 @click.option("--created", default=None, help="固定生成时间（ISO 8601），用于逐字节可复现的输出")
 @click.option("--explanations", is_flag=True, help="答案中附解析")
 @click.option("--no-docx", is_flag=True, help="只写试卷清单（JSON），不生成 Word")
+@click.option("--format", "formats", default="docx", show_default=True,
+              help="输出格式，逗号分隔可多选：docx、pdf（需 LibreOffice）、moodle、qti、xlsx（考试系统导入表）")
 @click.option("--no-ledger", is_flag=True, help="不写入使用记录")
 @click.option("-o", "--output", default=None, type=click.Path(file_okay=False), help="输出目录（默认 output/）")
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件")
 def generate_cmd(level, direction, kind, n_forms, seed, structure, split_file, bank_paths, max_overlap, difficulty,
-                 ledger, avoid_sessions, session, session_date, created, explanations, no_docx, no_ledger, output,
-                 force) -> None:
+                 ledger, avoid_sessions, session, session_date, created, explanations, no_docx, formats, no_ledger,
+                 output, force) -> None:
     """按蓝图组卷：生成试卷、答案（或评分记录表）和试卷清单。"""
     from .generate import GenerateRequest, generate
 
     req = GenerateRequest(level, direction, kind, n_forms, seed, structure, tuple(bank_paths), max_overlap, difficulty,
                           ledger, avoid_sessions, session, session_date, created, output, force, not no_docx,
-                          explanations, not no_ledger, _load_split(split_file))
+                          explanations, not no_ledger, _load_split(split_file), formats=formats)
     res = generate(req)
     bp = res.blueprint
     click.echo(f"{bp.title} {bp.kind.label}：已生成 {len(res.forms)} 套试卷（种子 {seed}，题库 {res.forms[0].bank_hash}，蓝图 {bp.hash}）")
@@ -412,9 +414,9 @@ def ledger_show_cmd(session, ledger) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="路径...")
 @click.option("--bank", "bank_paths", multiple=True, type=click.Path(), help="题库路径（默认 question_bank/）")
 @click.option("--ledger", default=None, type=click.Path(dir_okay=False), help="使用记录数据库（默认 output/ledger.sqlite）")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "xlsx", "docx"]), default="text", show_default=True,
-              help="报告格式")
-@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="输出文件（xlsx、docx 必填）")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "xlsx", "docx", "pdf"]), default="text",
+              show_default=True, help="报告格式（pdf 需 LibreOffice）")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="输出文件（xlsx、docx、pdf 必填）")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件")
 def review_cmd(paths, bank_paths, ledger, fmt, output, force) -> None:
     """审核试卷：对照蓝图与题库核对分值、题数、覆盖、难度、答案分布和重复题，给出合格/不合格结论。
@@ -427,12 +429,22 @@ def review_cmd(paths, bank_paths, ledger, fmt, output, force) -> None:
     from .writers.review import review_docx, review_json, review_text, review_xlsx
 
     std = load_standard()
+    if fmt == "pdf":
+        from .render.pdf import require_soffice
+
+        require_soffice()
     loaded = load_forms(list(paths))
     review = review_forms(loaded, load_bank(list(bank_paths) or None, std), std, ledger or str(DEFAULT_LEDGER))
-    if fmt in ("xlsx", "docx"):
+    if fmt in ("xlsx", "docx", "pdf"):
         if not output:
             raise errors.InputError(f"{fmt} 格式须用 -o 指定输出文件。")
-        _emit(review_xlsx(review) if fmt == "xlsx" else review_docx(review), output, force)
+        if fmt == "pdf":
+            from .render.pdf import docx_to_pdf
+
+            data = docx_to_pdf({"审核报告.docx": review_docx(review)})["审核报告.pdf"]
+        else:
+            data = review_xlsx(review) if fmt == "xlsx" else review_docx(review)
+        _emit(data, output, force)
         click.echo(f"审核结论：{review.verdict_label}（{len(review.forms)} 套试卷，{len(review.reasons)} 条不合格原因）")
     else:
         _emit(review_json(review) if fmt == "json" else review_text(review), output, force)

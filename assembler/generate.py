@@ -42,6 +42,7 @@ class GenerateRequest:
     record: bool = True
     split: dict | None = None
     code_prefix: str = ""
+    formats: tuple[str, ...] = ("docx",)  # see render.exports.FORMATS
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,13 @@ def generate(req: GenerateRequest, standard: Standard | None = None) -> Generate
     Raises InputError/DataError/InfeasibleError before anything is written, and OutputError if a
     file would be overwritten without req.overwrite. Files appear all at once or not at all.
     """
+    from .render.exports import check_formats, parse_formats
+
     std = standard or load_standard()
     bp = build_blueprint(std, req.level, req.direction, req.kind, req.structure, split=req.split)
+    formats = parse_formats(req.formats)
+    if req.documents:
+        check_formats(formats, bp.kind)
     bank = load_bank(list(req.bank) or None, std)
     ledger = req.ledger or str(DEFAULT_LEDGER)
     session = req.session or f"{date.today().isoformat()} 组卷"
@@ -78,7 +84,13 @@ def generate(req: GenerateRequest, standard: Standard | None = None) -> Generate
     files: dict[str, bytes] = {}
     for f in forms:
         files[f"{f.code}.json"] = manifest_json(f).encode("utf-8")
-    files.update(documents)
+    if documents:
+        from .render.exports import export_files
+
+        exports = export_files(forms, bank, documents, formats)
+        if "docx" in formats:
+            files.update(documents)
+        files.update(exports)
     written = write_files(out_dir, files, req.overwrite)
     if req.record:
         record_forms(ledger, session, req.session_date, forms)
