@@ -334,6 +334,18 @@ def bank_stats_cmd(bank_paths, fmt, output, exact, force) -> None:
 
 
 # ---- generate / ledger --------------------------------------------------------------------------
+def _format_choices() -> list[str]:
+    from .formats import writer_names
+
+    return writer_names()
+
+
+def _split_formats(ctx, param, values) -> tuple[str, ...]:
+    """Return --format values with comma lists ("docx,pdf") split; unknown names are refused later
+    by formats.select_writers with the list of choices."""
+    return tuple(n.strip().lower() for v in values for n in v.replace("，", ",").split(",") if n.strip())
+
+
 @main.command("generate")
 @click.option("--level", required=True, help=LEVEL_HELP)
 @click.option("--direction", default=None, help=DIRECTION_HELP)
@@ -351,22 +363,26 @@ def bank_stats_cmd(bank_paths, fmt, output, exact, force) -> None:
 @click.option("--date", "session_date", default=None, help="场次日期 YYYY-MM-DD（默认今天）")
 @click.option("--created", default=None, help="固定生成时间（ISO 8601），用于逐字节可复现的输出")
 @click.option("--explanations", is_flag=True, help="答案中附解析")
+@click.option("--format", "formats", multiple=True, callback=_split_formats,
+              help=f"输出格式，逗号分隔或多次给出（默认 docx）：{'、'.join(_format_choices())}；试卷清单（JSON）总会写出")
 @click.option("--no-docx", is_flag=True, help="只写试卷清单（JSON），不生成 Word")
-@click.option("--format", "formats", default="docx", show_default=True,
-              help="输出格式，逗号分隔可多选：docx、pdf（需 LibreOffice）、moodle、qti、xlsx（考试系统导入表）")
 @click.option("--no-ledger", is_flag=True, help="不写入使用记录")
 @click.option("-o", "--output", default=None, type=click.Path(file_okay=False), help="输出目录（默认 output/）")
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件")
 def generate_cmd(level, direction, kind, n_forms, seed, structure, split_file, bank_paths, max_overlap, difficulty,
-                 ledger, avoid_sessions, session, session_date, created, explanations, no_docx, formats, no_ledger,
+                 ledger, avoid_sessions, session, session_date, created, explanations, formats, no_docx, no_ledger,
                  output, force) -> None:
     """按蓝图组卷：生成试卷、答案（或评分记录表）和试卷清单。"""
     from .generate import GenerateRequest, generate
 
-    req = GenerateRequest(level, direction, kind, n_forms, seed, structure, tuple(bank_paths), max_overlap, difficulty,
-                          ledger, avoid_sessions, session, session_date, created, output, force, not no_docx,
-                          explanations, not no_ledger, _load_split(split_file), formats=formats)
+    req = GenerateRequest(level=level, direction=direction, kind=kind, forms=n_forms, seed=seed, structure=structure,
+                          bank=tuple(bank_paths), max_overlap=max_overlap, difficulty=difficulty, ledger=ledger,
+                          avoid_sessions=avoid_sessions, session=session, session_date=session_date, created=created,
+                          output=output, overwrite=force, documents=not no_docx, explanations=explanations,
+                          record=not no_ledger, split=_load_split(split_file), formats=tuple(formats) or None)
     res = generate(req)
+    for note in res.recovered:
+        click.echo(note)
     bp = res.blueprint
     click.echo(f"{bp.title} {bp.kind.label}：已生成 {len(res.forms)} 套试卷（种子 {seed}，题库 {res.forms[0].bank_hash}，蓝图 {bp.hash}）")
     if res.avoided_sessions:
@@ -491,6 +507,8 @@ def batch_cmd(session_file, output, ledger, no_ledger, force) -> None:
             bar.label = message
             bar.update(done - bar.pos)
         res = run_batch(session, output, force, ledger, not no_ledger, progress=progress)
+    for note in res.recovered:
+        click.echo(note)
     failed = [c for c, v in res.verdicts if v != "合格"]
     click.echo(f"{session.name}（{session.date}）：{len(res.forms)} 套试卷，{res.files} 个文件，已写入 {res.folder}")
     click.echo(f"审核：{len(res.verdicts) - len(failed)} 套合格" + (f"，{len(failed)} 套不合格：{'、'.join(failed)}" if failed else ""))

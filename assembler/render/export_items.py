@@ -19,9 +19,6 @@ from .answer_key import remap_letters
 from .docx_base import clean
 from .theory_paper import displayed_options, judge_stem, lookup_items
 
-# formats that carry objective items only (a skill form has no items a platform can score)
-THEORY_ONLY = ("moodle", "qti", "xlsx")
-
 
 @dataclass(frozen=True)
 class ExportItem:
@@ -78,4 +75,4 @@ def points_value(points: float) -> str:
     return str(int(points)) if float(points).is_integer() else repr(round(float(points), 4))
 
 
-__all__ = ["ExportItem", "export_items", "to_html", "plain_text", "points_value", "THEORY_ONLY"]
+__all__ = ["ExportItem", "export_items", "to_html", "plain_text", "points_value"]

@@ -17,6 +17,7 @@ from lxml import etree
 
 from ..bank.models import FALSE_MARK, TRUE_MARK, Bank
 from ..form import Form
+from ..formats import Document, Group, WriteContext
 from ..structure import ItemType
 from .export_items import ExportItem, export_items, points_value, to_html
 
@@ -105,4 +106,9 @@ def write_moodle_xml(form: Form, bank: Bank, path: str | Path) -> Path:
     return p
 
 
-__all__ = ["render_moodle_xml", "write_moodle_xml", "moodle_file_name", "category_path", "QTYPE"]
+def write_moodle(form: Form, context: WriteContext) -> list[Document]:
+    """Return the form's Moodle XML as a document of the keys group (it holds the answers)."""
+    return [Document(moodle_file_name(form), Group.KEYS, render_moodle_xml(form, context.bank))]
+
+
+__all__ = ["render_moodle_xml", "write_moodle_xml", "write_moodle", "moodle_file_name", "category_path", "QTYPE"]

@@ -14,27 +14,26 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..errors import InputError, OutputError
+from ..form import Form
+from ..formats import Document, Group, WriteContext
 
-INSTALL_HINT = ("未找到 LibreOffice（soffice），无法输出 PDF。请先安装，例如 Debian/Ubuntu："
+INSTALL_HINT = ("请先安装 LibreOffice，例如 Debian/Ubuntu："
                 "sudo apt-get install libreoffice-writer fonts-noto-cjk；其他系统请从 LibreOffice 官网安装，"
-                "并确认 soffice 在 PATH 中（或用环境变量 ZUJUAN_SOFFICE 指明其路径）。")
+                "并确认 soffice 在 PATH 中。")
 TIMEOUT_S = 300
 MAX_WORKERS = 4
 
 
 def find_soffice() -> str | None:
-    """Return the LibreOffice executable (ZUJUAN_SOFFICE, else soffice/libreoffice on PATH), or None."""
-    named = os.environ.get("ZUJUAN_SOFFICE")
-    if named:
-        return named if Path(named).is_file() and os.access(named, os.X_OK) else None
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    """Return the LibreOffice executable (soffice on PATH), or None."""
+    return shutil.which("soffice")
 
 
 def require_soffice() -> str:
     """Return the LibreOffice executable. Raises InputError with an install hint if there is none."""
     exe = find_soffice()
     if not exe:
-        raise InputError(INSTALL_HINT)
+        raise InputError("未找到 LibreOffice（soffice），无法输出 PDF。" + INSTALL_HINT)
     return exe
 
 
@@ -94,4 +93,16 @@ def write_pdfs(documents: dict[str, bytes], folder: str | Path) -> list[Path]:
     return written
 
 
-__all__ = ["docx_to_pdf", "write_pdfs", "find_soffice", "require_soffice", "pdf_name", "INSTALL_HINT"]
+def write_pdf(forms: list[Form], context: WriteContext) -> list[Document]:
+    """Return the PDF of every Word document of the forms (paper → papers group, key or scoring
+    sheets → keys group), converted in one run. Raises as docx_to_pdf."""
+    from . import render_form_documents
+
+    docs: dict[str, bytes] = {}
+    for f in forms:
+        docs.update(render_form_documents(f, context.bank, context.standard, context.explanations))
+    return [Document(name, Group.PAPERS if name.endswith("-试卷.pdf") else Group.KEYS, data)
+            for name, data in docx_to_pdf(docs).items()]
+
+
+__all__ = ["docx_to_pdf", "write_pdfs", "write_pdf", "find_soffice", "require_soffice", "pdf_name", "INSTALL_HINT"]

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
 from openpyxl.styles import Alignment, Font
 
 from ..bank.models import TRUE_MARK, Bank
 from ..bank.quality import plain_text
 from ..form import Form
 from ..structure import ItemType
+from ..formats import Document, Group, WriteContext
+from .docx_base import created_datetime, normalise_zip
 from .export_items import export_items, points_value
 
 HEADER = ("题型", "题干", "选项A", "选项B", "选项C", "选项D", "选项E", "答案", "分值", "解析", "难度", "知识点", "试题编号")
@@ -85,10 +89,13 @@ def render_platform_xlsx(forms: list[Form] | tuple[Form, ...], bank: Bank) -> by
         for j, width in enumerate(WIDTHS):
             ws.column_dimensions[chr(ord("A") + j)].width = width
         ws.freeze_panes = "A2"
+    when = min((created_datetime(f.created) for f in forms), default=created_datetime(""))
     wb.properties.creator = "zujuan"
+    wb.properties.created = wb.properties.modified = when
     buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()  # (Workbook.save would stamp the current time)
+    return normalise_zip(buf.getvalue(), when)
 
 
 def platform_file_name(forms: list[Form] | tuple[Form, ...]) -> str:
@@ -110,5 +117,10 @@ def write_platform_xlsx(forms: list[Form] | tuple[Form, ...], bank: Bank, path: 
     return p
 
 
-__all__ = ["render_platform_xlsx", "write_platform_xlsx", "platform_file_name", "item_rows", "text_cell",
+def write_platform(forms: list[Form], context: WriteContext) -> list[Document]:
+    """Return one import workbook for all the run's forms (keys group: it holds the answers)."""
+    return [Document(platform_file_name(forms), Group.KEYS, render_platform_xlsx(forms, context.bank))]
+
+
+__all__ = ["render_platform_xlsx", "write_platform_xlsx", "write_platform", "platform_file_name", "item_rows", "text_cell",
            "HEADER", "DIFFICULTY", "JUDGE_ANSWER"]

@@ -20,8 +20,10 @@ from lxml import etree
 
 from ..bank.models import TRUE_MARK, Bank
 from ..form import Form, manifest_json
+from ..formats import Document, Group, WriteContext
 from ..structure import ItemType, THEORY_TYPES
 from ..bank.quality import EMPHASIS
+from .docx_base import created_datetime
 from .export_items import ExportItem, export_items, points_value
 
 QTI_NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
@@ -30,7 +32,6 @@ XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 QTI_LOCATION = f"{QTI_NS} http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"
 CP_LOCATION = f"{CP_NS} http://www.imsglobal.org/xsd/imscp_v1p1.xsd"
 JUDGE_CHOICES = (("T", "正确（√）"), ("F", "错误（×）"))
-ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 _NOT_NAME = re.compile(r"[^A-Za-z0-9._-]")
 
 
@@ -191,11 +192,14 @@ def render_qti_package(form: Form, bank: Bank) -> bytes:
     for it in items:
         files[hrefs[item_identifier(it)]] = render_item(form, it)
     files["zujuan-manifest.json"] = manifest_json(form).encode("utf-8")
+    when = created_datetime(form.created)
+    stamp = (max(1980, min(2107, when.year)), when.month, when.day, when.hour, when.minute, when.second - when.second % 2)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in files.items():
-            info = zipfile.ZipInfo(name, ZIP_TIME)
+            info = zipfile.ZipInfo(name, stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
+            info.flag_bits |= 0x800  # UTF-8 names
             z.writestr(info, data)
     return buf.getvalue()
 
@@ -211,5 +215,10 @@ def write_qti_package(form: Form, bank: Bank, path: str | Path) -> Path:
     return p
 
 
-__all__ = ["render_qti_package", "write_qti_package", "qti_file_name", "item_identifier", "correct_response",
+def write_qti(form: Form, context: WriteContext) -> list[Document]:
+    """Return the form's QTI package as a document of the keys group (it holds the answers)."""
+    return [Document(qti_file_name(form), Group.KEYS, render_qti_package(form, context.bank))]
+
+
+__all__ = ["render_qti_package", "write_qti_package", "write_qti", "qti_file_name", "item_identifier", "correct_response",
            "QTI_NS", "CP_NS"]
