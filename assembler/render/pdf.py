@@ -101,8 +101,14 @@ def write_pdf(forms: list[Form], context: WriteContext) -> list[Document]:
     docs: dict[str, bytes] = {}
     for f in forms:
         docs.update(render_form_documents(f, context.bank, context.standard, context.explanations))
+    return pdf_documents(docs)
+
+
+def pdf_documents(documents: dict[str, bytes]) -> list[Document]:
+    """Return the PDF of every {name.docx: bytes} as documents: a paper's in the papers group, the
+    rest (keys, scoring sheets) in the keys group. Raises as docx_to_pdf."""
     return [Document(name, Group.PAPERS if name.endswith("-试卷.pdf") else Group.KEYS, data)
-            for name, data in docx_to_pdf(docs).items()]
+            for name, data in docx_to_pdf(documents).items()]
 
 
-__all__ = ["docx_to_pdf", "write_pdfs", "write_pdf", "find_soffice", "require_soffice", "pdf_name", "INSTALL_HINT"]
+__all__ = ["docx_to_pdf", "write_pdfs", "write_pdf", "pdf_documents", "find_soffice", "require_soffice", "pdf_name", "INSTALL_HINT"]
