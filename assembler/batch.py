@@ -17,7 +17,8 @@ from .bank import load_bank
 from .errors import AssemblerError, DataError, InputError, OutputError, Problem
 from .fileio import Transaction
 from .form import Form
-from .formats import Group
+from .formats import Group, select_writers
+from .render.pdf import pdf_documents
 from .generate import DEFAULT_OUTPUT, GenerateRequest, assemble_request
 from .ledger import (DEFAULT_LEDGER, check_recordable, ensure_ledger, ledger_marker, marker_recorded, recent_items,
                      recording)
@@ -101,7 +102,7 @@ def _formats(value: object, where: dict, problems: list[Problem]) -> tuple[str, 
     if value is None:
         return None
     if isinstance(value, str):
-        value = [value]
+        value = [v.strip() for v in value.replace("，", ",").split(",") if v.strip()]  # "docx,pdf"
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         problems.append(Problem("formats 应为格式名称的列表，如 [docx]", **where))
         return None
@@ -235,6 +236,11 @@ def _build(session: Session, bank, std: Standard, ledger: str, progress) -> tupl
     summary: list[list] = []
     files: dict[str, bytes] = {}
     zips: dict[Group, dict[str, bytes]] = {g: {} for g in _ZIPS}
+    # PDF is converted once for the whole session (LibreOffice's start-up dominates per call):
+    # entries asking for pdf are assembled with docx, and their Word documents converted at the end
+    for e in session.entries:
+        select_writers(_entry_formats(session, e), e.kind)  # a missing soffice is refused before anything
+    for_pdf: dict[str, bytes] = {}
     for k, e in enumerate(session.entries, 1):
         label = f"{std.level(e.level).name}{std.direction(e.direction).name if e.direction else ''}{e.kind.label}"
         if progress:
@@ -244,13 +250,18 @@ def _build(session: Session, bank, std: Standard, ledger: str, progress) -> tupl
                               ledger=ledger, avoid_sessions=session.avoid_sessions, session=session.name,
                               session_date=session.date, created=created, record=False, split=e.split,
                               explanations=e.explanations,
-                              formats=e.formats if e.formats is not None else session.formats)
+                              formats=_without_pdf(_entry_formats(session, e)))
         try:
             built = assemble_request(req, std, bank)
         except AssemblerError as exc:
             raise type(exc)(f"场次文件第 {k} 项（{label}）：{exc}") from None
         forms = list(built.forms)
+        formats = _entry_formats(session, e) or ()
+        if "pdf" in formats:
+            for_pdf.update((d.name, d.data) for d in built.documents if d.name.endswith(".docx"))
         for d in built.documents:
+            if d.name.endswith(".docx") and "docx" not in formats and "pdf" in formats:
+                continue  # made only to be converted
             files[f"{d.group.value}/{d.name}"] = d.data
             if d.group in zips:
                 zips[d.group][d.name] = d.data
@@ -261,16 +272,37 @@ def _build(session: Session, bank, std: Standard, ledger: str, progress) -> tupl
         for f, fr in zip(forms, review.forms):
             verdict = "合格" if fr.passed else "不合格"
             verdicts.append((f.code, verdict))
-            names = "、".join(d.name for d in built.documents if d.name.startswith(f.code) and d.group is not Group.MANIFESTS)
+            names = "、".join(d.name for d in built.documents if d.name.startswith(f.code) and d.group is not Group.MANIFESTS
+                             and f"{d.group.value}/{d.name}" in files)
             summary.append([std.level(f.level).label, std.direction(f.direction).name if f.direction else "—",
                             f.kind.label, f.code, len(f.entries), f.seed, names + f"、{f.code}.json", verdict])
         all_forms += forms
+    if for_pdf:
+        if progress:
+            progress(len(session.entries), f"转换 PDF（{len(for_pdf)} 份）")
+        for d in pdf_documents(for_pdf):
+            files[f"{d.group.value}/{d.name}"] = d.data
+            zips[d.group][d.name] = d.data
+            summary_names = [row for row in summary if d.name.startswith(row[3] + "-")]
+            for row in summary_names:
+                row[6] = row[6].replace(f"、{row[3]}.json", f"、{d.name}、{row[3]}.json")
     if progress:
         progress(len(session.entries), "汇总、打包")
     files["场次汇总.xlsx"] = _summary_xlsx(session, summary)
     for group, suffix in _ZIPS.items():
         files[f"{session.name}-{suffix}.zip"] = _zip(zips[group])
     return files, all_forms, verdicts
+
+
+def _entry_formats(session: Session, e: SessionEntry) -> tuple[str, ...] | None:
+    return e.formats if e.formats is not None else session.formats
+
+
+def _without_pdf(formats: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """Return the formats to assemble an entry with: pdf replaced by docx (converted later)."""
+    if formats is None or "pdf" not in formats:
+        return formats
+    return tuple(dict.fromkeys("docx" if f == "pdf" else f for f in formats))
 
 
 def _summary_xlsx(session: Session, rows: list[list]) -> bytes:

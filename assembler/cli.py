@@ -370,6 +370,12 @@ def _format_choices() -> list[str]:
     return writer_names()
 
 
+def _split_formats(ctx, param, values) -> tuple[str, ...]:
+    """Return --format values with comma lists ("docx,pdf") split; unknown names are refused later
+    by formats.select_writers with the list of choices."""
+    return tuple(n.strip().lower() for v in values for n in v.replace("，", ",").split(",") if n.strip())
+
+
 @main.command("generate")
 @click.option("--level", required=True, help=LEVEL_HELP)
 @click.option("--direction", default=None, help=DIRECTION_HELP)
@@ -387,8 +393,8 @@ def _format_choices() -> list[str]:
 @click.option("--date", "session_date", default=None, help="场次日期 YYYY-MM-DD（默认今天）")
 @click.option("--created", default=None, help="固定生成时间（ISO 8601），用于逐字节可复现的输出")
 @click.option("--explanations", is_flag=True, help="答案中附解析")
-@click.option("--format", "formats", multiple=True, type=click.Choice(_format_choices()),
-              help="输出格式，可多次给出（默认 docx）；试卷清单（JSON）总会写出")
+@click.option("--format", "formats", multiple=True, callback=_split_formats,
+              help=f"输出格式，逗号分隔或多次给出（默认 docx）：{'、'.join(_format_choices())}；试卷清单（JSON）总会写出")
 @click.option("--no-docx", is_flag=True, help="只写试卷清单（JSON），不生成 Word")
 @click.option("--no-ledger", is_flag=True, help="不写入使用记录")
 @click.option("-o", "--output", default=None, type=click.Path(file_okay=False), help="输出目录（默认 output/）")
@@ -454,9 +460,9 @@ def ledger_show_cmd(session, ledger) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="路径...")
 @click.option("--bank", "bank_paths", multiple=True, type=click.Path(), help="题库路径（默认 question_bank/）")
 @click.option("--ledger", default=None, type=click.Path(dir_okay=False), help="使用记录数据库（默认 output/ledger.sqlite）")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "xlsx", "docx"]), default="text", show_default=True,
-              help="报告格式")
-@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="输出文件（xlsx、docx 必填）")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "xlsx", "docx", "pdf"]), default="text",
+              show_default=True, help="报告格式（pdf 需 LibreOffice）")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="输出文件（xlsx、docx、pdf 必填）")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件")
 def review_cmd(paths, bank_paths, ledger, fmt, output, force) -> None:
     """审核试卷：对照蓝图与题库核对分值、题数、覆盖、难度、答案分布和重复题，给出合格/不合格结论。
@@ -469,12 +475,22 @@ def review_cmd(paths, bank_paths, ledger, fmt, output, force) -> None:
     from .writers.review import review_docx, review_json, review_text, review_xlsx
 
     std = load_standard()
+    if fmt == "pdf":
+        from .render.pdf import require_soffice
+
+        require_soffice()
     loaded = load_forms(list(paths))
     review = review_forms(loaded, load_bank(list(bank_paths) or None, std), std, ledger or str(DEFAULT_LEDGER))
-    if fmt in ("xlsx", "docx"):
+    if fmt in ("xlsx", "docx", "pdf"):
         if not output:
             raise errors.InputError(f"{fmt} 格式须用 -o 指定输出文件。")
-        _emit(review_xlsx(review) if fmt == "xlsx" else review_docx(review), output, force)
+        if fmt == "pdf":
+            from .render.pdf import docx_to_pdf
+
+            data = docx_to_pdf({"审核报告.docx": review_docx(review)})["审核报告.pdf"]
+        else:
+            data = review_xlsx(review) if fmt == "xlsx" else review_docx(review)
+        _emit(data, output, force)
         click.echo(f"审核结论：{review.verdict_label}（{len(review.forms)} 套试卷，{len(review.reasons)} 条不合格原因）")
     else:
         _emit(review_json(review) if fmt == "json" else review_text(review), output, force)

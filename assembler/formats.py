@@ -59,6 +59,8 @@ class Writer:
     needs: tuple[str, ...] = ()                 # system programs that must be on PATH, e.g. ("soffice",)
     always: bool = False                        # written whatever --format says (the manifest)
     default: bool = False                       # chosen when no --format is given
+    all_forms: bool = False                     # the function takes (forms, context): one call for a whole run
+    hint: str = ""                              # how to install what `needs` names (shown when it is missing)
 
     def function(self) -> Callable[["Form", WriteContext], list[Document]]:
         """Return the write function (importing its module)."""
@@ -69,12 +71,25 @@ class Writer:
         """Return this format's documents for one form."""
         return self.function()(form, context)
 
+    def write_all(self, forms: list["Form"], context: WriteContext) -> list[Document]:
+        """Return this format's documents for every form (one call if the writer takes all forms)."""
+        if self.all_forms:
+            return self.function()(forms, context)
+        return [d for f in forms for d in self.write(f, context)]
+
 
 # ---- the registry: one entry per format ---------------------------------------------------------
 WRITERS: tuple[Writer, ...] = (
     Writer("manifest", "试卷清单（JSON，供审核与复核）", ".json", "assembler.writers.manifest:write_manifest", always=True),
     Writer("docx", "Word：试卷与答案（理论）或试卷与评分记录表（技能）", ".docx",
            "assembler.render:write_docx", default=True),
+    Writer("pdf", "PDF：每份 Word 文档（经 LibreOffice 转换）", ".pdf", "assembler.render.pdf:write_pdf",
+           needs=("soffice",), all_forms=True, hint="assembler.render.pdf:INSTALL_HINT"),
+    Writer("moodle", "Moodle XML 题库", ".xml", "assembler.render.moodle_xml:write_moodle",
+           kinds=frozenset({Kind.THEORY})),
+    Writer("qti", "QTI 2.1 内容包", ".zip", "assembler.render.qti:write_qti", kinds=frozenset({Kind.THEORY})),
+    Writer("xlsx", "考试系统导入表（Excel，每套试卷一个工作表）", ".xlsx", "assembler.render.platform_xlsx:write_platform",
+           kinds=frozenset({Kind.THEORY}), all_forms=True),
 )
 
 
@@ -105,8 +120,17 @@ def select_writers(names: tuple[str, ...] | list[str] | None, kind: Kind) -> lis
             raise InputError(f"输出格式 {w.name}（{w.label}）不适用于{kind.label}考试。")
         missing = [p for p in w.needs if shutil.which(p) is None]
         if missing:
-            raise InputError(f"输出格式 {w.name} 需要系统程序 {'、'.join(missing)}，本机未安装。")
+            hint = _hint(w.hint)
+            raise InputError(f"输出格式 {w.name} 需要系统程序 {'、'.join(missing)}，本机未安装。{hint}")
     return out
+
+
+def _hint(entry: str) -> str:
+    """Return the install hint a writer names as "module:CONSTANT" ("" if none)."""
+    if not entry:
+        return ""
+    module, _, name = entry.partition(":")
+    return getattr(import_module(module), name)
 
 
 def write_documents(forms: list["Form"], writers: list[Writer], context: WriteContext) -> list[Document]:
@@ -116,8 +140,7 @@ def write_documents(forms: list["Form"], writers: list[Writer], context: WriteCo
 
     docs: list[Document] = []
     for w in writers:
-        for f in forms:
-            docs += w.write(f, context)
+        docs += w.write_all(forms, context)
     seen: set[str] = set()
     for d in docs:
         if d.name in seen:

@@ -1,0 +1,114 @@
+"""PDF of Word documents through LibreOffice in headless mode.
+
+Every conversion run gets its own LibreOffice user profile (a temporary folder passed as
+-env:UserInstallation), so parallel runs (two batches, or the worker processes here) never share
+or lock a profile. The documents are split over a few soffice processes run side by side.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from ..errors import InputError, OutputError
+from ..form import Form
+from ..formats import Document, Group, WriteContext
+
+INSTALL_HINT = ("请先安装 LibreOffice，例如 Debian/Ubuntu："
+                "sudo apt-get install libreoffice-writer fonts-noto-cjk；其他系统请从 LibreOffice 官网安装，"
+                "并确认 soffice 在 PATH 中。")
+TIMEOUT_S = 300
+MAX_WORKERS = 4
+
+
+def find_soffice() -> str | None:
+    """Return the LibreOffice executable (soffice on PATH), or None."""
+    return shutil.which("soffice")
+
+
+def require_soffice() -> str:
+    """Return the LibreOffice executable. Raises InputError with an install hint if there is none."""
+    exe = find_soffice()
+    if not exe:
+        raise InputError("未找到 LibreOffice（soffice），无法输出 PDF。" + INSTALL_HINT)
+    return exe
+
+
+def pdf_name(docx_name: str) -> str:
+    return docx_name[:-5] + ".pdf" if docx_name.endswith(".docx") else docx_name + ".pdf"
+
+
+def _convert_chunk(exe: str, names: list[str], src: Path, out: Path) -> None:
+    profile = Path(tempfile.mkdtemp(prefix="zujuan-lo-profile-"))
+    try:
+        cmd = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nolockcheck",
+               "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(out), *(str(src / n) for n in names)]
+        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        raise OutputError(f"LibreOffice 转换 PDF 超时（{TIMEOUT_S} 秒）：{names[0]} 等 {len(names)} 个文件") from None
+    except OSError as exc:
+        raise OutputError(f"无法运行 LibreOffice（{exe}）：{exc.strerror or exc}") from None
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    missing = [n for n in names if not (out / pdf_name(n)).is_file()]
+    if missing:
+        detail = (proc.stderr or proc.stdout or b"").decode("utf-8", "replace").strip()[-300:]
+        raise OutputError(f"LibreOffice 未能把 {'、'.join(missing[:3])} 转换为 PDF（退出码 {proc.returncode}）：{detail}")
+
+
+def docx_to_pdf(documents: dict[str, bytes], workers: int | None = None) -> dict[str, bytes]:
+    """Return {name.pdf: PDF bytes} for {name.docx: docx bytes}, converted by LibreOffice.
+
+    Raises InputError (with an install hint) if LibreOffice is absent, OutputError if a conversion
+    fails or times out.
+    """
+    if not documents:
+        return {}
+    exe = require_soffice()
+    names = sorted(documents)
+    n = max(1, min(workers or MAX_WORKERS, os.cpu_count() or 1, len(names)))
+    chunks = [names[k::n] for k in range(n)]
+    with tempfile.TemporaryDirectory(prefix="zujuan-pdf-") as tmp:
+        src, out = Path(tmp, "src"), Path(tmp, "out")
+        src.mkdir()
+        out.mkdir()
+        for name in names:
+            (src / name).write_bytes(documents[name])
+        with ThreadPoolExecutor(n) as pool:
+            for f in [pool.submit(_convert_chunk, exe, c, src, out) for c in chunks]:
+                f.result()
+        return {pdf_name(name): (out / pdf_name(name)).read_bytes() for name in names}
+
+
+def write_pdfs(documents: dict[str, bytes], folder: str | Path) -> list[Path]:
+    """Write the PDF of every document into folder. Raises as docx_to_pdf."""
+    folder = Path(folder)
+    written = []
+    for name, data in docx_to_pdf(documents).items():
+        (folder / name).write_bytes(data)
+        written.append(folder / name)
+    return written
+
+
+def write_pdf(forms: list[Form], context: WriteContext) -> list[Document]:
+    """Return the PDF of every Word document of the forms (paper → papers group, key or scoring
+    sheets → keys group), converted in one run. Raises as docx_to_pdf."""
+    from . import render_form_documents
+
+    docs: dict[str, bytes] = {}
+    for f in forms:
+        docs.update(render_form_documents(f, context.bank, context.standard, context.explanations))
+    return pdf_documents(docs)
+
+
+def pdf_documents(documents: dict[str, bytes]) -> list[Document]:
+    """Return the PDF of every {name.docx: bytes} as documents: a paper's in the papers group, the
+    rest (keys, scoring sheets) in the keys group. Raises as docx_to_pdf."""
+    return [Document(name, Group.PAPERS if name.endswith("-试卷.pdf") else Group.KEYS, data)
+            for name, data in docx_to_pdf(documents).items()]
+
+
+__all__ = ["docx_to_pdf", "write_pdfs", "write_pdf", "pdf_documents", "find_soffice", "require_soffice", "pdf_name", "INSTALL_HINT"]

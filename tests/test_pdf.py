@@ -1,0 +1,87 @@
+"""PDF export through LibreOffice: read back with pypdf; refused up front when LibreOffice is absent."""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+
+import pytest
+from pypdf import PdfReader
+
+from assembler.bank import load_bank
+from assembler.bank.quality import plain_text
+from assembler.render.theory_paper import theory_sections
+from assembler.errors import InputError
+from assembler.formats import WriteContext, select_writers
+from assembler.render.pdf import docx_to_pdf, require_soffice, write_pdf
+from assembler.standard import Kind
+from tests.exportutil import hostile_bank, hostile_form, real_forms
+
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None,
+                                   reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-writer")
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@needs_soffice
+def test_every_word_document_becomes_a_pdf_with_every_item_and_answer(std):
+    bank = load_bank(None, std)
+    form = real_forms(std, bank, n=1)[0]
+    hostile = hostile_form()
+    docs = write_pdf([form], WriteContext(bank, std)) + write_pdf([hostile], WriteContext(hostile_bank(), std))
+    by_name = {d.name: d for d in docs}
+    assert sorted(by_name) == sorted([f"{form.code}-试卷.pdf", f"{form.code}-答案.pdf",
+                                      f"{hostile.code}-试卷.pdf", f"{hostile.code}-答案.pdf"])
+    assert by_name[f"{form.code}-试卷.pdf"].group.name == "PAPERS"
+    assert by_name[f"{form.code}-答案.pdf"].group.name == "KEYS"
+    paper_text = pdf_text(by_name[f"{form.code}-试卷.pdf"].data)
+    paper = squeeze(paper_text)
+    assert form.code in paper
+    numbers = [int(n) for n in re.findall(r"^(\d+)\. ", paper_text, re.M)]
+    assert numbers == [e.number for e in form.entries]  # every item, in order
+    for e in form.entries:
+        item = bank.get(e.id)
+        stem = squeeze(plain_text(item.stem)).replace("（）", "")
+        assert stem[:12] in paper, e.id
+        for _, option in item.options:
+            assert squeeze(plain_text(option))[:10] in paper, e.id
+    for sec in theory_sections(form):
+        assert squeeze(sec.heading()) in paper  # the section's points, as in the manifest
+    key = pdf_text(by_name[f"{form.code}-答案.pdf"].data)
+    answers = [a for line in key.splitlines() if line.startswith("答案 ") for a in line.split()[1:]]
+    assert answers == [e.answer for e in form.entries]  # every answer, in paper order
+    text = pdf_text(by_name[f"{hostile.code}-试卷.pdf"].data)
+    flat = squeeze(text)  # justified lines come back with spaces between characters
+    for shown in ("<b>标记</b>&实体&amp;与公式=SUM(A1)🙂", "<script>x</script>", "👍点赞<i>斜体</i>",
+                  "B．=SUM(A1)+1", "&lt;已转义&gt;"):
+        assert shown in flat
+    assert re.search(r"🙂\s*\n\s*第二行", text)  # the line break is a line break
+
+
+@needs_soffice
+def test_parallel_conversions_use_separate_profiles(std):
+    bank = load_bank(None, std)
+    docs = {}
+    from assembler.render import render_form_documents
+
+    docs.update(render_form_documents(hostile_form(), hostile_bank(), std))
+    out = docx_to_pdf(docs, workers=2)
+    assert sorted(out) == ["4A-T-9-01-答案.pdf", "4A-T-9-01-试卷.pdf"]
+    assert all(v.startswith(b"%PDF") for v in out.values())
+
+
+def test_missing_libreoffice_is_refused_before_anything_with_an_install_hint(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(InputError) as exc:
+        select_writers(("docx", "pdf"), Kind.THEORY)
+    assert str(exc.value) == ("输出格式 pdf 需要系统程序 soffice，本机未安装。请先安装 LibreOffice，例如 Debian/Ubuntu："
+                              "sudo apt-get install libreoffice-writer fonts-noto-cjk；其他系统请从 LibreOffice 官网安装，"
+                              "并确认 soffice 在 PATH 中。")
+    with pytest.raises(InputError, match="未找到 LibreOffice"):
+        require_soffice()
