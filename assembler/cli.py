@@ -484,5 +484,62 @@ def batch_cmd(session_file, output, ledger, no_ledger, force) -> None:
     click.echo(f"审核：{len(res.verdicts) - len(failed)} 套合格" + (f"，{len(failed)} 套不合格：{'、'.join(failed)}" if failed else ""))
 
 
+# ---- score / analyze (after the exam) -------------------------------------------------------------
+@main.command("score")
+@click.argument("responses", required=False, type=click.Path(dir_okay=False), metavar="答题登记表.xlsx|csv")
+@click.option("--forms", "forms_dir", required=True, type=click.Path(file_okay=False), help="试卷清单（.json）所在文件夹")
+@click.option("--template", is_flag=True, help="只生成空白答题登记表（须用 -o 指定文件）")
+@click.option("--bank", "bank_paths", multiple=True, type=click.Path(), help="题库路径，用于核对未乱序题的选项数（默认 question_bank/）")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="输出的成绩表 .xlsx（默认 成绩表.xlsx）")
+@click.option("--force", is_flag=True, help="覆盖已存在的文件")
+def score_cmd(responses, forms_dir, template, bank_paths, output, force) -> None:
+    """评分：按试卷清单给答题登记表评分，写出成绩表（总分、分题型、分职业功能、合格与否、分数分布）。"""
+    from .score import PASS_MARK, load_theory_forms, score_file, template_xlsx
+    from .writers.results import results_xlsx
+
+    forms = load_theory_forms(forms_dir)
+    if template:
+        if not output:
+            raise errors.InputError("生成答题登记表须用 -o 指定输出文件。")
+        _emit(template_xlsx(forms), output, force)
+        return
+    if not responses:
+        raise errors.InputError("缺少答题登记表（.xlsx 或 .csv）；生成空白登记表请用 --template。")
+    from .bank import read_bank
+    bank, _ = read_bank(list(bank_paths) or None, check_similar=False)
+    counts = {it.id: len(it.options) for it in bank.items}
+    res = score_file(responses, forms, counts)
+    out = output or str(Path(responses).with_name("成绩表.xlsx"))
+    _emit(results_xlsx(res), out, force)
+    for fr in res.forms:
+        t = fr.totals
+        click.echo(f"  {fr.form.code}：{len(t)} 名考生，平均分 {t.mean():.2f}，合格 {int((t >= PASS_MARK).sum())} 人")
+
+
+@main.command("analyze")
+@click.argument("results", type=click.Path(dir_okay=False), metavar="成绩表.xlsx")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "xlsx"]), default="text", show_default=True,
+              help="报告格式")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="输出文件（xlsx 必填）")
+@click.option("--force", is_flag=True, help="覆盖已存在的文件")
+def analyze_cmd(results, fmt, output, force) -> None:
+    """题目分析：通过率、区分度、干扰项、信度，并标出疑似答案错误、过易过难和区分度弱的题。"""
+    from .analyze import analyze_results
+    from .writers.analysis import analysis_json, analysis_text, analysis_xlsx
+    from .writers.results import read_results
+
+    analysis = analyze_results(read_results(results))
+    for fa in analysis.forms:
+        if fa.warning:
+            click.echo(f"警告：{fa.form} {fa.warning}", err=True)
+    if fmt == "xlsx":
+        if not output:
+            raise errors.InputError("xlsx 格式须用 -o 指定输出文件。")
+        _emit(analysis_xlsx(analysis), output, force)
+        click.echo(f"需审题目：" + "；".join(f"{fa.form} {len(fa.flagged)} 题" for fa in analysis.forms))
+    else:
+        _emit(analysis_json(analysis) if fmt == "json" else analysis_text(analysis), output, force)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
