@@ -151,17 +151,19 @@ def item_flags(t: ItemType, key: str, p: float, r: float | None, whole: dict, up
     """Return the flags (code, Chinese reason) of one item."""
     flags: list[tuple[str, str]] = []
     key_letters = set(key)
+    # "the top group prefers a distractor": more of the top group choose it than the key, and at
+    # least half of them do (an item nobody can answer spreads the top group's guesses instead)
     if t is ItemType.MULTIPLE:
         vals, cnt = np.unique(upper_responses[upper_responses != ""], return_counts=True)
         key_n = int(cnt[vals == key].sum()) if len(vals) else 0
         top = (str(vals[np.argmax(cnt)]), int(cnt.max())) if len(vals) else ("", 0)
-        beats = top[1] > key_n and top[0] != key
+        beats = top[1] > key_n and top[0] != key and top[1] >= 0.5 * len(upper_responses)
         beat_text = f"高分组最常选 {top[0]}（{top[1]} 人），多于选答案 {key} 的 {key_n} 人"
     else:
         distractors = {x: c for x, c in upper.items() if x not in key_letters}
         best = max(distractors.items(), key=lambda kv: kv[1]) if distractors else ("", 0)
         key_n = sum(c for x, c in upper.items() if x in key_letters)
-        beats = best[1] > key_n
+        beats = best[1] > key_n and best[1] >= 0.5 * len(upper_responses)  # concentrated, not guessing
         beat_text = f"高分组选干扰项 {best[0]} 的 {best[1]} 人，多于选答案 {key} 的 {key_n} 人"
     negative = r is not None and r < 0 and MISKEY_P[0] < p < MISKEY_P[1]
     if negative or beats:
