@@ -164,9 +164,13 @@ def test_cli_template_score_analyze(setup, tmp_path):
     from openpyxl import load_workbook
     ws = load_workbook(tpl)["答题登记"]
     assert [c.value for c in ws[1]][:4] == ["准考证号", "姓名", "试卷编号", "1"]
-    sheet = tmp_path / "answers.csv"
-    with sheet.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows(r for _, r in rows)
+    from openpyxl import Workbook
+    sheet = tmp_path / "answers.xlsx"
+    book = Workbook()
+    book.active.title = "答题登记"
+    for _, r in rows:
+        book.active.append(r)
+    book.save(sheet)
     out = tmp_path / "成绩表.xlsx"
     r = runner.invoke(main, ["score", str(sheet), "--forms", str(d), "-o", str(out)])
     assert r.exit_code == 0, r.output
