@@ -168,7 +168,7 @@ def test_cli_template_score_analyze(setup, tmp_path):
     sheet = tmp_path / "answers.xlsx"
     book = Workbook()
     book.active.title = "答题登记"
-    for _, r in rows:
+    for _, r in rows[:121]:
         book.active.append(r)
     book.save(sheet)
     out = tmp_path / "成绩表.xlsx"
@@ -179,7 +179,7 @@ def test_cli_template_score_analyze(setup, tmp_path):
     assert wb["成绩"].cell(2, wb["成绩"].max_column).value in ("合格", "不合格")
     r = runner.invoke(main, ["analyze", str(out), "--format", "json"])
     assert r.exit_code == 0, r.output
-    assert json.loads(r.output)["candidates"] == N
+    assert json.loads(r.output)["candidates"] == 120
     rep = tmp_path / "分析.xlsx"
     r = runner.invoke(main, ["analyze", str(out), "--format", "xlsx", "-o", str(rep)])
     assert r.exit_code == 0, r.output
