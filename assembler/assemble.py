@@ -333,7 +333,7 @@ class _Problem:
         for x in self.all_records:
             if not match(x):
                 continue
-            if x.status is Status.RETIRED:
+            if x.status is not Status.ACTIVE:  # retired, or held for review after item analysis
                 retired += 1
             elif x.id in self.opts.excluded:
                 excluded += 1

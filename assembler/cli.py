@@ -399,10 +399,21 @@ def ledger_list_cmd(ledger) -> None:
 @click.argument("session", metavar="场次")
 @click.option("--ledger", default=None, type=click.Path(dir_okay=False), help="使用记录数据库（默认 output/ledger.sqlite）")
 def ledger_show_cmd(session, ledger) -> None:
-    """显示某场考试各套试卷用过的题。"""
-    from .ledger import DEFAULT_LEDGER, session_detail
+    """显示某场考试各套试卷用过的题；给出题目编号时显示该题的使用与分析历史。"""
+    from .ledger import DEFAULT_LEDGER, item_history, list_sessions, session_detail
 
-    for f in session_detail(ledger or DEFAULT_LEDGER, session):
+    path = ledger or DEFAULT_LEDGER
+    if session not in {s.name for s in list_sessions(path)}:
+        uses, found = item_history(path, session)
+        if uses or found:
+            for u in uses:
+                click.echo(f"{u['date']}  {u['session']}：{u['form']} 第 {u['position']} 题")
+            for a in found:
+                r = "—" if a["r_pb"] is None else f"{a['r_pb']:.2f}"
+                click.echo(f"{a['date']}  {a['session']} {a['form']} 分析：{a['candidates']} 人，通过率 {a['p']:.2f}，"
+                           f"区分度 {r}" + (f"，{a['flags']}" if a["flags"] else ""))
+            return
+    for f in session_detail(path, session):
         click.echo(f"{f['form']}（{f['level']}{f['direction'] or ''} {f['kind']}，种子 {f['seed']}，{len(f['items'])} 题）")
         click.echo("  " + " ".join(f["items"]))
 
@@ -522,7 +533,12 @@ def score_cmd(responses, forms_dir, template, bank_paths, output, force) -> None
               help="报告格式")
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="输出文件（xlsx 必填）")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件")
-def analyze_cmd(results, fmt, output, force) -> None:
+@click.option("--update-bank", is_flag=True, help="把观测通过率写回题库（先显示改动，加 --yes 才写入）")
+@click.option("--mark-review", is_flag=True, help="与 --update-bank 同用：把需审题目标为待审（status: review），组卷时不再选用")
+@click.option("--yes", is_flag=True, help="确认写回题库并记入使用记录")
+@click.option("--bank", "bank_paths", multiple=True, type=click.Path(), help="题库路径（默认 question_bank/）")
+@click.option("--ledger", default=None, type=click.Path(dir_okay=False), help="使用记录数据库（默认 output/ledger.sqlite）")
+def analyze_cmd(results, fmt, output, force, update_bank, mark_review, yes, bank_paths, ledger) -> None:
     """题目分析：通过率、区分度、干扰项、信度，并标出疑似答案错误、过易过难和区分度弱的题。"""
     from .analyze import analyze_results
     from .writers.analysis import analysis_json, analysis_text, analysis_xlsx
@@ -539,6 +555,19 @@ def analyze_cmd(results, fmt, output, force) -> None:
         click.echo(f"需审题目：" + "；".join(f"{fa.form} {len(fa.flagged)} 题" for fa in analysis.forms))
     else:
         _emit(analysis_json(analysis) if fmt == "json" else analysis_text(analysis), output, force)
+    if update_bank:
+        from .bank import load_bank
+        from .feedback import apply_updates, diff_summary, plan_updates, record_in_ledger
+        from .ledger import DEFAULT_LEDGER
+
+        updates = plan_updates(analysis, load_bank(list(bank_paths) or None, load_standard()), mark_review)
+        click.echo(diff_summary(updates), nl=False, err=fmt == "json" and not output)
+        if not yes:
+            click.echo("以上为拟写回的改动；确认无误后加 --yes 写入。", err=fmt == "json" and not output)
+            return
+        files = apply_updates(updates)
+        record_in_ledger(ledger or DEFAULT_LEDGER, analysis)
+        click.echo(f"已写回 {len(files)} 个题库文件，分析结果已记入使用记录。", err=fmt == "json" and not output)
 
 
 if __name__ == "__main__":  # pragma: no cover

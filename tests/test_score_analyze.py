@@ -185,3 +185,39 @@ def test_cli_template_score_analyze(setup, tmp_path):
     assert r.exit_code == 0, r.output
     wb = load_workbook(rep)
     assert wb[f"题目分析 {form.code}"]._charts and wb[f"干扰项 {form.code}"]._charts
+
+
+def test_update_bank_shows_diff_then_writes_with_yes(setup, tmp_path):
+    import shutil
+
+    from assembler.bank import load_bank
+    from assembler.bank.models import Status
+    from assembler.standard import PACKAGE_ROOT
+
+    d, form, rows, expected = setup
+    bank = tmp_path / "bank"
+    shutil.copytree(PACKAGE_ROOT / "question_bank" / "theory", bank)
+    results = tmp_path / "成绩表.xlsx"
+    results.write_bytes(results_xlsx(score_rows(rows, {form.code: form})))
+    ledger = tmp_path / "ledger.sqlite"
+    before = {p.name: p.read_text(encoding="utf-8") for p in bank.glob("*.yaml")}
+    args = ["analyze", str(results), "--update-bank", "--mark-review", "--bank", str(bank), "--ledger", str(ledger)]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 0, r.output
+    miskey_id = form.entries[MISKEY - 1].id
+    assert f"{miskey_id}：通过率 — → " in r.output and "状态 → 待审（疑似答案错误" in r.output
+    assert "加 --yes 写入" in r.output
+    assert before == {p.name: p.read_text(encoding="utf-8") for p in bank.glob("*.yaml")}
+    r = CliRunner().invoke(main, args + ["--yes"])
+    assert r.exit_code == 0, r.output
+    items = {it.id: it for it in load_bank([bank]).items}
+    p = expected[:, MISKEY - 1].mean()
+    assert items[miskey_id].p_value == pytest.approx(p, abs=1e-3) and items[miskey_id].p_count == N
+    assert items[miskey_id].status is Status.REVIEW
+    easy = form.entries[0]
+    assert items[easy.id].p_count == N
+    # a second session pools: counts add up
+    CliRunner().invoke(main, args + ["--yes"])
+    assert load_bank([bank]).items[[it.id for it in load_bank([bank]).items].index(easy.id)].p_count == 2 * N
+    r = CliRunner().invoke(main, ["ledger", "show", miskey_id, "--ledger", str(ledger)])
+    assert r.exit_code == 0 and "分析：300 人，通过率" in r.output and "疑似答案错误" in r.output

@@ -15,10 +15,11 @@ TRUE_MARK, FALSE_MARK = "√", "×"
 class Status(str, enum.Enum):
     ACTIVE = "active"
     RETIRED = "retired"
+    REVIEW = "review"  # flagged by item analysis; assembly leaves it out until an author clears it
 
     @property
     def label(self) -> str:
-        return "启用" if self is Status.ACTIVE else "停用"
+        return {"active": "启用", "retired": "停用", "review": "待审"}[self.value]
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class Item:
     status: Status = Status.ACTIVE
     source: str = ""
     origin: Origin | None = field(default=None, compare=False, hash=False, repr=False)
+    p_count: int | None = None  # candidates behind p_value (pooled over analysed sessions)
 
     @property
     def active(self) -> bool:
@@ -90,6 +92,8 @@ class Item:
         d["difficulty"] = self.difficulty
         if self.p_value is not None:
             d["p_value"] = self.p_value
+            if self.p_count:
+                d["p_count"] = self.p_count
         if self.explanation:
             d["explanation"] = self.explanation
         if not self.shuffle:
