@@ -15,11 +15,12 @@ TRUE_MARK, FALSE_MARK = "√", "×"
 class Status(str, enum.Enum):
     ACTIVE = "active"
     RETIRED = "retired"
+    DRAFT = "draft"  # imported without a level, function or code: kept for tagging, never assembled
     REVIEW = "review"  # flagged by item analysis; assembly leaves it out until an author clears it
 
     @property
     def label(self) -> str:
-        return {"active": "启用", "retired": "停用", "review": "待审"}[self.value]
+        return {"active": "启用", "retired": "停用", "draft": "待标注", "review": "待审"}[self.value]
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,10 @@ class Item:
     def is_basic(self) -> bool:
         return self.level is None
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status is Status.DRAFT
+
     def option_text(self, letter: str) -> str:
         return dict(self.options)[letter]
 
@@ -85,7 +90,11 @@ class Item:
         d: dict = {"id": self.id, "type": self.type.value}
         if self.level is not None:
             d["level"] = int(self.level)
-        d.update({"function": self.function, "code": self.code, "stem": self.stem})
+        if self.function or not self.is_draft:
+            d["function"] = self.function
+        if self.code or not self.is_draft:
+            d["code"] = self.code
+        d["stem"] = self.stem
         if self.options:
             d["options"] = {k: v for k, v in self.options}
         d["answer"] = self.answer
