@@ -15,7 +15,7 @@ import yaml
 from .analyze import Analysis
 from .bank.models import Bank, Status
 from .errors import DataError, Problem
-from .fileio import write_text_atomic
+from .fileio import write_bytes_atomic
 
 REVIEW_FLAGS = ("miskey", "too_easy", "too_hard", "weak")
 
@@ -153,7 +153,7 @@ def apply_updates(updates: list[ItemUpdate]) -> list[str]:
                 raise DataError([Problem(f"写回题目 {u.id} 失败", file=file)], title="无法写回题库")
         new_texts[file] = text
     for file, text in new_texts.items():
-        write_text_atomic(file, text, overwrite=True)
+        write_bytes_atomic(file, text.encode("utf-8"), overwrite=True)
         written.append(file)
     return written
 
