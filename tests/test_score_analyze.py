@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from assembler.analyze import analyze_results
 from assembler.bank.models import FALSE_MARK, LETTERS, TRUE_MARK
 from assembler.cli import main
-from assembler.errors import DataError, InputError
+from assembler.errors import InputError
 from assembler.form import load_manifest, manifest_json
 from assembler.score import score_rows
 from assembler.structure import ItemType

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..errors import DataError, Problem
 from ..form import form_from_manifest
-from ..score import PASS_MARK, Candidate, FormResults, Results, form_results
+from ..score import PASS_MARK, Candidate, Results, form_results
 
 SCORES_SHEET, DIST_SHEET, RESPONSES_SHEET, KEYS_SHEET, FORMS_SHEET = "成绩", "分数分布", "作答", "试题", "试卷清单"
 BINS = [(lo, lo + 10) for lo in range(0, 100, 10)]
