@@ -348,7 +348,7 @@ class _Problem:
                 continue
             if x.status is Status.DRAFT:
                 continue  # drafts are not tagged for assembly; they are no one's supply
-            if x.status is Status.RETIRED:
+            if x.status is not Status.ACTIVE:  # retired, or held for review after item analysis
                 retired += 1
             elif x.id in self.opts.excluded:
                 excluded += 1

@@ -447,10 +447,21 @@ def ledger_list_cmd(ledger) -> None:
 @click.argument("session", metavar="场次")
 @click.option("--ledger", default=None, type=click.Path(dir_okay=False), help="使用记录数据库（默认 output/ledger.sqlite）")
 def ledger_show_cmd(session, ledger) -> None:
-    """显示某场考试各套试卷用过的题。"""
-    from .ledger import DEFAULT_LEDGER, session_detail
+    """显示某场考试各套试卷用过的题；给出题目编号时显示该题的使用与分析历史。"""
+    from .ledger import DEFAULT_LEDGER, item_history, list_sessions, session_detail
 
-    for f in session_detail(ledger or DEFAULT_LEDGER, session):
+    path = ledger or DEFAULT_LEDGER
+    if session not in {s.name for s in list_sessions(path)}:
+        uses, found = item_history(path, session)
+        if uses or found:
+            for u in uses:
+                click.echo(f"{u['date']}  {u['session']}：{u['form']} 第 {u['position']} 题")
+            for a in found:
+                r = "—" if a["r_pb"] is None else f"{a['r_pb']:.2f}"
+                click.echo(f"{a['date']}  {a['session']} {a['form']} 分析：{a['candidates']} 人，通过率 {a['p']:.2f}，"
+                           f"区分度 {r}" + (f"，{a['flags']}" if a["flags"] else ""))
+            return
+    for f in session_detail(path, session):
         click.echo(f"{f['form']}（{f['level']}{f['direction'] or ''} {f['kind']}，种子 {f['seed']}，{len(f['items'])} 题）")
         click.echo("  " + " ".join(f["items"]))
 
@@ -542,6 +553,81 @@ def batch_cmd(session_file, output, ledger, no_ledger, force) -> None:
     failed = [c for c, v in res.verdicts if v != "合格"]
     click.echo(f"{session.name}（{session.date}）：{len(res.forms)} 套试卷，{res.files} 个文件，已写入 {res.folder}")
     click.echo(f"审核：{len(res.verdicts) - len(failed)} 套合格" + (f"，{len(failed)} 套不合格：{'、'.join(failed)}" if failed else ""))
+
+
+# ---- score / analyze (after the exam) -------------------------------------------------------------
+@main.command("score")
+@click.argument("responses", required=False, type=click.Path(dir_okay=False), metavar="答题登记表.xlsx|csv")
+@click.option("--forms", "forms_dir", required=True, type=click.Path(file_okay=False), help="试卷清单（.json）所在文件夹")
+@click.option("--template", is_flag=True, help="只生成空白答题登记表（须用 -o 指定文件）")
+@click.option("--bank", "bank_paths", multiple=True, type=click.Path(), help="题库路径，用于核对未乱序题的选项数（默认 question_bank/）")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="输出的成绩表 .xlsx（默认 成绩表.xlsx）")
+@click.option("--force", is_flag=True, help="覆盖已存在的文件")
+def score_cmd(responses, forms_dir, template, bank_paths, output, force) -> None:
+    """评分：按试卷清单给答题登记表评分，写出成绩表（总分、分题型、分职业功能、合格与否、分数分布）。"""
+    from .score import PASS_MARK, load_theory_forms, score_file, template_xlsx
+    from .writers.results import results_xlsx
+
+    forms = load_theory_forms(forms_dir)
+    if template:
+        if not output:
+            raise errors.InputError("生成答题登记表须用 -o 指定输出文件。")
+        _emit(template_xlsx(forms), output, force)
+        return
+    if not responses:
+        raise errors.InputError("缺少答题登记表（.xlsx 或 .csv）；生成空白登记表请用 --template。")
+    from .bank import read_bank
+    bank, _ = read_bank(list(bank_paths) or None, check_similar=False)
+    counts = {it.id: len(it.options) for it in bank.items}
+    res = score_file(responses, forms, counts)
+    out = output or str(Path(responses).with_name("成绩表.xlsx"))
+    _emit(results_xlsx(res), out, force)
+    for fr in res.forms:
+        t = fr.totals
+        click.echo(f"  {fr.form.code}：{len(t)} 名考生，平均分 {t.mean():.2f}，合格 {int((t >= PASS_MARK).sum())} 人")
+
+
+@main.command("analyze")
+@click.argument("results", type=click.Path(dir_okay=False), metavar="成绩表.xlsx")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "xlsx"]), default="text", show_default=True,
+              help="报告格式")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="输出文件（xlsx 必填）")
+@click.option("--force", is_flag=True, help="覆盖已存在的文件")
+@click.option("--update-bank", is_flag=True, help="把观测通过率写回题库（先显示改动，加 --yes 才写入）")
+@click.option("--mark-review", is_flag=True, help="与 --update-bank 同用：把需审题目标为待审（status: review），组卷时不再选用")
+@click.option("--yes", is_flag=True, help="确认写回题库并记入使用记录")
+@click.option("--bank", "bank_paths", multiple=True, type=click.Path(), help="题库路径（默认 question_bank/）")
+@click.option("--ledger", default=None, type=click.Path(dir_okay=False), help="使用记录数据库（默认 output/ledger.sqlite）")
+def analyze_cmd(results, fmt, output, force, update_bank, mark_review, yes, bank_paths, ledger) -> None:
+    """题目分析：通过率、区分度、干扰项、信度，并标出疑似答案错误、过易过难和区分度弱的题。"""
+    from .analyze import analyze_results
+    from .writers.analysis import analysis_json, analysis_text, analysis_xlsx
+    from .writers.results import read_results
+
+    analysis = analyze_results(read_results(results))
+    for fa in analysis.forms:
+        if fa.warning:
+            click.echo(f"警告：{fa.form} {fa.warning}", err=True)
+    if fmt == "xlsx":
+        if not output:
+            raise errors.InputError("xlsx 格式须用 -o 指定输出文件。")
+        _emit(analysis_xlsx(analysis), output, force)
+        click.echo(f"需审题目：" + "；".join(f"{fa.form} {len(fa.flagged)} 题" for fa in analysis.forms))
+    else:
+        _emit(analysis_json(analysis) if fmt == "json" else analysis_text(analysis), output, force)
+    if update_bank:
+        from .bank import load_bank
+        from .feedback import apply_updates, diff_summary, plan_updates, record_in_ledger
+        from .ledger import DEFAULT_LEDGER
+
+        updates = plan_updates(analysis, load_bank(list(bank_paths) or None, load_standard()), mark_review)
+        click.echo(diff_summary(updates), nl=False, err=fmt == "json" and not output)
+        if not yes:
+            click.echo("以上为拟写回的改动；确认无误后加 --yes 写入。", err=fmt == "json" and not output)
+            return
+        files = apply_updates(updates)
+        record_in_ledger(ledger or DEFAULT_LEDGER, analysis)
+        click.echo(f"已写回 {len(files)} 个题库文件，分析结果已记入使用记录。", err=fmt == "json" and not output)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -42,6 +42,17 @@ CREATE TABLE IF NOT EXISTS uses (
     position INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS uses_item ON uses(item_id);
+CREATE TABLE IF NOT EXISTS analyses (
+    session TEXT NOT NULL,
+    form TEXT NOT NULL,
+    analysed TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    candidates INTEGER NOT NULL,
+    p REAL NOT NULL,
+    r_pb REAL,
+    flags TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS analyses_item ON analyses(item_id);
 """
 
 
@@ -214,3 +225,33 @@ def usage_counts(path: str | Path, item_ids: list[str] | None = None, exclude_se
             "WHERE (? IS NULL OR s.name != ?) GROUP BY u.item_id", (exclude_session, exclude_session)).fetchall()
     counts = dict(rows)
     return {i: counts.get(i, 0) for i in item_ids} if item_ids is not None else counts
+
+
+def record_analysis(path: str | Path, rows: list[tuple[str, str, str, str, int, float, float | None, str]]) -> None:
+    """Write item-analysis rows (session, form, date, item id, candidates, p, r_pb, flags), replacing
+    any earlier analysis of the same session and form, in one transaction."""
+    with closing(_connect(path)) as con:
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            for session, form in {(r[0], r[1]) for r in rows}:
+                con.execute("DELETE FROM analyses WHERE session = ? AND form = ?", (session, form))
+            con.executemany("INSERT INTO analyses VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+
+def item_history(path: str | Path, item_id: str) -> tuple[list[dict], list[dict]]:
+    """Return (uses, analyses) of one item: where it was used, and what each analysis found."""
+    if not Path(path).exists():
+        return [], []
+    with closing(_connect(path)) as con:
+        uses = [{"session": s, "date": d, "form": f, "position": n} for s, d, f, n in con.execute(
+            "SELECT s.name, s.date, f.code, u.position FROM uses u JOIN forms f ON f.id = u.form_id "
+            "JOIN sessions s ON s.id = f.session_id WHERE u.item_id = ? ORDER BY s.date, s.id", (item_id,))]
+        found = [{"session": s, "form": f, "date": d, "candidates": n, "p": p, "r_pb": r, "flags": fl}
+                 for s, f, d, n, p, r, fl in con.execute(
+                     "SELECT session, form, analysed, candidates, p, r_pb, flags FROM analyses WHERE item_id = ? "
+                     "ORDER BY analysed, rowid", (item_id,))]
+    return uses, found

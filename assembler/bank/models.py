@@ -16,10 +16,11 @@ class Status(str, enum.Enum):
     ACTIVE = "active"
     RETIRED = "retired"
     DRAFT = "draft"  # imported without a level, function or code: kept for tagging, never assembled
+    REVIEW = "review"  # flagged by item analysis; assembly leaves it out until an author clears it
 
     @property
     def label(self) -> str:
-        return {"active": "启用", "retired": "停用", "draft": "待标注"}[self.value]
+        return {"active": "启用", "retired": "停用", "draft": "待标注", "review": "待审"}[self.value]
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class Item:
     status: Status = Status.ACTIVE
     source: str = ""
     origin: Origin | None = field(default=None, compare=False, hash=False, repr=False)
+    p_count: int | None = None  # candidates behind p_value (pooled over analysed sessions)
 
     @property
     def active(self) -> bool:
@@ -99,6 +101,8 @@ class Item:
         d["difficulty"] = self.difficulty
         if self.p_value is not None:
             d["p_value"] = self.p_value
+            if self.p_count:
+                d["p_count"] = self.p_count
         if self.explanation:
             d["explanation"] = self.explanation
         if not self.shuffle:

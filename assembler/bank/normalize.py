@@ -29,7 +29,8 @@ JUDGE_ALIASES = {
 }
 STATUS_ALIASES = {"active": Status.ACTIVE, "启用": Status.ACTIVE, "在用": Status.ACTIVE, "": Status.ACTIVE,
                   "retired": Status.RETIRED, "停用": Status.RETIRED, "退役": Status.RETIRED, "已停用": Status.RETIRED,
-                  "draft": Status.DRAFT, "待标注": Status.DRAFT, "草稿": Status.DRAFT}
+                  "draft": Status.DRAFT, "待标注": Status.DRAFT, "草稿": Status.DRAFT,
+                  "review": Status.REVIEW, "待审": Status.REVIEW}
 BOOL_ALIASES = {"是": True, "否": False, "yes": True, "no": False, "true": True, "false": False, "y": True, "n": False,
                 "1": True, "0": False, "": True}
 _LETTER_REF = re.compile(r"(?<![A-Za-z])[A-E](?:[、，,和与及/]\s*[A-E])*\s*(?:项|选项|错误|正确|不对|对)|选项\s*[A-E](?![A-Za-z])")
@@ -185,8 +186,10 @@ def item_from_record(rec: dict, origin: Origin, column: Callable[[str], str], st
             word = "不" if negation.group(0)[0] == "不" else negation.group(0)[:2]
             ctx.add("stem", f"否定式题干「{negation.group(0)}」中的「{word}」未加着重标记，考生容易看漏",
                     f"写成 **{word}**，试卷上印为加粗加着重号", "warning")
+    p_count = rec.get("p_count")
+    p_count = p_count if isinstance(p_count, int) and p_count > 0 else None
     return Item(rid, t, level, function, code, stem, options, answer, difficulty, p_value, explanation,
-                enemies, shuffle, status, source, origin)
+                enemies, shuffle, status, source, origin, p_count)
 
 
 def _options(ctx: RecordContext, raw: object, t: ItemType) -> tuple[tuple[str, str], ...]:

@@ -1,0 +1,176 @@
+"""The results workbook (成绩表): per-candidate scores, the score distribution with a native
+bar chart, and the normalised responses and keys that `zujuan analyze` reads back."""
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import DataError, Problem
+from ..form import form_from_manifest
+from ..score import PASS_MARK, Candidate, Results, form_results
+
+SCORES_SHEET, DIST_SHEET, RESPONSES_SHEET, KEYS_SHEET, FORMS_SHEET = "成绩", "分数分布", "作答", "试题", "试卷清单"
+BINS = [(lo, lo + 10) for lo in range(0, 100, 10)]
+
+
+def _bin_label(lo: int, hi: int) -> str:
+    return f"{lo}–{hi}" if hi == 100 else f"{lo}–{hi - 0.5:g}"
+
+
+def distribution(totals: np.ndarray) -> list[int]:
+    """Return counts of totals in 0–9.5, 10–19.5, …, 90–100."""
+    idx = np.clip((np.asarray(totals) // 10).astype(int), 0, 9)
+    return np.bincount(idx, minlength=10).tolist()
+
+
+def _num(x: float):
+    x = round(float(x), 2)
+    return int(x) if x.is_integer() else x
+
+
+def results_xlsx(results: Results) -> bytes:
+    """Return the results workbook as bytes (write-only mode: 5,000 candidates write in about a second)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.chart import BarChart, Reference
+
+    from .xlsx_style import HEADER_FILL, HEADER_FONT
+
+    wb = Workbook(write_only=True)
+
+    def head(ws, labels):
+        out = []
+        for h in labels:
+            c = WriteOnlyCell(ws, h)
+            c.font, c.fill = HEADER_FONT, HEADER_FILL
+            out.append(c)
+        ws.append(out)
+
+    ws = wb.create_sheet(SCORES_SHEET)
+    ws.freeze_panes = "D2"
+    funcs: list[str] = []
+    sections: list[str] = []
+    for fr in results.forms:
+        for name in fr.function_scores():
+            if name not in funcs:
+                funcs.append(name)
+        for name in fr.section_scores():
+            if name not in sections:
+                sections.append(name)
+    head(ws, ["准考证号", "姓名", "试卷编号", "总分"] + sections + funcs + ["结论"])
+    for fr in results.forms:
+        tot = fr.totals
+        sec = fr.section_scores()
+        fun = {k: v[0] for k, v in fr.function_scores().items()}
+        for i, c in enumerate(fr.candidates):
+            ws.append([c.id, c.name, c.form, _num(tot[i])] + [_num(sec[s][i]) if s in sec else None for s in sections]
+                      + [_num(fun[f][i]) if f in fun else None for f in funcs]
+                      + ["合格" if tot[i] >= PASS_MARK else "不合格"])
+
+    ds = wb.create_sheet(DIST_SHEET)
+    codes = [fr.form.code for fr in results.forms]
+    head(ds, ["分数段"] + codes + (["合计"] if len(codes) > 1 else []))
+    dists = [distribution(fr.totals) for fr in results.forms]
+    for b, (lo, hi) in enumerate(BINS):
+        row = [_bin_label(lo, hi)] + [d[b] for d in dists]
+        ds.append(row + ([sum(d[b] for d in dists)] if len(codes) > 1 else []))
+    ds.append([])
+    allt = np.concatenate([fr.totals for fr in results.forms])
+    ds.append(["考生人数", len(allt)])
+    ds.append(["平均分", _num(allt.mean())])
+    ds.append([f"合格人数（≥{PASS_MARK} 分）", int((allt >= PASS_MARK).sum())])
+    ds.append(["合格率", f"{(allt >= PASS_MARK).mean() * 100:.1f}%"])
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "clustered"
+    chart.title = "分数分布"
+    chart.y_axis.title = "人数"
+    chart.x_axis.title = "分数段"
+    ncols = len(codes) + (1 if len(codes) > 1 else 0)
+    chart.add_data(Reference(ds, min_col=2, max_col=1 + ncols, min_row=1, max_row=11), titles_from_data=True)
+    chart.set_categories(Reference(ds, min_col=1, min_row=2, max_row=11))
+    chart.width, chart.height = 18, 9
+    ds.add_chart(chart, "F2")
+
+    rs = wb.create_sheet(RESPONSES_SHEET)
+    # one cell per candidate (answers in item order, comma-separated, blank = no answer): a cell
+    # per answer would make 5,000 × 90 sheets take ten seconds each way
+    head(rs, ["准考证号", "姓名", "试卷编号", "作答（按题号顺序，逗号分隔，空为未答）"])
+    for fr in results.forms:
+        for c in fr.candidates:
+            rs.append([c.id, c.name, c.form, ",".join(c.responses)])
+
+    ks = wb.create_sheet(KEYS_SHEET)
+    head(ks, ["试卷编号", "题号", "题目编号", "题型", "职业功能", "鉴定点", "分值", "答案", "选项数"])
+    for fr in results.forms:
+        for e, k in zip(fr.form.entries, fr.option_counts):
+            ks.append([fr.form.code, e.number, e.id, e.type.short, e.function, e.code, _num(e.points), e.answer, k])
+
+    ms = wb.create_sheet(FORMS_SHEET)
+    ms.append(["试卷编号", "清单（JSON，供 zujuan analyze 读取，请勿修改）"])
+    for fr in results.forms:
+        text = json.dumps(fr.form.to_manifest(), ensure_ascii=False)
+        ms.append([fr.form.code] + [text[k:k + 30000] for k in range(0, len(text), 30000)])  # Excel cells hold 32,767
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def read_results(path: str | Path) -> Results:
+    """Return the Results stored in a results workbook written by `zujuan score`.
+
+    Raises DataError if the file is missing, not a workbook, or lacks the 作答/试卷清单 sheets.
+    """
+    from openpyxl import load_workbook
+
+    p = Path(path)
+    title = "成绩表有误"
+    if not p.exists():
+        raise DataError([Problem("文件不存在", file=str(p))], title=title)
+    try:
+        wb = load_workbook(p, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise DataError([Problem("不是有效的 Excel 工作簿（.xlsx）", file=str(p))], title=title) from None
+    missing = [s for s in (RESPONSES_SHEET, FORMS_SHEET, KEYS_SHEET) if s not in wb.sheetnames]
+    if missing:
+        raise DataError([Problem(f"不是 zujuan score 写出的成绩表：缺少工作表「{'」「'.join(missing)}」", file=str(p))],
+                        title=title)
+    forms = {}
+    for i, row in enumerate(wb[FORMS_SHEET].iter_rows(min_row=2, values_only=True), 2):
+        if not row or row[0] is None:
+            continue
+        try:
+            data = json.loads("".join(str(v) for v in row[1:] if v is not None))
+        except (TypeError, json.JSONDecodeError):
+            raise DataError([Problem("试卷清单不是 JSON", file=str(p), sheet=FORMS_SHEET, row=i, column="B列")],
+                            title=title) from None
+        forms[str(row[0])] = form_from_manifest(data, str(p))
+    counts: dict[str, list[int]] = {c: [] for c in forms}
+    for row in wb[KEYS_SHEET].iter_rows(min_row=2, values_only=True):
+        if row and row[0] in counts:
+            counts[row[0]].append(int(row[8] or 0))
+    by_form: dict[str, list[Candidate]] = {c: [] for c in forms}
+    problems = []
+    for i, row in enumerate(wb[RESPONSES_SHEET].iter_rows(min_row=2, values_only=True), 2):
+        if not row or row[0] is None:
+            continue
+        code = str(row[2])
+        if code not in forms:
+            problems.append(Problem(f"试卷编号「{code}」没有清单", file=str(p), sheet=RESPONSES_SHEET, row=i, column="C列"))
+            continue
+        n = len(forms[code].entries)
+        resp = tuple(("" if len(row) < 4 or row[3] is None else str(row[3])).split(","))
+        if len(resp) != n:
+            problems.append(Problem(f"作答应有 {n} 题，实有 {len(resp)} 题", file=str(p), sheet=RESPONSES_SHEET,
+                                    row=i, column="D列"))
+            continue
+        by_form[code].append(Candidate(str(row[0]), "" if row[1] is None else str(row[1]), code, resp, i))
+    wb.close()
+    if problems:
+        raise DataError(problems, title=title)
+    return Results(tuple(form_results(forms[c], by_form[c], counts[c] or None) for c in sorted(forms) if by_form[c]),
+                   str(p))
