@@ -1,6 +1,7 @@
 """zujuan 命令行：解析选项，调用一个库函数，打印摘要。Errors become ClickExceptions here only."""
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -190,7 +191,7 @@ def main() -> None:
 
 LEVEL_HELP = "等级：4/3/2/1，或 四级、中级工 等"
 DIRECTION_HELP = "职业方向：A–E 或方向名称（二级、一级可省略）"
-KIND_HELP = "考试类型：theory/理论 或 skill/技能"
+KIND_HELP = "考试类型：theory/理论、skill/技能 或 review/综合评审（二级、一级）"
 
 
 @main.command("standard")
@@ -229,12 +230,26 @@ def _load_split(path: str | None) -> dict | None:
               show_default=True, help="输出格式")
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="输出文件（xlsx 必填）")
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件")
-def blueprint_cmd(level, direction, kind, structure, split_file, fmt, output, force) -> None:
-    """按权重表生成鉴定要素细目表 / 双向细目表。"""
+@click.option("--duration", type=int, default=None, help="综合评审时间（分钟，不少于 20，默认 30）；仅 review")
+@click.option("--panel-size", type=int, default=None, help="评审组人数（单数，不少于 3，默认 5）；仅 review")
+def blueprint_cmd(level, direction, kind, structure, split_file, fmt, output, force, duration, panel_size) -> None:
+    """按权重表生成鉴定要素细目表 / 双向细目表；--kind review 生成综合评审细目表（二级、一级）。"""
     from .blueprint import build_blueprint
+    from .review_blueprint import is_review_kind
     from .writers import blueprint as w
 
     std = load_standard()
+    if is_review_kind(kind):
+        from .review_blueprint import build_review_blueprint, review_blueprint_text
+        if fmt == "xlsx":
+            raise errors.InputError("综合评审细目表支持 text、json、yaml 格式。")
+        rbp = build_review_blueprint(std, level, structure, duration, panel_size)
+        data = rbp.to_dict()
+        text = {"text": lambda: review_blueprint_text(rbp),
+                "json": lambda: json.dumps(data, ensure_ascii=False, indent=2) + "\n",
+                "yaml": lambda: yaml.safe_dump(data, allow_unicode=True, sort_keys=False)}[fmt]()
+        _emit(text, output, force)
+        return
     bp = build_blueprint(std, level, direction, kind, structure, split=_load_split(split_file))
     if fmt == "xlsx":
         if not output:
