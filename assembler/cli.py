@@ -373,8 +373,14 @@ def bank_stats_cmd(bank_paths, fmt, output, exact, force) -> None:
 def generate_cmd(level, direction, kind, n_forms, seed, structure, split_file, bank_paths, max_overlap, difficulty,
                  ledger, avoid_sessions, session, session_date, created, explanations, no_docx, no_ledger, output,
                  force) -> None:
-    """按蓝图组卷：生成试卷、答案（或评分记录表）和试卷清单。"""
+    """按蓝图组卷：生成试卷、答案（或评分记录表）和试卷清单；--kind review 生成综合评审答辩套题与评分表。"""
     from .generate import GenerateRequest, generate
+    from .review_blueprint import is_review_kind
+
+    if is_review_kind(kind):
+        _generate_review(level, n_forms, seed, structure, bank_paths, ledger, avoid_sessions, session, session_date,
+                         created, no_docx, no_ledger, output, force)
+        return
 
     req = GenerateRequest(level, direction, kind, n_forms, seed, structure, tuple(bank_paths), max_overlap, difficulty,
                           ledger, avoid_sessions, session, session_date, created, output, force, not no_docx,
@@ -389,6 +395,49 @@ def generate_cmd(level, direction, kind, n_forms, seed, structure, split_file, b
         extra = f"平均难度 {d['mean']:.2f}" if f.kind.value == "theory" else f"考核时间合计 {f.duration_minutes} 分钟"
         click.echo(f"  {f.code}：{len(f.entries)} 题，{f.totals()['points']} 分，{extra}")
     click.echo(f"文件已写入 {res.output}（{len(res.files)} 个）")
+
+
+def _generate_review(level, n_forms, seed, structure, bank_paths, ledger, avoid_sessions, session, session_date,
+                     created, no_docx, no_ledger, output, force) -> None:
+    from .review_generate import ReviewRequest, generate_review
+
+    req = ReviewRequest(level, n_forms, seed, structure, tuple(bank_paths), ledger=ledger, avoid_sessions=avoid_sessions,
+                        session=session, session_date=session_date, created=created, output=output, overwrite=force,
+                        documents=not no_docx, record=not no_ledger)
+    res = generate_review(req)
+    bp = res.blueprint
+    click.echo(f"{bp.title}：已生成 {len(res.sets)} 套答辩题（种子 {seed}，题库 {res.sets[0].bank_hash}，蓝图 {bp.hash}）")
+    for s in res.sets:
+        click.echo(f"  {s.code}：{len(s.entries)} 题，答辩 {sum(e.points for e in s.entries):g} 分，评审组 {s.panel_size} 人")
+    click.echo(f"文件已写入 {res.output}（{len(res.files)} 个）")
+
+
+@main.command("review-panel")
+@click.argument("scores", type=click.Path(dir_okay=False), metavar="SCORES.xlsx")
+@click.option("--template", is_flag=True, help="写出空白评分录入表（按 --level 的综合评审结构）")
+@click.option("--level", default="2", show_default=True, help="仅 --template：二级 2 或 一级 1")
+@click.option("--manifest", default=None, type=click.Path(dir_okay=False), help="套题清单 R….json（默认在评分表旁按套号查找）")
+@click.option("-o", "--output", default=None, type=click.Path(file_okay=False), help="汇总表输出目录（默认评分表所在目录）")
+@click.option("--force", is_flag=True, help="覆盖已存在的输出文件")
+def review_panel_cmd(scores, template, level, manifest, output, force) -> None:
+    """综合评审计分：检查每位评委的各部分评分，按规则计算评审结果并写出综合评审汇总表。"""
+    if template:
+        from .review_blueprint import build_review_blueprint
+        from .review_panel import write_panel_template
+
+        bp = build_review_blueprint(load_standard(), level)
+        write_panel_template(scores, "", bp.panel_size, [(p.name, p.points) for p in bp.structure.parts],
+                             overwrite=force)
+        click.echo(f"已生成评分录入表模板 {scores}")
+        return
+    from .review_generate import summarise_panel
+
+    results, files = summarise_panel(scores, manifest, output, force)
+    for r in results:
+        o = r.outcome
+        click.echo(f"{r.ticket} {r.name}：评委合计 {'、'.join(f'{t:g}' for t in o.totals)}，评审结果 {o.result:g} 分，"
+                   f"{'合格' if o.passed else '不合格'}")
+    click.echo(f"汇总表已写入（{len(files)} 个）")
 
 
 @main.group("ledger")
