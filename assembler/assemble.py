@@ -224,7 +224,7 @@ class _Problem:
                 smallest = self._smallest_overlap(n_forms, seed, start=effective + 1)
                 raise InfeasibleError(
                     f"{self.label} {self.bp.kind.label}：题库无法组出 {n_forms} 套两两重复不超过 {effective} 题的试卷。"
-                    + self._overlap_hint(smallest, n_forms))
+                    + self.tight_cells_text(n_forms) + self._overlap_hint(smallest, n_forms))
             raise InfeasibleError(self.single_form_diagnosis(seed))
         return res
 
@@ -322,6 +322,18 @@ class _Problem:
         x = np.rint(res.x[:nx]).reshape(n_forms, P)
         return [[self.pool[i] for i in np.flatnonzero(x[f] > 0.5)] for f in range(n_forms)]
 
+    def tight_cells(self, n_forms: int) -> list[tuple[int, str]]:
+        """Return (spare items, description) of the cells that limit n disjoint forms (none by default)."""
+        return []
+
+    def tight_cells_text(self, n_forms: int, limit: int = 5) -> str:
+        """Return the few cells with the least to spare for n forms, as lines after a heading ("" if none)."""
+        cells = sorted(self.tight_cells(n_forms))[:limit]
+        if not cells:
+            return ""
+        return "\n各单元格题量虽够，以下最紧（其中的题还要同时满足工作内容、互斥、难度和判断题答案比例）：\n" + \
+            "\n".join(text for _, text in cells)
+
     def shortage_message(self, lines: list[str], n_forms: int) -> str:
         head = f"题库不足，无法组出 {n_forms} 套{self.bp.kind.label}试卷（{self.bp.title}）：" if n_forms > 1 else \
             f"题库不足，无法组出{self.bp.kind.label}试卷（{self.bp.title}）："
@@ -333,6 +345,8 @@ class _Problem:
         for x in self.all_records:
             if not match(x):
                 continue
+            if x.status is Status.DRAFT:
+                continue  # drafts are not tagged for assembly; they are no one's supply
             if x.status is Status.RETIRED:
                 retired += 1
             elif x.id in self.opts.excluded:
@@ -446,6 +460,22 @@ class _TheoryProblem(_Problem):
             if falses < (nj - floor(0.6 * nj)) * n_forms:
                 lines.append(f"{self.label} · 判断题（答案为“×”）：需要 {(nj - floor(0.6 * nj)) * n_forms} 题，可用 {falses} 题")
         return lines
+
+    def tight_cells(self, n_forms: int) -> list[tuple[int, str]]:
+        out = []
+        for r in self.bp.rows:
+            for c in r.cells:
+                if c.count:
+                    usable = self._availability(lambda x: x.function == r.name and x.type is c.type)[0]
+                    out.append((usable - c.count * n_forms,
+                                f"{self.label} · {r.name} · {c.type.label}：需要 {c.count * n_forms} 题，可用 {usable} 题"))
+            for w, (lo, _) in zip(r.work_contents, work_content_quota(r, r.count)):
+                if lo:
+                    usable = self._availability(
+                        lambda x: x.function == r.name and work_content_of(x.code, x.function) == w.code)[0]
+                    out.append((usable - lo * n_forms,
+                                f"{self.label} · {r.name} · {w.code} {w.name}：需要 {lo * n_forms} 题，可用 {usable} 题"))
+        return out
 
     def single_form_diagnosis(self, seed: int) -> str:
         try:

@@ -1,35 +1,33 @@
-"""A whole exam session in one run: a session file → every entry's forms, papers, keys, manifests
-and reviews, a summary workbook and two zip archives (papers, keys), built in a temporary folder
-and moved into place in one step."""
+"""A whole exam session in one run: a session file → every entry's forms (by generate's engine),
+papers, keys, manifests and reviews, a summary workbook and two zip archives (papers, keys), built
+in memory and committed with the ledger record in one step (see fileio.Transaction)."""
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
-import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import yaml
 from openpyxl import Workbook
 
-from .assemble import AssemblyOptions, assemble_forms, parse_difficulty
 from .bank import load_bank
-from .blueprint import build_blueprint
 from .errors import AssemblerError, DataError, InputError, OutputError, Problem
-from .fileio import default_mode
-from .form import Form, manifest_json
-from .generate import DEFAULT_OUTPUT, render_documents
-from .ledger import DEFAULT_LEDGER, ensure_ledger, record_forms, recent_items
+from .fileio import Transaction
+from .form import Form
+from .formats import Group
+from .generate import DEFAULT_OUTPUT, GenerateRequest, assemble_request
+from .ledger import (DEFAULT_LEDGER, check_recordable, ensure_ledger, ledger_marker, marker_recorded, recent_items,
+                     recording)
 from .review import LoadedForm, review_forms
 from .standard import Kind, Standard, load_standard, parse_kind, resolve_choice
 from .writers.review import review_json, review_xlsx
 from .writers.xlsx_style import write_table
 
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+_ZIPS = {Group.PAPERS: "试卷", Group.KEYS: "答案及评分"}  # zip name suffix per document group
 
 
 @dataclass(frozen=True)
@@ -42,6 +40,9 @@ class SessionEntry:
     seed: int
     difficulty: str | None = None
     max_overlap: int | None = None
+    split: dict | None = None
+    explanations: bool = False
+    formats: tuple[str, ...] | None = None   # None: the session's formats
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Session:
     created: str | None = None
     avoid_sessions: int = 0
     source: str = ""
+    formats: tuple[str, ...] | None = None   # None: the default formats (docx)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,65 @@ class BatchResult:
     forms: tuple[Form, ...]
     verdicts: tuple[tuple[str, str], ...]  # (form code, 合格/不合格)
     files: int
+    recovered: tuple[str, ...] = field(default=())
+
+
+def session_name_problem(name: str) -> str | None:
+    """Return why a session name cannot be a folder name, or None."""
+    if not name:
+        return "缺少场次名称"
+    if name in (".", "..") or name.strip(".") == "":
+        return f"场次名称「{name}」不能只由点组成"
+    if re.search(r'[\\/:*?"<>|\x00-\x1f]', name):
+        return f"场次名称「{name}」含有不能用于文件夹名的字符"
+    return None
+
+
+def entry_codes(e: SessionEntry) -> list[str]:
+    """Return the form codes an entry produces (see assemble.form_code)."""
+    kind = "T" if e.kind is Kind.THEORY else "S"
+    return [f"{e.level}{e.direction or ''}-{kind}-{e.seed}-{i:02d}" for i in range(1, e.forms + 1)]
+
+
+def duplicate_codes(entries: tuple[SessionEntry, ...] | list[SessionEntry]) -> list[tuple[int, int, str]]:
+    """Return (first entry, later entry, code) for every form code two entries would both produce
+    (entries numbered from 1)."""
+    owner: dict[str, int] = {}
+    out = []
+    for k, e in enumerate(entries, 1):
+        for code in entry_codes(e):
+            if code in owner and owner[code] != k:
+                out.append((owner[code], k, code))
+            owner.setdefault(code, k)
+    return out
+
+
+def _formats(value: object, where: dict, problems: list[Problem]) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.append(Problem("formats 应为格式名称的列表，如 [docx]", **where))
+        return None
+    return tuple(value)
+
+
+def _split(value: object, base: Path, where: dict, problems: list[Problem]) -> dict | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = yaml.safe_load((base / value).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            problems.append(Problem(f"无法读取分值拆分文件 {value}：{exc}", **where))
+            return None
+        if isinstance(value, dict) and "split" in value:
+            value = value["split"]
+    if not isinstance(value, dict):
+        problems.append(Problem("split 应为「职业功能: {工作内容代码: 分值}」的映射或这样的 YAML 文件", **where))
+        return None
+    return value
 
 
 def load_session(path: str | Path, standard: Standard | None = None) -> Session:
@@ -78,13 +139,14 @@ def load_session(path: str | Path, standard: Standard | None = None) -> Session:
     if not isinstance(raw, dict):
         raise DataError([Problem("场次文件应为映射，包含 session、date、entries", file=str(p))], title="场次文件有误")
     name = str(raw.get("session") or "").strip()
-    if not name:
-        problems.append(Problem("缺少场次名称", file=str(p), column="session", hint="如 session: 2026年第4期认定"))
-    elif re.search(r'[\\/:*?"<>|]', name):
-        problems.append(Problem(f"场次名称「{name}」含有不能用于文件夹名的字符", file=str(p), column="session"))
+    why = session_name_problem(name)
+    if why:
+        problems.append(Problem(why, file=str(p), column="session",
+                                hint="如 session: 2026年第4期认定" if not name else ""))
     day = str(raw.get("date") or "").strip()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
         problems.append(Problem(f"日期「{day}」应写成 YYYY-MM-DD", file=str(p), column="date"))
+    formats = _formats(raw.get("formats"), dict(file=str(p), column="formats"), problems)
     entries = []
     raw_entries = raw.get("entries")
     if not isinstance(raw_entries, list) or not raw_entries:
@@ -104,16 +166,23 @@ def load_session(path: str | Path, standard: Standard | None = None) -> Session:
                 raise InputError("forms 应为正整数")
             overlap = e.get("max_overlap")
             entries.append(SessionEntry(lv, d, kind, forms, e.get("structure"), seed, e.get("difficulty"),
-                                        None if overlap is None else int(overlap)))
+                                        None if overlap is None else int(overlap),
+                                        split=_split(e.get("split"), p.parent, where, problems),
+                                        explanations=bool(e.get("explanations", False)),
+                                        formats=_formats(e.get("formats"), where, problems)))
         except InputError as exc:
             problems.append(Problem(str(exc), **where))
         except (TypeError, ValueError):
             problems.append(Problem("forms 与 seed 应为整数（seed 必填）", **where))
+    for first, later, code in duplicate_codes(entries):
+        problems.append(Problem(f"与第 {first} 项生成相同的试卷编号 {code}（等级、方向、类型与种子都相同）",
+                                file=str(p), row=later, column="entries", hint="改用不同的种子"))
     if problems:
         raise DataError(problems, title="场次文件有误")
     bank = raw.get("bank") or ()
     bank = (bank,) if isinstance(bank, str) else tuple(bank)
-    return Session(name, day, tuple(entries), bank, raw.get("created"), int(raw.get("avoid_sessions") or 0), str(p))
+    return Session(name, day, tuple(entries), bank, raw.get("created"), int(raw.get("avoid_sessions") or 0), str(p),
+                   formats=formats)
 
 
 def run_batch(session: Session, output: str | Path | None = None, overwrite: bool = False,
@@ -122,83 +191,86 @@ def run_batch(session: Session, output: str | Path | None = None, overwrite: boo
     """Generate, render and review every entry of a session into OUTPUT/<session name>/.
 
     progress(done, label) is called before each entry (done = entries finished) and at the end.
-    Nothing is left half-written: on any error the temporary folder is removed and the ledger is
-    untouched. Raises OutputError if the session folder exists and overwrite is False.
+    Everything is checked and built before the first file is written; the folder and the ledger
+    record are committed together (an existing folder is replaced as a whole with overwrite).
+    Raises InputError for a session name that is not a folder name or two entries producing the
+    same form code, DataError for a bad ledger, OutputError if the folder exists and overwrite is
+    False.
     """
     std = standard or load_standard()
+    why = session_name_problem(session.name)
+    if why:
+        raise InputError(why)
+    dups = duplicate_codes(session.entries)
+    if dups:
+        first, later, code = dups[0]
+        raise InputError(f"场次第 {first} 项与第 {later} 项生成相同的试卷编号 {code}，请改用不同的种子。")
     root = Path(output or DEFAULT_OUTPUT)
     folder = root / session.name
-    if folder.exists() and not overwrite:
+    if (folder.exists() or folder.is_symlink()) and not overwrite:
         raise OutputError(f"场次文件夹 {folder} 已存在；如需重新生成并替换，请加 --force。")
-    bank = load_bank(list(session.bank) or None, std)
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{folder} 已存在且不是文件夹，无法替换。")
     ledger = ledger or str(DEFAULT_LEDGER)
     if record:
         ensure_ledger(ledger)
-    excluded, avoided = recent_items(ledger, session.avoid_sessions, before=session.name)
-    created = session.created or f"{session.date}T00:00:00+08:00"
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{session.name}.", dir=root))
-    except OSError as exc:
-        raise OutputError(f"无法创建输出目录 {root}：{exc.strerror or exc}") from None
-    try:
-        forms, verdicts, nfiles = _build(session, staging, bank, std, excluded, avoided, created, ledger, progress)
-        for d in (staging, *(x for x in staging.rglob("*") if x.is_dir())):
-            os.chmod(d, default_mode(directory=True))  # mkdtemp makes the folder private
-        _swap_into_place(staging, folder)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    bank = load_bank(list(session.bank) or None, std)
+    files, forms, verdicts = _build(session, bank, std, ledger, progress)
     if record:
-        record_forms(ledger, session.name, session.date, forms)
-    return BatchResult(session, str(folder), tuple(forms), tuple(verdicts), nfiles)
+        check_recordable(forms)
+    with Transaction(root, marker_recorded) as txn:
+        for rel, data in files.items():
+            txn.add(f"{session.name}/{rel}", data)
+        rec = recording(ledger, session.name, session.date, forms) if record else None
+        marker = ledger_marker(ledger, session.name, forms) if record else None
+        txn.commit([session.name], overwrite, rec, marker)
+    return BatchResult(session, str(folder), tuple(forms), tuple(verdicts), len(files), tuple(txn.recovered))
 
 
-def _build(session: Session, staging: Path, bank, std, excluded, avoided, created, ledger, progress):
-    for sub in ("试卷", "答案", "清单", "审核"):
-        (staging / sub).mkdir()
+def _build(session: Session, bank, std: Standard, ledger: str, progress) -> tuple[dict[str, bytes], list[Form], list]:
+    """Return ({path in the session folder: bytes}, forms, verdicts), writing nothing."""
+    created = session.created or f"{session.date}T00:00:00+08:00"
     all_forms: list[Form] = []
     verdicts: list[tuple[str, str]] = []
     summary: list[list] = []
-    papers: dict[str, bytes] = {}
-    keys: dict[str, bytes] = {}
+    files: dict[str, bytes] = {}
+    zips: dict[Group, dict[str, bytes]] = {g: {} for g in _ZIPS}
     for k, e in enumerate(session.entries, 1):
         label = f"{std.level(e.level).name}{std.direction(e.direction).name if e.direction else ''}{e.kind.label}"
         if progress:
             progress(k - 1, f"第 {k}/{len(session.entries)} 项：{label}")
+        req = GenerateRequest(level=e.level, direction=e.direction, kind=e.kind.value, forms=e.forms, seed=e.seed,
+                              structure=e.structure, max_overlap=e.max_overlap, difficulty=e.difficulty,
+                              ledger=ledger, avoid_sessions=session.avoid_sessions, session=session.name,
+                              session_date=session.date, created=created, record=False, split=e.split,
+                              explanations=e.explanations,
+                              formats=e.formats if e.formats is not None else session.formats)
         try:
-            bp = build_blueprint(std, e.level, e.direction, e.kind, e.structure)
-            opts = AssemblyOptions(max_overlap=e.max_overlap, difficulty=parse_difficulty(e.difficulty),
-                                   excluded=excluded, excluded_reason=f"近 {len(avoided)} 场考试已用",
-                                   created=created, session=session.name, code_prefix="")
-            forms = assemble_forms(bank, bp, e.forms, e.seed, opts, std)
+            built = assemble_request(req, std, bank)
         except AssemblerError as exc:
             raise type(exc)(f"场次文件第 {k} 项（{label}）：{exc}") from None
-        docs = render_documents(forms, bank, std)
-        for name, data in docs.items():
-            is_paper = name.endswith("-试卷.docx")
-            (staging / ("试卷" if is_paper else "答案") / name).write_bytes(data)
-            (papers if is_paper else keys)[name] = data
-        for f in forms:
-            (staging / "清单" / f"{f.code}.json").write_text(manifest_json(f), encoding="utf-8")
+        forms = list(built.forms)
+        for d in built.documents:
+            files[f"{d.group.value}/{d.name}"] = d.data
+            if d.group in zips:
+                zips[d.group][d.name] = d.data
         review = review_forms([LoadedForm(f, f"{f.code}.json") for f in forms], bank, std, ledger)
         stem = f"{k:02d}-{e.level}{e.direction or ''}-{e.kind.value}"
-        (staging / "审核" / f"{stem}-审核.json").write_text(review_json(review), encoding="utf-8")
-        (staging / "审核" / f"{stem}-审核.xlsx").write_bytes(review_xlsx(review))
+        files[f"审核/{stem}-审核.json"] = review_json(review).encode("utf-8")
+        files[f"审核/{stem}-审核.xlsx"] = review_xlsx(review)
         for f, fr in zip(forms, review.forms):
             verdict = "合格" if fr.passed else "不合格"
             verdicts.append((f.code, verdict))
-            files = "、".join(n for n in docs if n.startswith(f.code))
+            names = "、".join(d.name for d in built.documents if d.name.startswith(f.code) and d.group is not Group.MANIFESTS)
             summary.append([std.level(f.level).label, std.direction(f.direction).name if f.direction else "—",
-                            f.kind.label, f.code, len(f.entries), f.seed, files + f"、{f.code}.json", verdict])
+                            f.kind.label, f.code, len(f.entries), f.seed, names + f"、{f.code}.json", verdict])
         all_forms += forms
     if progress:
         progress(len(session.entries), "汇总、打包")
-    (staging / "场次汇总.xlsx").write_bytes(_summary_xlsx(session, summary))
-    (staging / f"{session.name}-试卷.zip").write_bytes(_zip(papers))
-    (staging / f"{session.name}-答案及评分.zip").write_bytes(_zip(keys))
-    nfiles = sum(1 for x in staging.rglob("*") if x.is_file())
-    return all_forms, verdicts, nfiles
+    files["场次汇总.xlsx"] = _summary_xlsx(session, summary)
+    for group, suffix in _ZIPS.items():
+        files[f"{session.name}-{suffix}.zip"] = _zip(zips[group])
+    return files, all_forms, verdicts
 
 
 def _summary_xlsx(session: Session, rows: list[list]) -> bytes:
@@ -222,22 +294,3 @@ def _zip(files: dict[str, bytes]) -> bytes:
             info.flag_bits |= 0x800  # UTF-8 file names
             z.writestr(info, files[name])
     return buf.getvalue()
-
-
-def _swap_into_place(staging: Path, folder: Path) -> None:
-    """Move the finished staging folder to its final name; an existing folder is replaced in one step."""
-    try:
-        if folder.exists():
-            old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
-            os.replace(folder, old)
-            try:
-                os.replace(staging, folder)
-            except OSError:
-                os.replace(old, folder)
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(staging, folder)
-    except OSError as exc:
-        raise OutputError(f"无法写入场次文件夹 {folder}：{exc.strerror or exc}") from None
-

@@ -289,6 +289,10 @@ def bank_validate_cmd(paths: tuple[str, ...], quiet: bool) -> None:
     warnings = [p for p in problems if p.severity == "warning"]
     for p in errors_ + ([] if quiet else warnings):
         click.echo(str(p))
+    from .bank.drafts import draft_summary
+
+    for line in draft_summary(bank):
+        click.echo(line)
     click.echo(f"共检查 {len(bank.items)} 道客观题、{len(bank.tasks)} 道操作题：{len(errors_)} 个错误，{len(warnings)} 个警告。")
     if errors_:
         raise ZujuanError("题库校验未通过。", 1)
@@ -301,13 +305,36 @@ def bank_validate_cmd(paths: tuple[str, ...], quiet: bool) -> None:
 def bank_import_cmd(source: str, into: str | None, replace: bool) -> None:
     """校验 Excel 题库并写入 YAML 题库；有任何错误时不写入。"""
     from .bank.importer import import_workbook
+    from .bank.tag_review import apply_review, is_review_workbook
 
+    if is_review_workbook(source):  # a suggest-tags review workbook: apply the accepted tags
+        rev = apply_review(source, into)
+        click.echo(f"已标注 {rev.tagged} 题，{rev.left_drafts} 题仍为草稿，写入 {len(rev.files)} 个文件：")
+        for f in rev.files:
+            click.echo(f"  {f}")
+        return
     res = import_workbook(source, into, replace)
     for p in res.warnings:
         click.echo(str(p))
     click.echo(f"已导入 {res.added} 题，覆盖 {res.replaced} 题，写入 {len(res.files)} 个文件：")
     for f in res.files:
         click.echo(f"  {f}")
+
+
+@bank_group.command("suggest-tags")
+@click.argument("paths", nargs=-1, type=click.Path(), metavar="[路径]...")
+@click.option("-o", "--output", default="output/标注建议.xlsx", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--level", default=None, help="整批题目的等级（4/3/2/1），限定建议范围")
+@click.option("--direction", default=None, help="职业方向（A–E 或名称）：只建议该方向在该等级考核的职业功能及基本要求")
+@click.option("--bank", "bank_paths", multiple=True, type=click.Path(), help="供学习的已标注题库（默认 question_bank/）")
+@click.option("--force", is_flag=True, help="覆盖已存在的输出文件")
+def bank_suggest_tags_cmd(paths, output, level, direction, bank_paths, force) -> None:
+    """为待标注（草稿）题目建议等级、职业功能和鉴定点代码，写出标注建议工作簿。"""
+    from .bank.tag_review import suggest_tags
+
+    res = suggest_tags(list(paths) or None, output, level, direction, list(bank_paths) or None, overwrite=force)
+    click.echo(f"已为 {res.drafts} 道草稿题生成标注建议（学习了 {res.trained_items} 道已标注题目）：{res.output}")
+    click.echo("在「采纳」列填 1/2/3 或在「改正」列选择代码，然后运行 zujuan bank import 该工作簿。")
 
 
 @bank_group.command("export")
@@ -331,24 +358,33 @@ def bank_export_cmd(bank_paths: tuple[str, ...], output: str, force: bool) -> No
               help="报告格式")
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="输出文件（xlsx 必填）")
 @click.option("--exact", is_flag=True, help="逐一试组卷确认理论容量（较慢；默认按各单元格题量计数）")
+@click.option("--level", default=None, help="只统计该等级（4/3/2/1）的缺口和容量")
+@click.option("--direction", default=None, help="只统计该职业方向（A–E 或名称；须同时指定 --level）")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件")
-def bank_stats_cmd(bank_paths, fmt, output, exact, force) -> None:
+def bank_stats_cmd(bank_paths, fmt, output, exact, level, direction, force) -> None:
     """题量统计、未覆盖鉴定点清单和各等级方向的组卷容量。"""
     from .bank import load_bank
-    from .bank.stats import bank_stats, stats_text
-    from .writers.bank_stats import stats_json, stats_xlsx
+    from .bank.stats_scope import scoped_json, scoped_stats, scoped_text
+    from .writers.bank_stats import stats_xlsx
 
     std = load_standard()
-    stats = bank_stats(load_bank(list(bank_paths) or None, std), std, exact=exact)
+    scoped = scoped_stats(load_bank(list(bank_paths) or None, std), std, level, direction, exact=exact)
     if fmt == "xlsx":
         if not output:
             raise errors.InputError("xlsx 格式须用 -o 指定输出文件。")
-        _emit(stats_xlsx(stats, std), output, force)
+        _emit(stats_xlsx(scoped.stats, std), output, force)
     else:
-        _emit(stats_json(stats) if fmt == "json" else stats_text(stats, std), output, force)
+        text = scoped_json(scoped) if fmt == "json" else scoped_text(scoped, std, level not in (None, ""))
+        _emit(text, output, force)
 
 
 # ---- generate / ledger --------------------------------------------------------------------------
+def _format_choices() -> list[str]:
+    from .formats import writer_names
+
+    return writer_names()
+
+
 @main.command("generate")
 @click.option("--level", required=True, help=LEVEL_HELP)
 @click.option("--direction", default=None, help=DIRECTION_HELP)
@@ -366,13 +402,15 @@ def bank_stats_cmd(bank_paths, fmt, output, exact, force) -> None:
 @click.option("--date", "session_date", default=None, help="场次日期 YYYY-MM-DD（默认今天）")
 @click.option("--created", default=None, help="固定生成时间（ISO 8601），用于逐字节可复现的输出")
 @click.option("--explanations", is_flag=True, help="答案中附解析")
+@click.option("--format", "formats", multiple=True, type=click.Choice(_format_choices()),
+              help="输出格式，可多次给出（默认 docx）；试卷清单（JSON）总会写出")
 @click.option("--no-docx", is_flag=True, help="只写试卷清单（JSON），不生成 Word")
 @click.option("--no-ledger", is_flag=True, help="不写入使用记录")
 @click.option("-o", "--output", default=None, type=click.Path(file_okay=False), help="输出目录（默认 output/）")
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件")
 def generate_cmd(level, direction, kind, n_forms, seed, structure, split_file, bank_paths, max_overlap, difficulty,
-                 ledger, avoid_sessions, session, session_date, created, explanations, no_docx, no_ledger, output,
-                 force) -> None:
+                 ledger, avoid_sessions, session, session_date, created, explanations, formats, no_docx, no_ledger,
+                 output, force) -> None:
     """按蓝图组卷：生成试卷、答案（或评分记录表）和试卷清单；--kind review 生成综合评审答辩套题与评分表。"""
     from .generate import GenerateRequest, generate
     from .review_blueprint import is_review_kind
@@ -382,10 +420,14 @@ def generate_cmd(level, direction, kind, n_forms, seed, structure, split_file, b
                          created, no_docx, no_ledger, output, force)
         return
 
-    req = GenerateRequest(level, direction, kind, n_forms, seed, structure, tuple(bank_paths), max_overlap, difficulty,
-                          ledger, avoid_sessions, session, session_date, created, output, force, not no_docx,
-                          explanations, not no_ledger, _load_split(split_file))
+    req = GenerateRequest(level=level, direction=direction, kind=kind, forms=n_forms, seed=seed, structure=structure,
+                          bank=tuple(bank_paths), max_overlap=max_overlap, difficulty=difficulty, ledger=ledger,
+                          avoid_sessions=avoid_sessions, session=session, session_date=session_date, created=created,
+                          output=output, overwrite=force, documents=not no_docx, explanations=explanations,
+                          record=not no_ledger, split=_load_split(split_file), formats=tuple(formats) or None)
     res = generate(req)
+    for note in res.recovered:
+        click.echo(note)
     bp = res.blueprint
     click.echo(f"{bp.title} {bp.kind.label}：已生成 {len(res.forms)} 套试卷（种子 {seed}，题库 {res.forms[0].bank_hash}，蓝图 {bp.hash}）")
     if res.avoided_sessions:
@@ -543,6 +585,8 @@ def batch_cmd(session_file, output, ledger, no_ledger, force) -> None:
             bar.label = message
             bar.update(done - bar.pos)
         res = run_batch(session, output, force, ledger, not no_ledger, progress=progress)
+    for note in res.recovered:
+        click.echo(note)
     failed = [c for c, v in res.verdicts if v != "合格"]
     click.echo(f"{session.name}（{session.date}）：{len(res.forms)} 套试卷，{res.files} 个文件，已写入 {res.folder}")
     click.echo(f"审核：{len(res.verdicts) - len(failed)} 套合格" + (f"，{len(failed)} 套不合格：{'、'.join(failed)}" if failed else ""))

@@ -1,19 +1,21 @@
-"""The main job: blueprint + bank → forms → manifests and Word documents, written safely."""
+"""The main job, and the one engine behind batch: blueprint + bank → forms → documents in every
+chosen format (see formats), committed to a folder together with the ledger record."""
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from .assemble import AssemblyOptions, assemble_forms, parse_difficulty
 from .bank import load_bank
+from .bank.models import Bank
 from .blueprint import Blueprint, build_blueprint
-from .errors import OutputError
-from .form import Form, manifest_json
-from .ledger import DEFAULT_LEDGER, ensure_ledger, record_forms, recent_items
+from .errors import InputError
+from .fileio import Transaction, refuse_clashes
+from .form import Form
+from .formats import Document, WriteContext, select_writers, write_documents
+from .ledger import (DEFAULT_LEDGER, check_recordable, ensure_ledger, ledger_marker, marker_recorded, recent_items,
+                     recording)
 from .standard import PACKAGE_ROOT, Standard, load_standard
 
 DEFAULT_OUTPUT = PACKAGE_ROOT / "output"
@@ -37,11 +39,24 @@ class GenerateRequest:
     created: str | None = None
     output: str | None = None
     overwrite: bool = False
-    documents: bool = True
+    documents: bool = True            # False: manifests only (same as formats=())
     explanations: bool = False
     record: bool = True
     split: dict | None = None
     code_prefix: str = ""
+    formats: tuple[str, ...] | None = None   # names from formats.WRITERS; None: the defaults (docx)
+
+
+@dataclass(frozen=True)
+class Assembled:
+    """Forms and their documents, built in memory; nothing written yet."""
+
+    blueprint: Blueprint
+    forms: tuple[Form, ...]
+    documents: tuple[Document, ...]
+    session: str
+    excluded: int = 0
+    avoided_sessions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -52,67 +67,65 @@ class GenerateResult:
     excluded: int = 0
     avoided_sessions: tuple[str, ...] = ()
     output: str = ""
+    recovered: tuple[str, ...] = ()   # what was finished or undone of an interrupted earlier run
 
 
-def generate(req: GenerateRequest, standard: Standard | None = None) -> GenerateResult:
-    """Assemble the forms and write each form's manifest (and papers) into req.output.
+def session_name(req: GenerateRequest) -> str:
+    """Return the ledger session the request records under (default "<today> 组卷")."""
+    return req.session or f"{date.today().isoformat()} 组卷"
 
-    Raises InputError/DataError/InfeasibleError before anything is written, and OutputError if a
-    file would be overwritten without req.overwrite. Files appear all at once or not at all.
+
+def ledger_path(req: GenerateRequest) -> str:
+    return req.ledger or str(DEFAULT_LEDGER)
+
+
+def assemble_request(req: GenerateRequest, standard: Standard | None = None, bank: Bank | None = None) -> Assembled:
+    """Return the request's forms and documents (every chosen format), writing nothing.
+
+    Raises InputError/DataError/InfeasibleError.
     """
     std = standard or load_standard()
+    if not 1 <= req.forms <= 100:
+        raise InputError(f"试卷套数 {req.forms} 超出范围：应为 1～100。")
     bp = build_blueprint(std, req.level, req.direction, req.kind, req.structure, split=req.split)
-    bank = load_bank(list(req.bank) or None, std)
-    ledger = req.ledger or str(DEFAULT_LEDGER)
-    session = req.session or f"{date.today().isoformat()} 组卷"
-    excluded, avoided = recent_items(ledger, req.avoid_sessions, before=session) if req.avoid_sessions else (frozenset(), [])
+    writers = select_writers(req.formats if req.documents else (), bp.kind)
+    bank = bank if bank is not None else load_bank(list(req.bank) or None, std)
+    session = session_name(req)
+    excluded, avoided = (recent_items(ledger_path(req), req.avoid_sessions, before=session)
+                         if req.avoid_sessions else (frozenset(), []))
     reason = f"近 {len(avoided)} 场考试已用" if avoided else "近期考试已用"
     opts = AssemblyOptions(max_overlap=req.max_overlap, difficulty=parse_difficulty(req.difficulty),
                            excluded=excluded, excluded_reason=reason, created=req.created, session=session,
                            code_prefix=req.code_prefix)
     forms = assemble_forms(bank, bp, req.forms, req.seed, opts, std)
     if req.record:
-        ensure_ledger(ledger)
+        check_recordable(forms)
+    docs = write_documents(forms, writers, WriteContext(bank, std, req.explanations))
+    return Assembled(bp, tuple(forms), tuple(docs), session, len(excluded), tuple(avoided))
+
+
+def generate(req: GenerateRequest, standard: Standard | None = None) -> GenerateResult:
+    """Assemble the forms and write each form's documents into req.output, recording them in the
+    ledger in the same step.
+
+    Raises InputError/DataError/InfeasibleError before anything is written, and OutputError if a
+    file would be overwritten without req.overwrite. The files and their ledger record appear
+    together or not at all (an interrupted run is finished or undone by the next one).
+    """
+    std = standard or load_standard()
     out_dir = Path(req.output or DEFAULT_OUTPUT)
-    documents = render_documents(forms, bank, std, req.explanations) if req.documents else {}
-    files: dict[str, bytes] = {}
-    for f in forms:
-        files[f"{f.code}.json"] = manifest_json(f).encode("utf-8")
-    files.update(documents)
-    written = write_files(out_dir, files, req.overwrite)
+    ledger = ledger_path(req)
     if req.record:
-        record_forms(ledger, session, req.session_date, forms)
-    return GenerateResult(tuple(forms), bp, tuple(written), len(excluded), tuple(avoided), str(out_dir))
-
-
-def render_documents(forms: list[Form], bank, std: Standard, explanations: bool = False) -> dict[str, bytes]:
-    """Return {file name: docx bytes} for every form: the paper and its key (or scoring sheets)."""
-    from .render import render_form_documents
-
-    out: dict[str, bytes] = {}
-    for f in forms:
-        out.update(render_form_documents(f, bank, std, explanations))
-    return out
-
-
-def write_files(out_dir: Path, files: dict[str, bytes], overwrite: bool = False) -> list[str]:
-    """Write files into out_dir all at once. Raises OutputError if any exists and overwrite is False."""
-    clashes = [n for n in files if (out_dir / n).exists()]
-    if clashes and not overwrite:
-        shown = "、".join(clashes[:5]) + (" 等" if len(clashes) > 5 else "")
-        raise OutputError(f"输出文件已存在：{shown}（位于 {out_dir}）。请换一个输出目录（-o）、换一个种子，或加 --force 覆盖。")
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".zujuan-", dir=out_dir))
-    except OSError as exc:
-        raise OutputError(f"无法创建输出目录 {out_dir}：{exc.strerror or exc}") from None
-    try:
-        for name, data in files.items():
-            (staging / name).write_bytes(data)
-        for name in files:
-            os.replace(staging / name, out_dir / name)
-    except OSError as exc:
-        raise OutputError(f"写入 {out_dir} 失败：{exc.strerror or exc}") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return [str(out_dir / n) for n in files]
+        ensure_ledger(ledger)
+    built = assemble_request(req, std)
+    names = [d.name for d in built.documents]
+    refuse_clashes(out_dir, names, req.overwrite)
+    forms = list(built.forms)
+    with Transaction(out_dir, marker_recorded) as txn:
+        for d in built.documents:
+            txn.add(d.name, d.data)
+        record = recording(ledger, built.session, req.session_date, forms) if req.record else None
+        marker = ledger_marker(ledger, built.session, forms) if req.record else None
+        written = txn.commit(names, req.overwrite, record, marker)
+    return GenerateResult(built.forms, built.blueprint, tuple(map(str, written)), built.excluded,
+                          built.avoided_sessions, str(out_dir), tuple(txn.recovered))

@@ -6,10 +6,11 @@ so several generations writing at once neither corrupt the file nor lose rows.
 from __future__ import annotations
 
 import sqlite3
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Iterator
 
 from .errors import DataError, Problem
 from .form import Form
@@ -65,16 +66,74 @@ def _connect(path: str | Path) -> sqlite3.Connection:
     return con
 
 
-def ensure_ledger(path: str | Path) -> None:
-    """Open (creating if needed) the ledger, so a bad ledger fails before any output is written.
+_COLUMNS = {"sessions": {"id", "name", "date"},
+            "forms": {"id", "session_id", "code", "level", "direction", "kind", "seed", "bank_hash", "created"},
+            "uses": {"form_id", "item_id", "position"}}
+MAX_SEED = 2**63 - 1  # SQLite INTEGER
 
-    Raises DataError if the file is not a usable ledger.
+
+def ensure_ledger(path: str | Path) -> None:
+    """Open (creating if needed) the ledger and check it can be written, so a bad ledger fails
+    before any output is written.
+
+    Raises DataError if the file is not a usable ledger: not SQLite, another program's tables,
+    read-only, or in a folder that cannot be written.
     """
-    _connect(path).close()
+    p = Path(path)
+    with closing(_connect(p)) as con:
+        for table, columns in _COLUMNS.items():
+            have = {r[1] for r in con.execute(f"PRAGMA table_info({table})")}
+            if not columns <= have:
+                raise DataError([Problem(f"表 {table} 的结构不是 zujuan 使用记录的结构（缺少列 "
+                                         f"{'、'.join(sorted(columns - have))}）", file=str(p))],
+                                title="使用记录（ledger）有误")
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            con.execute("INSERT INTO sessions(name, date) VALUES ('', '')")
+            con.execute("ROLLBACK")
+        except sqlite3.DatabaseError as exc:
+            raise DataError([Problem(f"使用记录无法写入：{exc}", file=str(p))], title="使用记录（ledger）有误") from None
+
+
+def check_recordable(forms: list[Form]) -> None:
+    """Raise InputError if a form holds a value the ledger cannot store (a seed beyond 64 bits)."""
+    from .errors import InputError
+
+    for f in forms:
+        if not 0 <= f.seed <= MAX_SEED:
+            raise InputError(f"种子 {f.seed} 超出范围：应为 0～{MAX_SEED} 的整数。")
+
+
+def ledger_marker(path: str | Path, session: str, forms: list[Form]) -> dict:
+    """Return what identifies this recording, for the output journal (see fileio.recover)."""
+    return {"path": str(path), "session": session, "forms": [[f.code, f.seed, f.created] for f in forms]}
+
+
+def marker_recorded(marker: dict) -> bool:
+    """Return True if the ledger holds every form the marker names (the recording committed)."""
+    p = Path(marker["path"])
+    if not p.exists():
+        return False
+    with closing(_connect(p)) as con:
+        for code, seed, created in marker["forms"]:
+            row = con.execute("SELECT 1 FROM forms f JOIN sessions s ON s.id = f.session_id WHERE s.name = ? "
+                              "AND f.code = ? AND f.seed = ? AND f.created = ?",
+                              (marker["session"], code, seed, created)).fetchone()
+            if row is None:
+                return False
+    return True
 
 
 def record_forms(path: str | Path, session: str, session_date: str | None, forms: list[Form]) -> None:
     """Write the forms' items under a session (created if new), all in one transaction."""
+    with recording(path, session, session_date, forms):
+        pass
+
+
+@contextmanager
+def recording(path: str | Path, session: str, session_date: str | None, forms: list[Form]) -> Iterator[None]:
+    """Write the forms' items in one transaction that commits when the block ends without error
+    (and is rolled back otherwise): the caller moves its files into place inside the block."""
     day = session_date or date.today().isoformat()
     with closing(_connect(path)) as con:
         con.execute("BEGIN IMMEDIATE")
@@ -91,6 +150,7 @@ def record_forms(path: str | Path, session: str, session_date: str | None, forms
                     (sid, f.code, f.level, f.direction, f.kind.value, f.seed, f.bank_hash, f.created))
                 con.executemany("INSERT INTO uses(form_id, item_id, position) VALUES (?, ?, ?)",
                                 [(cur.lastrowid, e.id, e.number) for e in f.entries])
+            yield
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

@@ -268,7 +268,7 @@ def review_form(lf: LoadedForm, bank: Bank, standard: Standard, ledger: str | No
         if rec.type is not e.type:
             reasons.append(f"第 {e.number} 题 {e.id} 的题型在试卷中为 {e.type.label}，题库中为 {rec.type.label}")
         if not rec.active:
-            reasons.append(f"第 {e.number} 题 {e.id} 已停用")
+            reasons.append(f"第 {e.number} 题 {e.id} " + ("是待标注草稿" if rec.status.value == "draft" else "已停用"))
         if rec.level not in (None, form.level):
             reasons.append(f"第 {e.number} 题 {e.id} 属于{standard.level(rec.level).name}，不属于本试卷等级")
         if isinstance(rec, Item):
@@ -315,9 +315,27 @@ def review_form(lf: LoadedForm, bank: Bank, standard: Standard, ledger: str | No
     if ledger:
         from .ledger import usage_counts
         usage = usage_counts(ledger, ids, exclude_session=form.session or None)
+    notes = ((note,) if note else ()) + item_notes(records)
     return FormReview(form.code, form.title or bp.title, form.kind, lf.source, tuple(functions), tuple(work_contents),
-                      tuple(requirements), difficulty, answers, usage, duration, tuple(reasons), tuple(ids),
-                      (note,) if note else ())
+                      tuple(requirements), difficulty, answers, usage, duration, tuple(reasons), tuple(ids), notes)
+
+
+DEFAULT_DIFFICULTY_SHARE = 0.8  # above this share of items at the default 3 without p, difficulty says little
+
+
+def item_notes(records: list) -> tuple[str, ...]:
+    """Return review notes on the paper's items: all-option multiple-choice keys, difficulty without data."""
+    out = []
+    every = [x.id for x in records if isinstance(x, Item) and x.type is ItemType.MULTIPLE
+             and x.options and len(x.answer) == len(x.options)]
+    if every:
+        out.append(f"{len(every)} 道多选题的答案为全部选项（允许，但请确认确属全选）：" + "、".join(every))
+    objective = [x for x in records if isinstance(x, Item)]
+    plain = sum(1 for x in objective if x.difficulty == 3 and x.p_value is None)
+    if objective and plain / len(objective) > DEFAULT_DIFFICULTY_SHARE:
+        out.append(f"{plain}/{len(objective)} 道题难度为默认值 3 且无通过率数据，难度分布仅为名义值，"
+                   "不反映实际难度（考后录入通过率后再评估）")
+    return tuple(out)
 
 
 def displayed_answer(item: Item, permutation: str) -> str | None:

@@ -60,7 +60,6 @@ def generate_review(req: ReviewRequest, standard: Standard | None = None) -> Rev
     Raises InputError/DataError/InfeasibleError before anything is written, and OutputError if a
     file would be overwritten without req.overwrite. Files appear all at once or not at all.
     """
-    from .generate import write_files
 
     std = standard or load_standard()
     bp = build_review_blueprint(std, req.level, req.structure, req.duration_minutes, req.panel_size)
@@ -110,7 +109,6 @@ def summarise_panel(scores_path: str | Path, manifest: str | Path | None = None,
     under the set code in the 设置 sheet. Returns (results, written files). Raises DataError for
     bad cells (named by sheet, row and column) before anything is written; OutputError on clashes.
     """
-    from .generate import write_files
     from .render.review_panel_docs import render_summary_sheet
     from .review_panel import read_panel_scores
 
@@ -145,3 +143,12 @@ def _set_for(settings, scores_path: Path, manifest) -> DefenceSet:
     parts = tuple((f"p{i}", n, p) for i, (n, p) in enumerate(settings.parts))
     return DefenceSet(settings.set_code or "综合评审", level, title, seed, bh, bph, created, duration,
                       settings.panel_size, parts, ())
+
+
+def write_files(out_dir: Path, files: dict[str, bytes], overwrite: bool = False) -> list[str]:
+    """Write files into out_dir all at once. Raises OutputError if any exists and overwrite is False."""
+    from .fileio import write_files_atomic
+    from .fileio import refuse_clashes
+
+    refuse_clashes(out_dir, list(files), overwrite)
+    return [str(x) for x in write_files_atomic(out_dir, files, overwrite)]

@@ -237,6 +237,13 @@ def write_workbook(items: list[Item], tasks: list[Task], standard: Standard | No
             for c in row:
                 c.alignment = LEFT
     if template:
+        from openpyxl.styles import Font
+
+        example_font = Font(color="808080", italic=True)  # examples (EX-…) look like examples, never import
+        for sheet in (ws, wt, wr, wm):
+            for row in sheet.iter_rows(min_row=2):
+                for c in row:
+                    c.font = example_font
         _add_validation(wb, standard)
         _add_help(wb, standard)
     buf = io.BytesIO()
@@ -249,7 +256,7 @@ def _add_validation(wb, standard: Standard | None) -> None:
     lists = wb.create_sheet("代码表")
     names = standard.function_names() if standard else []
     lists.append(["题型", "等级", "职业功能", "状态", "是否"])
-    col = {0: ["判断题", "单选题", "多选题"], 1: ["4", "3", "2", "1"], 2: names, 3: ["启用", "停用"], 4: ["是", "否"]}
+    col = {0: ["判断题", "单选题", "多选题"], 1: ["4", "3", "2", "1"], 2: names, 3: ["启用", "停用", "待标注"], 4: ["是", "否"]}
     for i in range(max(len(v) for v in col.values())):
         lists.append([col[j][i] if i < len(col[j]) else None for j in range(5)])
     lists.sheet_state = "hidden"
@@ -265,7 +272,7 @@ def _add_validation(wb, standard: Standard | None) -> None:
     dv("代码表!$B$2:$B$5", ws, "C2:C5000", "等级填 4/3/2/1；职业道德、基础知识题留空")
     dv(f"代码表!$C$2:$C${n}", ws, "D2:D5000", "请选择标准中的职业功能")
     dv("代码表!$E$2:$E$3", ws, "Q2:Q5000", "填 是 或 否")
-    dv("代码表!$D$2:$D$3", ws, "R2:R5000", "填 启用 或 停用")
+    dv("代码表!$D$2:$D$4", ws, "R2:R5000", "填 启用、停用 或 待标注")
     dv("代码表!$B$2:$B$5", wt, "B2:B2000", "等级填 4/3/2/1")
     dv(f"代码表!$C$2:$C${n}", wt, "C2:C2000", "请选择标准中的职业功能")
     dv("代码表!$D$2:$D$3", wt, "M2:M2000", "填 启用 或 停用")
@@ -284,10 +291,11 @@ HELP_LINES = [
     ("难度", "1–5 的整数，1 最易、5 最难；留空为 3。通过率可选，0–1 的小数。"),
     ("互斥题号", "不能与本题同卷的题号，多个用逗号分隔。"),
     ("选项可乱序", "是/否，默认是；选项有固定顺序（如“①②③”组合）时填 否。"),
-    ("状态", "启用 / 停用；停用的题不会组入试卷。"),
+    ("状态", "启用 / 停用 / 待标注；停用和待标注（尚未标注等级、职业功能或鉴定点）的题不会组入试卷。"),
     ("工作表「操作题」", "每行一道操作题；场地设备要求、质量指标每行一条（单元格内换行）。"),
     ("工作表「评分标准」", "每行一条评分要素：试题代码、序号、评分要素、配分、评分标准（写明扣分条件）。配分之和须等于试题配分。"),
     ("工作表「材料」", "操作题发给考生的数据表：每张表先一行「表头」，再若干行「数据」，列1起依次填写。"),
+    ("示例行", "题号以 EX- 开头的行（灰色斜体）是模板示例：导入时一律跳过，不会写入题库；可直接删除或覆盖。"),
     ("检查", "填写完成后运行：zujuan bank validate 文件.xlsx；无错误后运行 zujuan bank import 文件.xlsx。"),
 ]
 

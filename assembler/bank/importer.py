@@ -1,18 +1,16 @@
 """Import a workbook into the YAML bank, and export the bank to a workbook."""
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import DataError, OutputError, Problem
-from ..fileio import default_mode
+from ..errors import DataError, Problem
+from ..fileio import write_files_atomic
 from ..standard import Standard, load_standard
 from .loader import DEFAULT_BANK, read_bank
 from .models import Item, Task
-from .yaml_io import bank_files, dump_yaml_bank, parse_yaml_bank
+from .yaml_io import bank_files, parse_yaml_bank
 
 ABBREVIATIONS = {"市场分析": "SCFX", "内容创作": "NRCZ", "运营管理": "YYGL", "直播运营": "ZBYY", "流量运营": "LLYY",
                  "数据优化": "SJYH", "数据分析": "SJFX", "营销传播": "YXCB", "组织管理": "ZZGL", "财务管理": "CWGL",
@@ -63,7 +61,17 @@ def import_workbook(source: str | Path, into: str | Path | None = None, replace:
     existing_errors = [p for p in existing_problems if p.severity == "error"]
     if existing_errors:
         raise DataError(existing_errors, title=f"目标题库 {into} 本身有错误，未导入")
-    incoming = [*new_bank.items, *new_bank.tasks]
+    from .loader import is_example_id
+
+    incoming = [r for r in (*new_bank.items, *new_bank.tasks) if not is_example_id(r.id)]
+    skipped = [r for r in (*new_bank.items, *new_bank.tasks) if is_example_id(r.id)]
+    if skipped and not incoming:
+        raise DataError([Problem(f"第 {r.origin.row} 行是模板示例 {r.id}", file=str(source), sheet=r.origin.sheet,
+                                 row=r.origin.row, column="题号", hint="删除示例行，填写自己的题目")
+                         for r in skipped], title=f"{source} 只有模板示例（题号 EX-…），未导入任何题目")
+    problems = [p for p in problems if not (p.severity == "warning" and "模板示例" in p.message)]
+    problems += [Problem(f"跳过模板示例 {r.id}（示例永不导入）", file=str(source), sheet=r.origin.sheet,
+                         row=r.origin.row, column="题号", severity="warning") for r in skipped]
     clashes = [r for r in incoming if existing is not None and existing.get(r.id) is not None]
     if clashes and not replace:
         raise DataError([Problem(f"题号 {r.id} 已存在于 {existing.get(r.id).origin.file}", file=str(source),
@@ -91,7 +99,7 @@ def import_workbook(source: str | Path, into: str | Path | None = None, replace:
         texts[f] = _merge_text(base or [], recs)
     for f, kept in plans.items():
         texts[f] = _merge_text(kept, [])
-    _write_all(texts)
+    write_files_atomic(into, {str(f.relative_to(into)): t.encode("utf-8") for f, t in texts.items()})
     return ImportResult(len(incoming) - len(clashes), len(clashes), tuple(str(f) for f in sorted(texts)),
                         tuple(p for p in problems if p.severity == "warning"))
 
@@ -109,26 +117,3 @@ def _merge_text(base: list[dict], new: list[Item | Task]) -> str:
     if tasks:
         doc["tasks"] = [_prepare(r) if isinstance(r, dict) else r for r in tasks]
     return yaml.dump(doc, Dumper=_BankDumper, allow_unicode=True, sort_keys=False, width=1000)
-
-
-def _write_all(texts: dict[Path, str]) -> None:
-    """Write several files so that either all are replaced or none (temporary files, then rename)."""
-    temps: list[tuple[str, Path]] = []
-    try:
-        for f, text in texts.items():
-            f.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{f.name}.", dir=f.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.chmod(tmp, default_mode())
-            temps.append((tmp, f))
-    except OSError as exc:
-        for tmp, _ in temps:
-            Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"写入题库失败：{exc}") from None
-    for tmp, f in temps:
-        os.replace(tmp, f)
-
-
-def export_yaml(records: list[Item | Task]) -> str:
-    return dump_yaml_bank(records)

@@ -151,6 +151,19 @@ def normalise_stem(text: str) -> str:
     return re.sub(r"[\W_]+", "", text).lower()
 
 
+EXAMPLE_PREFIX = "EX-"
+
+
+def is_example_id(item_id: str) -> bool:
+    """Return whether an id marks a template example (EX-…), which never imports."""
+    return str(item_id).upper().startswith(EXAMPLE_PREFIX)
+
+
+def _file_set(item_id: str) -> str:
+    """Return an id's file set: the part before its serial number (JC-ZYDD-029 → JC-ZYDD)."""
+    return item_id.rsplit("-", 1)[0] if "-" in item_id else item_id
+
+
 def cross_checks(items: list[Item], tasks: list[Task], check_similar: bool = True) -> list[Problem]:
     """Return problems that involve several records: duplicate ids, unknown enemies, similar stems."""
     problems: list[Problem] = []
@@ -165,9 +178,17 @@ def cross_checks(items: list[Item], tasks: list[Task], check_similar: bool = Tru
                                     hint="每道题的题号必须唯一", **_where(x)))
         else:
             first[x.id] = x
+    loaded_sets = {_file_set(i) for i in first}
     for x in records:
+        if is_example_id(x.id):
+            problems.append(Problem(f"题号 {x.id} 是模板示例题，导入时会跳过", column="题号", severity="warning",
+                                    hint="删除示例行，或改用自己的题号", **_where(x)))
         for e in x.enemies:
-            if e not in first:
+            if e not in first and "-" in e and _file_set(e) not in loaded_sets:
+                # e.g. the shipped basics loaded without the sample's level items
+                problems.append(Problem(f"题目 {x.id} 的互斥题号 {e} 属于未加载的题库（{_file_set(e)}），本次不检查",
+                                        column="互斥题号", severity="warning", **_where(x)))
+            elif e not in first:
                 problems.append(Problem(f"题目 {x.id} 的互斥题号 {e} 不存在", column="互斥题号",
                                         hint="删除或改正该题号", **_where(x)))
             elif e == x.id:

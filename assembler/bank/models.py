@@ -15,10 +15,11 @@ TRUE_MARK, FALSE_MARK = "√", "×"
 class Status(str, enum.Enum):
     ACTIVE = "active"
     RETIRED = "retired"
+    DRAFT = "draft"  # imported without a level, function or code: kept for tagging, never assembled
 
     @property
     def label(self) -> str:
-        return "启用" if self is Status.ACTIVE else "停用"
+        return {"active": "启用", "retired": "停用", "draft": "待标注"}[self.value]
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,10 @@ class Item:
     def is_basic(self) -> bool:
         return self.level is None
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status is Status.DRAFT
+
     def option_text(self, letter: str) -> str:
         return dict(self.options)[letter]
 
@@ -83,7 +88,11 @@ class Item:
         d: dict = {"id": self.id, "type": self.type.value}
         if self.level is not None:
             d["level"] = int(self.level)
-        d.update({"function": self.function, "code": self.code, "stem": self.stem})
+        if self.function or not self.is_draft:
+            d["function"] = self.function
+        if self.code or not self.is_draft:
+            d["code"] = self.code
+        d["stem"] = self.stem
         if self.options:
             d["options"] = {k: v for k, v in self.options}
         d["answer"] = self.answer

@@ -39,13 +39,14 @@ class BankStats:
     capacity: list  # [Capacity]
     tasks_per_function: tuple = ()  # (level, function, number of tasks)
     quality: tuple = ()  # CueFigures: the whole bank first, then one per file (命题质量)
+    drafts: tuple = ()  # ids of draft items (status: draft), counted in total but in no cell
 
     def to_dict(self) -> dict:
         return {"items": self.total, "by_type": self.by_type,
                 "uncovered": self.uncovered,
                 "capacity": {c.key: c.forms for c in self.capacity},
                 "binding": {c.key: c.binding for c in self.capacity},
-                "counts": self.counts,
+                "counts": self.counts, "drafts": {"count": len(self.drafts), "ids": list(self.drafts)},
                 "quality": {"bank": self.quality[0].to_dict() if self.quality else None,
                             "files": [q.to_dict() for q in self.quality[1:]]}}
 
@@ -68,13 +69,16 @@ def bank_stats(bank: Bank, standard: Standard, structure: str | None = None, exa
     by_type = {t.value: sum(1 for x in records if x.type is t) for t in ItemType}
     counter: Counter = Counter()
     for x in records:  # a task counts once in each work content it examines
+        if isinstance(x, Item) and x.is_draft:
+            continue
         for wc in {work_content_of(c, x.function) for c in (x.codes if isinstance(x, Task) else (x.code,))}:
             counter[(x.level or "", x.function, wc, x.type.value)] += 1
     counts = [{"level": lv or None, "function": f, "work_content": wc, "type": t, "count": n}
               for (lv, f, wc, t), n in sorted(counter.items())]
     per_function = Counter((t.level, t.function) for t in bank.tasks)
     return BankStats(len(records), by_type, counts, uncovered(bank, standard), capacities(bank, standard, structure, exact),
-                     tuple((lv, f, n) for (lv, f), n in sorted(per_function.items())), cue_report(bank.items))
+                     tuple((lv, f, n) for (lv, f), n in sorted(per_function.items())), cue_report(bank.items),
+                     tuple(it.id for it in bank.items if it.is_draft))
 
 
 def cue_report(items) -> tuple:
@@ -226,6 +230,8 @@ def skill_capacity(bank: Bank, bp: Blueprint, standard: Standard) -> tuple[int, 
 def stats_text(stats: BankStats, standard: Standard) -> str:
     """Return the stats as a report for authors."""
     lines = [f"题库共 {stats.total} 题：" + "，".join(f"{ItemType(t).short} {n}" for t, n in stats.by_type.items())]
+    if stats.drafts:
+        lines.append(f"其中待标注草稿 {len(stats.drafts)} 题（缺等级、职业功能或鉴定点代码，不参与组卷，不计入下表）")
     lines.append("")
     lines.append("按等级 × 职业功能 × 题型统计：")
     agg: dict = defaultdict(Counter)

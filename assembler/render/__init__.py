@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ..bank.models import Bank
 from ..form import Form
+from ..formats import Document, Group, WriteContext
 from ..standard import Kind, Standard
 from .answer_key import render_answer_key
 from .embed import read_embedded, read_embedded_manifest
@@ -27,5 +28,15 @@ def render_form_documents(form: Form, bank: Bank, standard: Standard, explanatio
             f"{form.code}-评分记录表.docx": render_scoring_sheets(form, bank)}
 
 
-__all__ = ["render_form_documents", "read_embedded", "read_embedded_manifest", "render_theory_paper",
+def write_docx(form: Form, context: WriteContext) -> list[Document]:
+    """Return the form's Word documents: the paper (group PAPERS) and its key or scoring sheets (KEYS).
+
+    Raises DataError if an entry is missing from the bank or a rubric does not add up.
+    """
+    docs = render_form_documents(form, context.bank, context.standard, context.explanations)
+    return [Document(name, Group.PAPERS if name.endswith("-试卷.docx") else Group.KEYS, data)
+            for name, data in docs.items()]
+
+
+__all__ = ["render_form_documents", "write_docx", "read_embedded", "read_embedded_manifest", "render_theory_paper",
            "render_answer_key", "render_skill_paper", "render_scoring_sheets"]
