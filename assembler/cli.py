@@ -1,6 +1,7 @@
 """zujuan 命令行：解析选项，调用一个库函数，打印摘要。Errors become ClickExceptions here only."""
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -190,7 +191,7 @@ def main() -> None:
 
 LEVEL_HELP = "等级：4/3/2/1，或 四级、中级工 等"
 DIRECTION_HELP = "职业方向：A–E 或方向名称（二级、一级可省略）"
-KIND_HELP = "考试类型：theory/理论 或 skill/技能"
+KIND_HELP = "考试类型：theory/理论、skill/技能 或 review/综合评审（二级、一级）"
 
 
 @main.command("standard")
@@ -229,12 +230,26 @@ def _load_split(path: str | None) -> dict | None:
               show_default=True, help="输出格式")
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="输出文件（xlsx 必填）")
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件")
-def blueprint_cmd(level, direction, kind, structure, split_file, fmt, output, force) -> None:
-    """按权重表生成鉴定要素细目表 / 双向细目表。"""
+@click.option("--duration", type=int, default=None, help="综合评审时间（分钟，不少于 20，默认 30）；仅 review")
+@click.option("--panel-size", type=int, default=None, help="评审组人数（单数，不少于 3，默认 5）；仅 review")
+def blueprint_cmd(level, direction, kind, structure, split_file, fmt, output, force, duration, panel_size) -> None:
+    """按权重表生成鉴定要素细目表 / 双向细目表；--kind review 生成综合评审细目表（二级、一级）。"""
     from .blueprint import build_blueprint
+    from .review_blueprint import is_review_kind
     from .writers import blueprint as w
 
     std = load_standard()
+    if is_review_kind(kind):
+        from .review_blueprint import build_review_blueprint, review_blueprint_text
+        if fmt == "xlsx":
+            raise errors.InputError("综合评审细目表支持 text、json、yaml 格式。")
+        rbp = build_review_blueprint(std, level, structure, duration, panel_size)
+        data = rbp.to_dict()
+        text = {"text": lambda: review_blueprint_text(rbp),
+                "json": lambda: json.dumps(data, ensure_ascii=False, indent=2) + "\n",
+                "yaml": lambda: yaml.safe_dump(data, allow_unicode=True, sort_keys=False)}[fmt]()
+        _emit(text, output, force)
+        return
     bp = build_blueprint(std, level, direction, kind, structure, split=_load_split(split_file))
     if fmt == "xlsx":
         if not output:
@@ -402,8 +417,14 @@ def _split_formats(ctx, param, values) -> tuple[str, ...]:
 def generate_cmd(level, direction, kind, n_forms, seed, structure, split_file, bank_paths, max_overlap, difficulty,
                  ledger, avoid_sessions, session, session_date, created, explanations, formats, no_docx, no_ledger,
                  output, force) -> None:
-    """按蓝图组卷：生成试卷、答案（或评分记录表）和试卷清单。"""
+    """按蓝图组卷：生成试卷、答案（或评分记录表）和试卷清单；--kind review 生成综合评审答辩套题与评分表。"""
     from .generate import GenerateRequest, generate
+    from .review_blueprint import is_review_kind
+
+    if is_review_kind(kind):
+        _generate_review(level, n_forms, seed, structure, bank_paths, ledger, avoid_sessions, session, session_date,
+                         created, no_docx, no_ledger, output, force)
+        return
 
     req = GenerateRequest(level=level, direction=direction, kind=kind, forms=n_forms, seed=seed, structure=structure,
                           bank=tuple(bank_paths), max_overlap=max_overlap, difficulty=difficulty, ledger=ledger,
@@ -422,6 +443,49 @@ def generate_cmd(level, direction, kind, n_forms, seed, structure, split_file, b
         extra = f"平均难度 {d['mean']:.2f}" if f.kind.value == "theory" else f"考核时间合计 {f.duration_minutes} 分钟"
         click.echo(f"  {f.code}：{len(f.entries)} 题，{f.totals()['points']} 分，{extra}")
     click.echo(f"文件已写入 {res.output}（{len(res.files)} 个）")
+
+
+def _generate_review(level, n_forms, seed, structure, bank_paths, ledger, avoid_sessions, session, session_date,
+                     created, no_docx, no_ledger, output, force) -> None:
+    from .review_generate import ReviewRequest, generate_review
+
+    req = ReviewRequest(level, n_forms, seed, structure, tuple(bank_paths), ledger=ledger, avoid_sessions=avoid_sessions,
+                        session=session, session_date=session_date, created=created, output=output, overwrite=force,
+                        documents=not no_docx, record=not no_ledger)
+    res = generate_review(req)
+    bp = res.blueprint
+    click.echo(f"{bp.title}：已生成 {len(res.sets)} 套答辩题（种子 {seed}，题库 {res.sets[0].bank_hash}，蓝图 {bp.hash}）")
+    for s in res.sets:
+        click.echo(f"  {s.code}：{len(s.entries)} 题，答辩 {sum(e.points for e in s.entries):g} 分，评审组 {s.panel_size} 人")
+    click.echo(f"文件已写入 {res.output}（{len(res.files)} 个）")
+
+
+@main.command("review-panel")
+@click.argument("scores", type=click.Path(dir_okay=False), metavar="SCORES.xlsx")
+@click.option("--template", is_flag=True, help="写出空白评分录入表（按 --level 的综合评审结构）")
+@click.option("--level", default="2", show_default=True, help="仅 --template：二级 2 或 一级 1")
+@click.option("--manifest", default=None, type=click.Path(dir_okay=False), help="套题清单 R….json（默认在评分表旁按套号查找）")
+@click.option("-o", "--output", default=None, type=click.Path(file_okay=False), help="汇总表输出目录（默认评分表所在目录）")
+@click.option("--force", is_flag=True, help="覆盖已存在的输出文件")
+def review_panel_cmd(scores, template, level, manifest, output, force) -> None:
+    """综合评审计分：检查每位评委的各部分评分，按规则计算评审结果并写出综合评审汇总表。"""
+    if template:
+        from .review_blueprint import build_review_blueprint
+        from .review_panel import write_panel_template
+
+        bp = build_review_blueprint(load_standard(), level)
+        write_panel_template(scores, "", bp.panel_size, [(p.name, p.points) for p in bp.structure.parts],
+                             overwrite=force)
+        click.echo(f"已生成评分录入表模板 {scores}")
+        return
+    from .review_generate import summarise_panel
+
+    results, files = summarise_panel(scores, manifest, output, force)
+    for r in results:
+        o = r.outcome
+        click.echo(f"{r.ticket} {r.name}：评委合计 {'、'.join(f'{t:g}' for t in o.totals)}，评审结果 {o.result:g} 分，"
+                   f"{'合格' if o.passed else '不合格'}")
+    click.echo(f"汇总表已写入（{len(files)} 个）")
 
 
 @main.group("ledger")

@@ -1,0 +1,163 @@
+"""综合评审: blueprint, 答辩题 records, set assembly, documents and panel aggregation."""
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from docx import Document
+from openpyxl import load_workbook
+
+from assembler.bank.defence import (defence_capacity, dump_defence, load_defence_bank, parse_defence,
+                                    read_defence_bank)
+from assembler.bank.models import Origin
+from assembler.cli import main
+from assembler.defence_assemble import assemble_defence_sets, load_materials_rubric
+from assembler.errors import DataError, InfeasibleError, InputError
+from assembler.review_blueprint import build_review_blueprint
+from assembler.review_generate import ReviewRequest, generate_review, summarise_panel
+from assembler.review_panel import PanelRule, panel_result, parse_rule
+from assembler.standard import load_standard
+
+STD = load_standard()
+QUESTIONS = load_defence_bank(None, STD)
+CREATED = "2026-06-01T08:00:00Z"
+
+
+def test_review_blueprint_defaults_and_spread():
+    bp = build_review_blueprint(STD, "2")
+    d = bp.to_dict()
+    assert d["total_points"] == 100 and d["duration_minutes"] == 30 and d["panel_size"] == 5
+    assert [(p["name"], p["points"]) for p in d["parts"]] == [("申报材料审阅", 40), ("答辩", 60)]
+    assert [(f["name"], f["questions"], f["points"]) for f in d["functions"]] == [
+        ("数据分析", 1, 15), ("内容创作", 1, 15), ("营销传播", 1, 15), ("运营管理", 1, 15)]
+    one = build_review_blueprint(STD, "1")
+    assert [(f.name, f.questions) for f in one.functions] == [("运营管理", 1), ("组织管理", 2), ("财务管理", 1)]
+
+
+def test_review_blueprint_refuses_bad_choices(tmp_path):
+    with pytest.raises(InputError, match="综合评审只适用于二级、一级"):
+        build_review_blueprint(STD, "3")
+    with pytest.raises(InputError, match="15 分钟少于标准规定的 20 分钟"):
+        build_review_blueprint(STD, "2", duration_minutes=15)
+    with pytest.raises(InputError, match="评审组 4 人不符合标准"):
+        build_review_blueprint(STD, "2", panel_size=4)
+    f = tmp_path / "r.yaml"
+    f.write_text(yaml.safe_dump({"parts": [{"code": "materials", "points": 30}, {"code": "defence", "points": 70}],
+                                 "defence": {"questions": 7, "points_each": 10}}), encoding="utf-8")
+    bp = build_review_blueprint(STD, "2", str(f))
+    assert sum(fn.questions for fn in bp.functions) == 7 and bp.structure.part("defence").points == 70
+
+
+def test_blueprint_cli_json():
+    res = CliRunner().invoke(main, ["blueprint", "--level", "1", "--kind", "review", "--format", "json"])
+    assert res.exit_code == 0 and '"total_points": 100' in res.output
+    res = CliRunner().invoke(main, ["blueprint", "--level", "4", "--kind", "review", "--direction", "A"])
+    assert res.exit_code == 2 and "综合评审只适用于二级、一级" in res.output
+
+
+def test_defence_round_trip_and_capacity():
+    caps = defence_capacity(QUESTIONS)
+    assert caps["2/review"] >= 12 and caps["1/review"] >= 12
+    text = dump_defence(QUESTIONS)
+    back = [parse_defence(d, STD, Origin("x", row=i))[0] for i, d in enumerate(yaml.safe_load(text)["defence"], 1)]
+    assert [q.to_dict() for q in back] == [q.to_dict() for q in QUESTIONS]
+
+
+def test_defence_validation_messages(tmp_path):
+    bad = {"id": "D2-X", "level": 2, "function": "财务管理", "code": ["9.9.9"], "question": "",
+           "points": 15, "rubric": [{"point": "甲", "points": 10}]}
+    good_fn = dict(bad, function="数据分析", question="问？")
+    f = tmp_path / "d.yaml"
+    f.write_text(yaml.safe_dump({"defence": [bad, good_fn, dict(good_fn, level=3)]}, allow_unicode=True), encoding="utf-8")
+    _, problems = read_defence_bank([f], STD)
+    msgs = [str(p) for p in problems]
+    assert any("第 1 项" in m and "职业功能「财务管理」不属于二级" in m for m in msgs)
+    assert any("第 1 项" in m and "缺少题目 question" in m for m in msgs)
+    assert any("第 2 项" in m and "技能要求代码 9.9.9 不属于二级「数据分析」" in m for m in msgs)
+    assert any("第 2 项" in m and "评分要点分值合计 10 分，应等于本题分值 15 分" in m for m in msgs)
+    assert any("第 3 项" in m and "答辩题只用于二级（2）、一级（1）" in m for m in msgs)
+    with pytest.raises(DataError):
+        load_defence_bank([f], STD)
+
+
+@pytest.mark.parametrize("level", ["2", "1"])
+def test_three_disjoint_sets_exact_points(level):
+    bp = build_review_blueprint(STD, level)
+    sets = assemble_defence_sets(QUESTIONS, bp, 3, 11, bank_hash="h", created=CREATED)
+    ids = [i for s in sets for i in s.ids()]
+    assert len(ids) == len(set(ids))
+    by_id = {q.id: q for q in QUESTIONS}
+    for s in sets:
+        for f in bp.functions:
+            assert sum(e.points for e in s.entries if e.function == f.name) == f.points
+        assert sum(sum(r.points for r in by_id[i].rubric) for i in s.ids()) == 60
+    again = assemble_defence_sets(QUESTIONS, bp, 3, 11, bank_hash="h", created=CREATED)
+    assert [s.ids() for s in again] == [s.ids() for s in sets]
+    with pytest.raises(InfeasibleError, match="答辩题不足"):
+        assemble_defence_sets(QUESTIONS, bp, 3, 11, bank_hash="h", excluded=frozenset(sets[0].ids()))
+
+
+def test_materials_rubric_adds_up():
+    els = load_materials_rubric(total=40)
+    assert {e.material for e in els} == {"技术总结/论文", "业绩材料"}
+    with pytest.raises(DataError, match="应等于申报材料审阅部分的 30 分"):
+        load_materials_rubric(total=30)
+
+
+def test_panel_rule_3_and_5_members():
+    five = panel_result([80, 90, 70, 60, 85])
+    assert five.dropped == (1, 3) and five.result == 78.3 and five.passed
+    assert "去掉一个最高分和一个最低分后取平均" in five.rule_text
+    three = panel_result([50, 62, 65])
+    assert three.dropped == () and three.result == 59.0 and not three.passed
+    assert "取全体评委的平均分" in three.rule_text
+    assert panel_result([80, 90, 70, 60, 85], parse_rule("mean")).result == 77.0
+    with pytest.raises(InputError):
+        parse_rule("median")
+
+
+def _fill(book: Path, rows: list[tuple]) -> None:
+    wb = load_workbook(book)
+    ws = wb["评分"]
+    for r, values in enumerate(rows, 2):
+        for c, v in enumerate(values, 1):
+            ws.cell(r, c).value = v
+    wb.save(book)
+
+
+def test_generate_documents_and_panel_summary(tmp_path):
+    res = generate_review(ReviewRequest("2", forms=1, seed=4, panel_size=3, output=str(tmp_path), record=False,
+                                        created=CREATED))
+    s = res.sets[0]
+    names = {Path(f).name for f in res.files}
+    assert {f"{s.code}.json", f"{s.code}-答辩题单.docx", f"{s.code}-评分表.docx", f"{s.code}-汇总表.docx",
+            f"{s.code}-评分录入.xlsx"} <= names
+    qtext = "\n".join(p.text for p in Document(tmp_path / f"{s.code}-答辩题单.docx").paragraphs)
+    assert "答辩前不得向考生公开" in qtext and all(i in qtext for i in s.ids())
+    sheets = Document(tmp_path / f"{s.code}-评分表.docx")
+    body = "\n".join(p.text for p in sheets.paragraphs)
+    assert body.count("综合评审评分表") == 3 and body.count("评委（签名）") == 3
+    assert "第 2 号评委" in [c.text for t in sheets.tables for row in t.rows for c in row.cells]
+    book = tmp_path / f"{s.code}-评分录入.xlsx"
+    _fill(book, [("A001", "张三", 1, 30, 40), (None, None, 2, 36, 50), (None, None, 3, 32, 44)])
+    results, files = summarise_panel(book)
+    assert results[0].outcome.result == 77.3 and results[0].outcome.passed
+    doc = Document(files[0])
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert "77.3" in cells and "合格" in cells and "86" in cells
+    assert any("取全体评委的平均分" in p.text for p in doc.paragraphs)
+
+
+def test_review_panel_refuses_bad_sheet(tmp_path):
+    book = tmp_path / "s.xlsx"
+    res = CliRunner().invoke(main, ["review-panel", str(book), "--template"])
+    assert res.exit_code == 0
+    _fill(book, [("A001", "李四", 1, 41, 50), (None, None, 2, "好", 50), (None, None, 3, 30, None),
+                 (None, None, 4, 30, 50), (None, None, None, None, None)])
+    res = CliRunner().invoke(main, ["review-panel", str(book)])
+    assert res.exit_code == 1
+    assert "工作表「评分」，第 2 行，「申报材料审阅（40分）」列：41 分超出范围：应在 0～40 分之间" in res.output
+    assert "第 3 行，「申报材料审阅（40分）」列：「好」不是数字" in res.output
+    assert "第 4 行，「答辩（60分）」列：未评分" in res.output
+    assert "考生 A001 有 4 位评委评分，评审组为 5 人" in res.output
+    assert not list(tmp_path.glob("*汇总表*"))
