@@ -210,3 +210,19 @@ def test_unshuffled_items_keep_their_order():
 def test_bad_options():
     with pytest.raises(InputError, match="套数"):
         assemble_forms(BANK, build_blueprint(STD, "1", None, "theory"), 0, 1, AssemblyOptions(), STD)
+
+
+def test_skill_functions_needing_five_small_tasks_assemble():
+    """Counting (sets of at most four tasks) once refused this bank; the exact model builds it."""
+    from assembler.assemble import assemble_forms
+    from assembler.blueprint import build_blueprint
+    from assembler.standard import load_standard
+    from tests.bankutil import bank, task
+
+    std = load_standard()
+    bp = build_blueprint(std, "1", None, "skill")
+    plan = {"运营管理": ("1.1.1", 4), "组织管理": ("2.1.1", 8), "财务管理": ("3.1.1", 8)}  # weights 20, 40, 40
+    tasks = [task(f"{name[:1]}{k}", "1", name, [code], pts, duration=10)
+             for name, (code, pts) in plan.items() for k in range(5)]
+    (form,) = assemble_forms(bank(tasks=tasks), bp, 1, 3)
+    assert form.totals()["points"] == 100 and len(form.entries) == 15
