@@ -98,11 +98,12 @@ def test_manifest_records_hashes_and_totals():
                           "permutation", "answer"}
 
 
-def test_guojia_structure():
+def test_guojia_structure_shortage_names_the_cells():
+    from tests.bankutil import bank
+
     bp = build_blueprint(STD, "2", None, Kind.THEORY, "guojia-190")
     with pytest.raises(InfeasibleError) as e:
-        assemble_forms(BANK, bp, 1, 1, PINNED, STD)
-    # the sample bank is built for the default structure; the message names the short cells
+        assemble_forms(bank(), bp, 1, 1, PINNED, STD)  # an empty bank: every cell is short
     assert "二级 · " in str(e.value) and "单项选择题：需要" in str(e.value)
 
 
