@@ -192,7 +192,7 @@ class _Model:
 class _Problem:
     """Common machinery: pool, overlap handling, solving and diagnosing."""
 
-    kind_label = ""
+    counting_is_exact = True  # shortages() is a true necessary condition, so it may refuse before solving
 
     def __init__(self, bank: Bank, bp: Blueprint, std: Standard, opts: AssemblyOptions):
         self.bank, self.bp, self.std, self.opts = bank, bp, std, opts
@@ -205,11 +205,13 @@ class _Problem:
 
     # subclasses: records(), form_constraints(model, f, offset), shortages(n, overlap), entries(), duration()
     def solve(self, n_forms: int, seed: int) -> list[list]:
+        overlap = self.opts.max_overlap
+        effective = 0 if overlap is None else overlap
+        if not self.counting_is_exact:
+            return self._solve_then_explain(n_forms, seed, effective)
         shortages = self.shortages(1)
         if shortages:
             raise InfeasibleError(self.shortage_message(shortages, 1))
-        overlap = self.opts.max_overlap
-        effective = 0 if overlap is None else overlap
         if n_forms > 1 and effective == 0:
             shortages = self.shortages(n_forms)
             if shortages:
@@ -228,6 +230,26 @@ class _Problem:
                     + self.tight_cells_text(n_forms) + self._overlap_hint(smallest, n_forms))
             raise InfeasibleError(self.single_form_diagnosis(seed))
         return res
+
+    def _solve_then_explain(self, n_forms: int, seed: int, effective: int) -> list[list]:
+        """Run the exact model first; counting only explains a failure (it can undercount)."""
+        try:
+            res = self._run(n_forms, effective, seed)
+        except _Timeout:
+            raise InfeasibleError(f"{self.label} {self.bp.kind.label}：在 {self.opts.time_limit:g} 秒内未能求解，"
+                                  "请减少套数或放宽重复限制（--max-overlap）。") from None
+        if res is not None:
+            return res
+        shortages = self.shortages(1)
+        if shortages:
+            raise InfeasibleError(self.shortage_message(shortages, 1))
+        if n_forms > 1:
+            smallest = self._smallest_overlap(n_forms, seed, start=effective + 1)
+            shortages = self.shortages(n_forms) if effective == 0 else []
+            head = (self.shortage_message(shortages, n_forms) if shortages else
+                    f"{self.label} {self.bp.kind.label}：题库无法组出 {n_forms} 套两两重复不超过 {effective} 题的试卷。")
+            raise InfeasibleError(head + self._overlap_hint(smallest, n_forms))
+        raise InfeasibleError(self.single_form_diagnosis(seed))
 
     def _overlap_hint(self, smallest: tuple[int, int | None, bool] | None, n_forms: int) -> str:
         if smallest is None:
@@ -518,6 +540,7 @@ class _TheoryProblem(_Problem):
 
 
 class _SkillProblem(_Problem):
+    counting_is_exact = False  # disjoint_exact_sets gives up on sets of five or more tasks
     def centre_target(self) -> float | None:
         return None
 

@@ -16,9 +16,9 @@ from .form import Form
 from .formats import Document, WriteContext, select_writers, write_documents
 from .ledger import (DEFAULT_LEDGER, check_recordable, ensure_ledger, ledger_marker, marker_recorded, recent_items,
                      recording)
-from .standard import PACKAGE_ROOT, Standard, load_standard
+from .standard import Standard, load_standard
 
-DEFAULT_OUTPUT = PACKAGE_ROOT / "output"
+DEFAULT_OUTPUT = Path("output")  # relative: the current folder, never the package
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,8 @@ from typing import Iterator
 
 from .errors import DataError, Problem
 from .form import Form
-from .standard import PACKAGE_ROOT
 
-DEFAULT_LEDGER = PACKAGE_ROOT / "output" / "ledger.sqlite"
+DEFAULT_LEDGER = Path("output") / "ledger.sqlite"  # relative: the current folder, never the package
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (

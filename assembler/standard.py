@@ -14,14 +14,7 @@ import yaml
 
 from .errors import DataError, InputError, Problem
 
-def _project_root() -> Path:
-    """Return the folder holding blueprints/ and question_bank/: the checkout for an editable
-    install, otherwise the current directory."""
-    here = Path(__file__).resolve().parent.parent
-    return here if (here / "blueprints" / "standard.yaml").exists() else Path.cwd()
-
-
-PACKAGE_ROOT = _project_root()
+from .resources import DATA_ROOT as PACKAGE_ROOT  # the shipped data (see resources)
 DEFAULT_STANDARD = PACKAGE_ROOT / "blueprints" / "standard.yaml"
 
 BASIC_FUNCTIONS = ("职业道德", "基础知识")

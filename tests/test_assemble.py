@@ -98,11 +98,12 @@ def test_manifest_records_hashes_and_totals():
                           "permutation", "answer"}
 
 
-def test_guojia_structure():
+def test_guojia_structure_shortage_names_the_cells():
+    from tests.bankutil import bank
+
     bp = build_blueprint(STD, "2", None, Kind.THEORY, "guojia-190")
     with pytest.raises(InfeasibleError) as e:
-        assemble_forms(BANK, bp, 1, 1, PINNED, STD)
-    # the sample bank is built for the default structure; the message names the short cells
+        assemble_forms(bank(), bp, 1, 1, PINNED, STD)  # an empty bank: every cell is short
     assert "二级 · " in str(e.value) and "单项选择题：需要" in str(e.value)
 
 
@@ -210,3 +211,19 @@ def test_unshuffled_items_keep_their_order():
 def test_bad_options():
     with pytest.raises(InputError, match="套数"):
         assemble_forms(BANK, build_blueprint(STD, "1", None, "theory"), 0, 1, AssemblyOptions(), STD)
+
+
+def test_skill_functions_needing_five_small_tasks_assemble():
+    """Counting (sets of at most four tasks) once refused this bank; the exact model builds it."""
+    from assembler.assemble import assemble_forms
+    from assembler.blueprint import build_blueprint
+    from assembler.standard import load_standard
+    from tests.bankutil import bank, task
+
+    std = load_standard()
+    bp = build_blueprint(std, "1", None, "skill")
+    plan = {"运营管理": ("1.1.1", 4), "组织管理": ("2.1.1", 8), "财务管理": ("3.1.1", 8)}  # weights 20, 40, 40
+    tasks = [task(f"{name[:1]}{k}", "1", name, [code], pts, duration=10)
+             for name, (code, pts) in plan.items() for k in range(5)]
+    (form,) = assemble_forms(bank(tasks=tasks), bp, 1, 3)
+    assert form.totals()["points"] == 100 and len(form.entries) == 15

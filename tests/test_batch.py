@@ -55,11 +55,13 @@ def test_batch_builds_a_session(tmp_path):
 
 def test_failed_entry_leaves_nothing(tmp_path):
     spec = tmp_path / "s.yaml"
-    spec.write_text(SESSION + "  - {level: 二级, kind: theory, forms: 5, seed: 13}\n", encoding="utf-8")
+    # the third entry fails fast (an unreachable difficulty) after two entries were built
+    spec.write_text(SESSION + "  - {level: 二级, kind: theory, forms: 1, seed: 13, difficulty: '4.8±0.1'}\n",
+                    encoding="utf-8")
     out, led = tmp_path / "out", tmp_path / "l.sqlite"
     r = run("batch", spec, "-o", out, "--ledger", led)
     assert r.exit_code == 1
-    assert "错误：场次文件第 3 项（二级理论知识）：题库不足，无法组出 5 套理论知识试卷" in r.output
+    assert "错误：场次文件第 3 项（二级理论知识）：二级 理论知识：题库无法满足难度目标（平均难度 4.8 ± 0.1）" in r.output
     assert (not out.exists() or list(out.iterdir()) == []) and list_sessions(led) == []
 
 

@@ -5,7 +5,6 @@ import dataclasses
 import io
 import json
 import re
-import time
 import zipfile
 
 import pytest
@@ -278,12 +277,6 @@ def test_no_manifest_is_none(tmp_path):
     Document().save(buf)
     assert read_embedded_manifest(buf.getvalue()) is None
     assert read_embedded_manifest(b"not a zip file") is None
-
-
-def test_fast(form, bank, std):
-    start = time.perf_counter()
-    render_form_documents(form, bank, std)
-    assert time.perf_counter() - start < 1.0
 
 
 # ---- odd data -----------------------------------------------------------------------------------------
