@@ -41,10 +41,11 @@ def test_a_registered_writer_is_used_by_generate_and_batch(tmp_path, with_plain)
 
 
 def test_writer_choices_and_refusals(with_plain, monkeypatch):
-    assert formats.writer_names() == ["docx", "plain"] and formats.default_formats() == ("docx",)
+    assert formats.writer_names() == ["docx", "pdf", "moodle", "qti", "xlsx", "plain"]
+    assert formats.default_formats() == ("docx",)
     assert [w.name for w in select_writers(None, Kind.SKILL)] == ["manifest", "docx"]
-    with pytest.raises(InputError, match="未知的输出格式：pdf（可选：docx、plain）"):
-        select_writers(("pdf",), Kind.THEORY)
+    with pytest.raises(InputError, match="未知的输出格式：nope（可选：docx、pdf、moodle、qti、xlsx、plain）"):
+        select_writers(("nope",), Kind.THEORY)
     with pytest.raises(InputError, match="输出格式 plain（题号清单）不适用于操作技能考试"):
         select_writers(("plain",), Kind.SKILL)
     monkeypatch.setattr(formats, "WRITERS", (*formats.WRITERS, Writer("x", "X", ".x", "m:f", needs=("no-such-prog",))))
