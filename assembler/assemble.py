@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from math import ceil, floor
 
 import numpy as np
@@ -111,7 +111,7 @@ def assemble_forms(bank: Bank, blueprint: Blueprint, n_forms: int, seed: int,
     else:
         problem = _SkillProblem(bank, blueprint, std, opts)
     chosen = problem.solve(n_forms, seed)
-    created = opts.created or datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    created = opts.created or datetime.now(UTC).replace(microsecond=0).isoformat()
     forms = []
     for f, picks in enumerate(chosen):
         rng = np.random.default_rng([seed, f, 7])
@@ -463,14 +463,14 @@ class _TheoryProblem(_Problem):
                 if not c.count:
                     continue
                 need = c.count * n_forms
-                usable, retired, excluded = self._availability(lambda x: x.function == r.name and x.type is c.type)
+                usable, retired, excluded = self._availability(lambda x: x.function == r.name and x.type is c.type)  # noqa: B023 (called at once)
                 if usable < need:
                     lines.append(f"{self.label} · {r.name} · {c.type.label}：需要 {need} 题，可用 {usable} 题"
                                  + self._note(retired, excluded))
             for w, (lo, _) in zip(r.work_contents, work_content_quota(r, r.count)):
                 need = lo * n_forms
                 usable, retired, excluded = self._availability(
-                    lambda x: x.function == r.name and work_content_of(x.code, x.function) == w.code)
+                    lambda x: x.function == r.name and work_content_of(x.code, x.function) == w.code)  # noqa: B023 (called at once)
                 if lo and usable < need:
                     lines.append(f"{self.label} · {r.name} · {w.code} {w.name}：需要 {need} 题，可用 {usable} 题"
                                  + self._note(retired, excluded))
@@ -489,13 +489,13 @@ class _TheoryProblem(_Problem):
         for r in self.bp.rows:
             for c in r.cells:
                 if c.count:
-                    usable = self._availability(lambda x: x.function == r.name and x.type is c.type)[0]
+                    usable = self._availability(lambda x: x.function == r.name and x.type is c.type)[0]  # noqa: B023 (called at once)
                     out.append((usable - c.count * n_forms,
                                 f"{self.label} · {r.name} · {c.type.label}：需要 {c.count * n_forms} 题，可用 {usable} 题"))
             for w, (lo, _) in zip(r.work_contents, work_content_quota(r, r.count)):
                 if lo:
                     usable = self._availability(
-                        lambda x: x.function == r.name and work_content_of(x.code, x.function) == w.code)[0]
+                        lambda x: x.function == r.name and work_content_of(x.code, x.function) == w.code)[0]  # noqa: B023 (called at once)
                     out.append((usable - lo * n_forms,
                                 f"{self.label} · {r.name} · {w.code} {w.name}：需要 {lo * n_forms} 题，可用 {usable} 题"))
         return out
@@ -572,7 +572,7 @@ class _SkillProblem(_Problem):
             tasks = [t for t in self.pool if t.function == r.name]
             k = len(disjoint_exact_sets([t.points for t in tasks], r.weight))
             if k < n_forms:
-                usable, retired, excluded = self._availability(lambda x: x.function == r.name)
+                usable, retired, excluded = self._availability(lambda x: x.function == r.name)  # noqa: B023 (called at once)
                 need = "一组" if n_forms == 1 else f"{n_forms} 组互不重复的"
                 lines.append(f"{self.label} · {r.name} · 操作题：需要配分合计 {r.weight} 分的{need}操作题，"
                              f"可用 {usable} 道只能组成 {k} 组" + self._note(retired, excluded))

@@ -6,9 +6,9 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import yaml
 from openpyxl import Workbook
@@ -18,9 +18,16 @@ from .errors import AssemblerError, DataError, InputError, OutputError, Problem
 from .fileio import Transaction
 from .form import Form
 from .formats import Group, select_writers
-from .render.pdf import pdf_documents
 from .generate import DEFAULT_OUTPUT, GenerateRequest, assemble_request
-from .ledger import (DEFAULT_LEDGER, check_recordable, ensure_ledger, ledger_marker, marker_recorded, recording)
+from .ledger import (
+    DEFAULT_LEDGER,
+    check_recordable,
+    ensure_ledger,
+    ledger_marker,
+    marker_recorded,
+    recording,
+)
+from .render.pdf import pdf_documents
 from .review import LoadedForm, review_forms
 from .standard import Kind, Standard, load_standard, parse_kind, resolve_choice
 from .writers.review import review_json, review_xlsx
@@ -227,7 +234,7 @@ def run_batch(session: Session, output: str | Path | None = None, overwrite: boo
     return BatchResult(session, str(folder), tuple(forms), tuple(verdicts), len(files), tuple(txn.recovered))
 
 
-def _build(session: Session, bank, std: Standard, ledger: str, progress) -> tuple[dict[str, bytes], list[Form], list]:
+def _build(session: Session, bank, std: Standard, ledger: str, progress) -> tuple[dict[str, bytes], list[Form], list]:  # noqa: C901
     """Return ({path in the session folder: bytes}, forms, verdicts), writing nothing."""
     created = session.created or f"{session.date}T00:00:00+08:00"
     all_forms: list[Form] = []

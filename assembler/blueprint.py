@@ -23,7 +23,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from .errors import InputError
-from .standard import BASIC_FUNCTIONS, Kind, Standard, resolve_choice, parse_kind
+from .standard import BASIC_FUNCTIONS, Kind, Standard, parse_kind, resolve_choice
 from .structure import ItemType, PaperStructure, load_structure, points_text
 
 SPLIT_UNIT = Fraction(1, 2)
@@ -230,19 +230,25 @@ def _with_cells(rows: list[BlueprintRow], st: PaperStructure) -> list[BlueprintR
         a = np.zeros(nvar)
         for ti, s in enumerate(sections):
             a[fi * nt + ti] = float(s.points * scale)
-        A.append(a); lo.append(r.weight * scale); hi.append(r.weight * scale)
+        A.append(a)
+        lo.append(r.weight * scale)
+        hi.append(r.weight * scale)
     for ti, s in enumerate(sections):  # count per type
         a = np.zeros(nvar)
         for fi in range(nf):
             a[fi * nt + ti] = 1
-        A.append(a); lo.append(s.count); hi.append(s.count)
+        A.append(a)
+        lo.append(s.count)
+        hi.append(s.count)
     for fi, r in enumerate(rows):  # x - ideal = d+ - d-
         for ti, s in enumerate(sections):
             k = fi * nt + ti
             a = np.zeros(nvar)
             a[k], a[nx + k], a[2 * nx + k] = 1, -1, 1
             ideal = s.count * r.weight / total_w
-            A.append(a); lo.append(ideal); hi.append(ideal)
+            A.append(a)
+            lo.append(ideal)
+            hi.append(ideal)
             c[nx + k] = c[2 * nx + k] = 1.0 / s.count
     integrality = np.concatenate([np.ones(nx), np.zeros(2 * nx)])
     res = milp(c, constraints=LinearConstraint(np.array(A), lo, hi), integrality=integrality,

@@ -676,12 +676,17 @@ def analyze_cmd(results, fmt, output, force, update_bank, mark_review, yes, bank
         if not output:
             raise errors.InputError("xlsx 格式须用 -o 指定输出文件。")
         _emit(analysis_xlsx(analysis), output, force)
-        click.echo(f"需审题目：" + "；".join(f"{fa.form} {len(fa.flagged)} 题" for fa in analysis.forms))
+        click.echo("需审题目：" + "；".join(f"{fa.form} {len(fa.flagged)} 题" for fa in analysis.forms))
     else:
         _emit(analysis_json(analysis) if fmt == "json" else analysis_text(analysis), output, force)
     if update_bank:
         from .bank import load_bank
-        from .feedback import apply_updates, diff_summary, plan_updates, record_in_ledger
+        from .feedback import (
+            apply_updates,
+            diff_summary,
+            plan_updates,
+            record_in_ledger,
+        )
         from .ledger import DEFAULT_LEDGER
 
         updates = plan_updates(analysis, load_bank(list(bank_paths) or None, load_standard()), mark_review)

@@ -11,7 +11,7 @@ import hashlib
 import json
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
 
@@ -171,7 +171,7 @@ def assemble_defence_sets(questions: list[DefenceQuestion], bp: ReviewBlueprint,
         drawn[f.name] = sets
     if short:
         raise InfeasibleError(f"{bp.title}：答辩题不足，无法组成 {forms} 套互不重复的答辩题：" + "；".join(short) + "。请补充答辩题或减少套数。")
-    when = created or datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    when = created or datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     parts = tuple((p.code, p.name, p.points) for p in bp.structure.parts)
     out = []
     for k in range(forms):

@@ -139,7 +139,7 @@ class LoadedForm:
     disagreements: tuple[str, ...] = ()  # manifests of one form that differ from each other
 
 
-def load_forms(paths: list[str | Path]) -> list[LoadedForm]:
+def load_forms(paths: list[str | Path]) -> list[LoadedForm]:  # noqa: C901
     """Return the forms in manifests, .docx files and folders of them. Raises DataError.
 
     A folder gives every manifest and every Word document in it; the documents of one form (same
@@ -307,7 +307,7 @@ def review_forms(loaded: list[LoadedForm], bank: Bank, standard: Standard, ledge
     return Review(tuple(reviews), overlap, equivalence, tuple(reasons))
 
 
-def review_form(lf: LoadedForm, bank: Bank, standard: Standard, ledger: str | None = None) -> FormReview:
+def review_form(lf: LoadedForm, bank: Bank, standard: Standard, ledger: str | None = None) -> FormReview:  # noqa: C901
     form = lf.form
     reasons: list[str] = []
     try:

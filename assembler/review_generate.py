@@ -5,7 +5,6 @@ R…-汇总表.docx (blank), R…-评分录入.xlsx (the scores workbook `zujuan
 """
 from __future__ import annotations
 
-import io
 import json
 import tempfile
 from dataclasses import dataclass
@@ -13,8 +12,13 @@ from datetime import date
 from pathlib import Path
 
 from .bank.defence import load_defence_bank
-from .defence_assemble import (DefenceSet, assemble_defence_sets, defence_bank_hash, load_materials_rubric)
-from .ledger import DEFAULT_LEDGER, ensure_ledger, record_forms, recent_items
+from .defence_assemble import (
+    DefenceSet,
+    assemble_defence_sets,
+    defence_bank_hash,
+    load_materials_rubric,
+)
+from .ledger import DEFAULT_LEDGER, ensure_ledger, recent_items, record_forms
 from .review_blueprint import ReviewBlueprint, build_review_blueprint
 from .review_panel import PanelRule, parse_rule, write_panel_template
 from .standard import PACKAGE_ROOT, Standard, load_standard
@@ -87,7 +91,11 @@ def generate_review(req: ReviewRequest, standard: Standard | None = None) -> Rev
 
 def render_review_documents(s: DefenceSet, questions: dict, materials: list, rule: PanelRule) -> dict[str, bytes]:
     """Return {file name: bytes} of one set's 答辩题单, 评分表, blank 汇总表 and scores workbook."""
-    from .render.review_panel_docs import render_member_sheets, render_question_sheet, render_summary_sheet
+    from .render.review_panel_docs import (
+        render_member_sheets,
+        render_question_sheet,
+        render_summary_sheet,
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         book = Path(tmp) / "scores.xlsx"
@@ -147,8 +155,7 @@ def _set_for(settings, scores_path: Path, manifest) -> DefenceSet:
 
 def write_files(out_dir: Path, files: dict[str, bytes], overwrite: bool = False) -> list[str]:
     """Write files into out_dir all at once. Raises OutputError if any exists and overwrite is False."""
-    from .fileio import write_files_atomic
-    from .fileio import refuse_clashes
+    from .fileio import refuse_clashes, write_files_atomic
 
     refuse_clashes(out_dir, list(files), overwrite)
     return [str(x) for x in write_files_atomic(out_dir, files, overwrite)]

@@ -149,7 +149,7 @@ def _number(value: object) -> float | None:
         return None
 
 
-def read_panel_scores(path: str | Path) -> tuple[PanelSheetSettings, list[CandidateResult]]:
+def read_panel_scores(path: str | Path) -> tuple[PanelSheetSettings, list[CandidateResult]]:  # noqa: C901
     """Return the settings and every candidate's result read from a scores workbook.
 
     Raises InputError if the file cannot be opened, DataError naming every bad cell by sheet, row

@@ -280,7 +280,7 @@ def _column_letter(j: int) -> str:
     return get_column_letter(j + 1)
 
 
-def score_rows(rows: list[tuple[int, list]], forms: dict[str, Form], source: str = "", sheet: str = "",
+def score_rows(rows: list[tuple[int, list]], forms: dict[str, Form], source: str = "", sheet: str = "",  # noqa: C901
                bank_options: dict[str, int] | None = None) -> Results:
     """Return Results from raw rows (header first). Raises DataError with every bad cell."""
     problems: list[Problem] = []
@@ -383,7 +383,7 @@ def template_xlsx(forms: dict[str, Form]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .writers.xlsx_style import BORDER, HEADER_FILL, HEADER_FONT, CENTER
+    from .writers.xlsx_style import BORDER, CENTER, HEADER_FILL, HEADER_FONT
 
     n = max(len(f.entries) for f in forms.values())
     wb = Workbook()

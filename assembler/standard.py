@@ -13,8 +13,8 @@ from pathlib import Path
 import yaml
 
 from .errors import DataError, InputError, Problem
-
 from .resources import DATA_ROOT as PACKAGE_ROOT  # the shipped data (see resources)
+
 DEFAULT_STANDARD = PACKAGE_ROOT / "blueprints" / "standard.yaml"
 
 BASIC_FUNCTIONS = ("职业道德", "基础知识")
@@ -351,7 +351,7 @@ def _build(raw: dict, path: str, problems: list[Problem]) -> Standard:
     )
 
 
-def check_standard(std: Standard, path: str = "") -> list[Problem]:
+def check_standard(std: Standard, path: str = "") -> list[Problem]:  # noqa: C901
     """Return the encoding's problems: duplicate codes, bad weight columns, unknown functions."""
     problems: list[Problem] = []
 

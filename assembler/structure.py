@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import InputError, Problem, DataError
+from .errors import DataError, InputError, Problem
 from .standard import PACKAGE_ROOT
 
 STRUCTURES_DIR = PACKAGE_ROOT / "blueprints" / "structures"

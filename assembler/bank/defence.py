@@ -86,7 +86,7 @@ def _texts(value: object) -> tuple[str, ...] | None:
     return None
 
 
-def parse_defence(raw: object, standard: Standard, origin: Origin) -> tuple[DefenceQuestion | None, list[Problem]]:
+def parse_defence(raw: object, standard: Standard, origin: Origin) -> tuple[DefenceQuestion | None, list[Problem]]:  # noqa: C901
     """Return the question read from one YAML mapping and every problem found in it."""
     where = dict(file=origin.file, row=origin.row)
     if not isinstance(raw, dict):

@@ -149,7 +149,7 @@ def _read_tasks(wb, path: str, problems: list[Problem]) -> list[dict]:
         mws = wb[MATERIAL_SHEET]
         mf, _ = _header_map(mws, MATERIAL_COLUMNS)
         ncols = mws.max_column or 0
-        for r, values in enumerate(mws.iter_rows(min_row=2, values_only=True), 2):
+        for values in mws.iter_rows(min_row=2, values_only=True):
             if not values or values[0] in (None, ""):
                 continue
             tid, table, caption, kind = (values[mf.get(k, i)] for i, k in enumerate(("id", "table", "caption", "kind")))

@@ -37,7 +37,7 @@ class Origin:
         return f"{self.file}，第 {self.row} 项"
 
 
-def _with_bookkeeping(d: dict, rec: "Item | Task") -> dict:
+def _with_bookkeeping(d: dict, rec: Item | Task) -> dict:
     """Return d with the record's enemies, status and source added where they differ from the defaults."""
     if rec.enemies:
         d["enemies"] = list(rec.enemies)

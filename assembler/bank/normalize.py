@@ -7,13 +7,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Callable
+from collections.abc import Callable
 
-from ..errors import Problem
+from ..errors import InputError, Problem
 from ..standard import BASIC_FUNCTIONS, Standard, parse_level
-from ..errors import InputError
 from ..structure import ItemType
-from .models import FALSE_MARK, LETTERS, TRUE_MARK, Item, Material, Origin, RubricRow, Status, Task
+from .models import (
+    FALSE_MARK,
+    LETTERS,
+    TRUE_MARK,
+    Item,
+    Material,
+    Origin,
+    RubricRow,
+    Status,
+    Task,
+)
 from .quality import EMPHASIS, NEGATION
 
 TYPE_ALIASES = {
@@ -127,7 +136,7 @@ def _parse_level_function(ctx: RecordContext, rec: dict, std: Standard, is_task:
     return level, function
 
 
-def item_from_record(rec: dict, origin: Origin, column: Callable[[str], str], std: Standard,
+def item_from_record(rec: dict, origin: Origin, column: Callable[[str], str], std: Standard,  # noqa: C901
                      problems: list[Problem]) -> Item | Task | None:
     """Return an Item or Task built from a raw record, or None; append every problem found."""
     rid = clean_text(rec.get("id"))

@@ -237,7 +237,7 @@ def apply_review(path: str | Path, into: str | Path | None = None,
     nothing) for a bad decision or an id that is not a draft item of the bank.
     """
     from ..fileio import write_files_atomic
-    from .importer import _raw_records, _merge_text
+    from .importer import _merge_text, _raw_records
     from .loader import DEFAULT_BANK
     from .yaml_io import bank_files
 

@@ -13,14 +13,14 @@ import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.writer.excel import ExcelWriter
 from openpyxl.styles import Alignment, Font
+from openpyxl.writer.excel import ExcelWriter
 
 from ..bank.models import TRUE_MARK, Bank
 from ..bank.quality import plain_text
 from ..form import Form
-from ..structure import ItemType
 from ..formats import Document, Group, WriteContext
+from ..structure import ItemType
 from .docx_base import created_datetime, normalise_zip
 from .export_items import export_items, points_value
 

@@ -7,7 +7,15 @@ import io
 from ..bank.defence import DefenceQuestion
 from ..defence_assemble import DefenceSet, MaterialElement
 from ..review_panel import PASS_MARK, CandidateResult, PanelRule
-from .docx_base import TEXT_W, Cell, DocBuilder, clean, created_datetime, normalise_zip, pts
+from .docx_base import (
+    TEXT_W,
+    Cell,
+    DocBuilder,
+    clean,
+    created_datetime,
+    normalise_zip,
+    pts,
+)
 
 SHADE = "F2F2F2"
 SIGN = "评委（签名）：______________        日期：______年____月____日"
