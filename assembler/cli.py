@@ -401,7 +401,8 @@ def _split_formats(ctx, param, values) -> tuple[str, ...]:
 @click.option("--split", "split_file", default=None, type=click.Path(dir_okay=False), help="工作内容分值拆分文件")
 @click.option("--bank", "bank_paths", multiple=True, type=click.Path(), help="题库路径，可多次给出（默认 question_bank/）")
 @click.option("--max-overlap", default=None, type=int, help="任意两套试卷最多重复的题数（默认 0）")
-@click.option("--difficulty", default=None, help="难度目标：平均难度如 3 或 3.2±0.2，或易:中:难比例如 3:5:2（默认 3±0.3）")
+@click.option("--difficulty", default=None, help="难度目标：平均难度如 3 或 3.2±0.2，易:中:难比例如 3:5:2，或平均通过率如 p=0.65±0.05"
+                   "（有实测通过率的题用实测值，其余按难度标签折算；默认 3±0.3）")
 @click.option("--ledger", default=None, type=click.Path(dir_okay=False), help="使用记录数据库（默认 output/ledger.sqlite）")
 @click.option("--avoid-sessions", default=0, show_default=True, type=click.IntRange(0), help="排除最近 K 场考试用过的题")
 @click.option("--session", default=None, help="考试场次名称（写入使用记录；默认为“日期 组卷”）")
@@ -441,6 +442,9 @@ def generate_cmd(level, direction, kind, n_forms, seed, structure, split_file, b
     for f in res.forms:
         d = f.difficulty()
         extra = f"平均难度 {d['mean']:.2f}" if f.kind.value == "theory" else f"考核时间合计 {f.duration_minutes} 分钟"
+        observed = f.extra.get("assembly", {})
+        if "mean_p" in observed:
+            extra += f"，平均通过率 {observed['mean_p']:.3f}（{observed['observed_p_items']} 题有实测值）"
         click.echo(f"  {f.code}：{len(f.entries)} 题，{f.totals()['points']} 分，{extra}")
     click.echo(f"文件已写入 {res.output}（{len(res.files)} 个）")
 
