@@ -26,7 +26,6 @@ from .form import Form, FormEntry
 from .standard import Kind, Standard
 from .structure import ItemType
 
-
 # The facility p a difficulty label stands for when an item has no observed p (the middle of the
 # bands feedback.difficulty_from_p uses to propose a label from p).
 LABEL_P = {1: 0.90, 2: 0.775, 3: 0.60, 4: 0.40, 5: 0.20}
