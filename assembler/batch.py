@@ -9,6 +9,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from openpyxl import Workbook
@@ -160,7 +161,7 @@ def load_session(path: str | Path, standard: Standard | None = None) -> Session:
         problems.append(Problem("entries 应为非空列表", file=str(p), column="entries"))
         raw_entries = []
     for i, e in enumerate(raw_entries, 1):
-        where = dict(file=str(p), row=i, column="entries")
+        where: dict[str, Any] = dict(file=str(p), row=i, column="entries")
         if not isinstance(e, dict):
             problems.append(Problem("应为包含 level、kind、forms、seed 等字段的映射", **where))
             continue
@@ -168,7 +169,7 @@ def load_session(path: str | Path, standard: Standard | None = None) -> Session:
             lv, d = resolve_choice(std, e.get("level"), e.get("direction"))
             kind = parse_kind(e.get("kind"))
             forms = int(e.get("forms", 1))
-            seed = int(e.get("seed"))
+            seed = int(e.get("seed"))  # type: ignore[arg-type]  # a missing seed raises TypeError, reported below
             if forms < 1:
                 raise InputError("forms 应为正整数")
             overlap = e.get("max_overlap")

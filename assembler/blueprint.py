@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass
 from fractions import Fraction
 from math import floor
+from typing import Any
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -80,7 +81,7 @@ class Blueprint:
 
     def to_dict(self) -> dict:
         """Return the JSON contract of a blueprint."""
-        out = {
+        out: dict[str, Any] = {
             "level": self.level, "direction": self.direction, "kind": self.kind.value,
             "structure": self.structure.name if self.structure else None,
             "total_points": self.total_points, "duration_minutes": self.duration_minutes,
@@ -130,6 +131,8 @@ def largest_remainder(total: Fraction, shares: list[int], unit: Fraction = SPLIT
 
 def _basic_shares(standard: Standard, name: str) -> list[tuple[str, str, int, tuple[str, ...]]]:
     sec = standard.basic_section(name)
+    if sec is None:
+        raise InputError(f"职业标准中没有基本要求部分「{name}」")
     return [(it.code, it.name, max(1, len(it.subitems)), it.codes()) for it in sec.items]
 
 
@@ -222,7 +225,9 @@ def _with_cells(rows: list[BlueprintRow], st: PaperStructure) -> list[BlueprintR
     nvar = 3 * nx
     total_w = sum(r.weight for r in rows)
     c = np.zeros(nvar)
-    A, lo, hi = [], [], []
+    A: list[np.ndarray] = []
+    lo: list[float] = []
+    hi: list[float] = []
     scale = 1
     for v in values:
         scale = scale * v.denominator // np.gcd(scale, v.denominator)

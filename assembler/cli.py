@@ -17,7 +17,7 @@ class ZujuanError(click.ClickException):
 
     def __init__(self, message: str, exit_code: int = 1):
         super().__init__(message)
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]  # click declares it a class attribute
 
     def format_message(self) -> str:
         return self.message

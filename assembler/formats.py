@@ -75,7 +75,7 @@ class Writer:
     def write_all(self, forms: list[Form], context: WriteContext) -> list[Document]:
         """Return this format's documents for every form (one call if the writer takes all forms)."""
         if self.all_forms:
-            return self.function()(forms, context)
+            return self.function()(forms, context)  # type: ignore[arg-type]  # all_forms: (forms, context)
         return [d for f in forms for d in self.write(f, context)]
 
 

@@ -69,7 +69,9 @@ def generate_review(req: ReviewRequest, standard: Standard | None = None) -> Rev
     bp = build_review_blueprint(std, req.level, req.structure, req.duration_minutes, req.panel_size)
     rule = parse_rule(req.rule, req.trim_from)
     questions = load_defence_bank(list(req.bank) or None, std)
-    materials = load_materials_rubric(req.materials, bp.structure.part("materials").points)
+    materials_part = bp.structure.part("materials")
+    assert materials_part is not None, "the review structure always has a materials part"
+    materials = load_materials_rubric(req.materials, materials_part.points)
     ledger = req.ledger or str(DEFAULT_LEDGER)
     session = req.session or f"{date.today().isoformat()} 组卷"
     excluded, avoided = recent_items(ledger, req.avoid_sessions, before=session) if req.avoid_sessions else (frozenset(), [])
@@ -85,7 +87,7 @@ def generate_review(req: ReviewRequest, standard: Standard | None = None) -> Rev
             files.update(render_review_documents(s, by_id, materials, rule))
     written = write_files(Path(req.output or PACKAGE_ROOT / "output"), files, req.overwrite)
     if req.record:
-        record_forms(ledger, session, req.session_date, sets)
+        record_forms(ledger, session, req.session_date, sets)  # type: ignore[arg-type]  # recorded like Forms
     return ReviewResult(tuple(sets), bp, tuple(written), len(excluded), tuple(avoided), str(req.output or PACKAGE_ROOT / "output"))
 
 

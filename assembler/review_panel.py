@@ -86,7 +86,7 @@ class PanelSheetSettings:
     set_code: str
     panel_size: int
     rule: PanelRule
-    parts: tuple[tuple[str, int], ...]  # (part name, points)
+    parts: tuple[tuple[str, int | float], ...]  # (part name, points)
 
 
 @dataclass(frozen=True)
@@ -191,13 +191,13 @@ def read_panel_scores(path: str | Path) -> tuple[PanelSheetSettings, list[Candid
     except InputError as exc:
         problems.append(Problem(str(exc), file=f, sheet=SETTINGS_SHEET, row=rrow or 4, column="值"))
         rule = PanelRule()
-    parts = []
-    for key, (value, row) in kv.items():
+    parts: list[tuple[str, int | float]] = []
+    for key, (value, at) in kv.items():
         if key in fixed:
             continue
         pts = _number(value)
         if pts is None or pts <= 0:
-            problems.append(Problem(f"「{key}」的分值应为正数", file=f, sheet=SETTINGS_SHEET, row=row, column="值"))
+            problems.append(Problem(f"「{key}」的分值应为正数", file=f, sheet=SETTINGS_SHEET, row=at, column="值"))
             continue
         parts.append((key, int(pts) if pts == int(pts) else pts))
     if not parts:
@@ -208,12 +208,13 @@ def read_panel_scores(path: str | Path) -> tuple[PanelSheetSettings, list[Candid
 
     rows = list(wb[SCORES_SHEET].iter_rows(values_only=True))
     header = [str(c).strip() if c is not None else "" for c in (rows[0] if rows else ())]
-    columns = {}
+    columns: dict[str, int] = {}
     for name, _ in parts:
         col = next((i for i, h in enumerate(header) if h == name or h.startswith(f"{name}（")), None)
         if col is None:
             problems.append(Problem(f"缺少「{name}」列", file=f, sheet=SCORES_SHEET, row=1))
-        columns[name] = col
+        else:
+            columns[name] = col
     for i, h in enumerate(ID_COLUMNS):
         if i >= len(header) or header[i] != h:
             problems.append(Problem(f"第 {i + 1} 列应为「{h}」", file=f, sheet=SCORES_SHEET, row=1))

@@ -235,9 +235,11 @@ def _fast_xlsx_rows(path: Path) -> tuple[str, list[tuple[int, list]]]:
         j = cols.get(col)
         if j is None:
             j = cols[col] = _col_index(col)
-        t = _ATTR_T.search(attrs).group(1) if "t=" in attrs else ""
+        m = _ATTR_T.search(attrs) if "t=" in attrs else None
+        t = m.group(1) if m else ""
         if not body:
             continue
+        value: str | bool | int | float
         if t == "inlineStr":
             value = "".join(_T.findall(body))
         else:
@@ -250,8 +252,8 @@ def _fast_xlsx_rows(path: Path) -> tuple[str, list[tuple[int, list]]]:
             elif t == "b":
                 value = value == "1"
             elif t not in ("str", "e"):
-                value = float(value)
-                value = int(value) if value.is_integer() else value
+                number = float(value)
+                value = int(number) if number.is_integer() else number
         if isinstance(value, str) and "&" in value:
             value = _unescape(value)
         cells = by_row.setdefault(int(rnum), [])

@@ -25,3 +25,11 @@ def test_ruff_finds_nothing():
                        cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "All checks passed!" in r.stdout
+
+
+def test_mypy_finds_nothing_in_the_library():
+    pytest.importorskip("mypy", reason="mypy 未安装（pip install -e '.[test]' 会装上）")
+    r = subprocess.run([sys.executable, "-m", "mypy", "--no-incremental", "--cache-dir", "/dev/null"],
+                       cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.startswith("Success: no issues found")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -88,7 +89,7 @@ def _texts(value: object) -> tuple[str, ...] | None:
 
 def parse_defence(raw: object, standard: Standard, origin: Origin) -> tuple[DefenceQuestion | None, list[Problem]]:  # noqa: C901
     """Return the question read from one YAML mapping and every problem found in it."""
-    where = dict(file=origin.file, row=origin.row)
+    where: dict[str, Any] = dict(file=origin.file, row=origin.row)
     if not isinstance(raw, dict):
         return None, [Problem("答辩题应为映射（id、level、function、code、question、points、rubric …）", **where)]
     problems: list[Problem] = []
@@ -156,6 +157,7 @@ def parse_defence(raw: object, standard: Standard, origin: Origin) -> tuple[Defe
         status = Status.ACTIVE
     if problems:
         return None, problems
+    assert points is not None and follow_ups is not None and enemies is not None  # else a problem was added
     return DefenceQuestion(qid, level, function, codes, question, points, tuple(rubric), follow_ups, enemies,
                            status, str(raw.get("source") or ""), origin), []
 
@@ -194,14 +196,16 @@ def read_defence_bank(paths: list[str | Path] | None, standard: Standard) -> tup
         problems += found
     seen: dict[str, DefenceQuestion] = {}
     for q in questions:
+        here = q.origin or Origin("")
         if q.id in seen:
-            problems.append(Problem(f"题号 {q.id} 重复（另见 {seen[q.id].origin.describe()}）",
-                                    file=q.origin.file, row=q.origin.row, column="id"))
+            problems.append(Problem(f"题号 {q.id} 重复（另见 {(seen[q.id].origin or here).describe()}）",
+                                    file=here.file, row=here.row, column="id"))
         seen.setdefault(q.id, q)
     for q in questions:
         missing = [e for e in q.enemies if e not in seen]
         if missing:
-            problems.append(Problem(f"互斥题 {'、'.join(missing)} 不存在", file=q.origin.file, row=q.origin.row,
+            here = q.origin or Origin("")
+            problems.append(Problem(f"互斥题 {'、'.join(missing)} 不存在", file=here.file, row=here.row,
                                     column="enemies"))
     return questions, problems
 

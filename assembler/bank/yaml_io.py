@@ -12,7 +12,7 @@ try:  # libyaml's C loader is ~10× faster on large banks
     _Loader = yaml.CSafeLoader
     _Dumper = yaml.CSafeDumper
 except AttributeError:  # pragma: no cover
-    _Loader, _Dumper = yaml.SafeLoader, yaml.SafeDumper
+    _Loader, _Dumper = yaml.SafeLoader, yaml.SafeDumper  # type: ignore[assignment]
 
 
 def parse_yaml_bank(data: bytes, path: str, problems: list[Problem]) -> list[dict]:

@@ -83,7 +83,7 @@ class TheorySection:
 
 def theory_sections(form: Form) -> list[TheorySection]:
     """Return the form's sections in structure order (判断, 单选, 多选), only those present."""
-    out = []
+    out: list = []
     for t in THEORY_TYPES:
         entries = tuple(sorted((e for e in form.entries if e.type is t), key=lambda e: e.number))
         if entries:

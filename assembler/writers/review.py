@@ -34,8 +34,8 @@ def review_text(review: Review) -> str:
         out.append("重复题数矩阵：")
         codes = [f.form for f in review.forms]
         out.append("  " + "\t".join([""] + codes))
-        for c, row in zip(codes, review.overlap):
-            out.append("  " + "\t".join([c] + [str(x) for x in row]))
+        for code, row in zip(codes, review.overlap):
+            out.append("  " + "\t".join([code] + [str(x) for x in row]))
         for label, e in review.equivalence.items():
             out.append(f"  {label}：分值{'一致' if e['points_identical'] else '不一致'}，平均难度极差 {e['difficulty_spread']:.2f}")
     if review.reasons:
