@@ -354,9 +354,9 @@ def bank_export_cmd(bank_paths: tuple[str, ...], output: str, force: bool) -> No
 
 @bank_group.command("stats")
 @click.option("--bank", "bank_paths", multiple=True, type=click.Path(), help="题库路径（默认 question_bank/）")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "xlsx"]), default="text", show_default=True,
-              help="报告格式")
-@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="输出文件（xlsx 必填）")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "xlsx", "docx"]), default="text", show_default=True,
+              help="报告格式（docx 为供审题组审阅的 Word 报告）")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="输出文件（xlsx、docx 必填）")
 @click.option("--exact", is_flag=True, help="逐一试组卷确认理论容量（较慢；默认按各单元格题量计数）")
 @click.option("--level", default=None, help="只统计该等级（4/3/2/1）的缺口和容量")
 @click.option("--direction", default=None, help="只统计该职业方向（A–E 或名称；须同时指定 --level）")
@@ -657,9 +657,9 @@ def score_cmd(responses, forms_dir, template, bank_paths, output, force) -> None
 
 @main.command("analyze")
 @click.argument("results", type=click.Path(dir_okay=False), metavar="成绩表.xlsx")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "xlsx"]), default="text", show_default=True,
-              help="报告格式")
-@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="输出文件（xlsx 必填）")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "xlsx", "docx"]), default="text", show_default=True,
+              help="报告格式（docx 为供审题组审阅的 Word 报告）")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="输出文件（xlsx、docx 必填）")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件")
 @click.option("--update-bank", is_flag=True, help="把观测通过率写回题库（先显示改动，加 --yes 才写入）")
 @click.option("--mark-review", is_flag=True, help="与 --update-bank 同用：把需审题目标为待审（status: review），组卷时不再选用")
@@ -676,10 +676,14 @@ def analyze_cmd(results, fmt, output, force, update_bank, mark_review, yes, bank
     for fa in analysis.forms:
         if fa.warning:
             click.echo(f"警告：{fa.form} {fa.warning}", err=True)
-    if fmt == "xlsx":
+    if fmt in ("xlsx", "docx"):
         if not output:
-            raise errors.InputError("xlsx 格式须用 -o 指定输出文件。")
-        _emit(analysis_xlsx(analysis), output, force)
+            raise errors.InputError(f"{fmt} 格式须用 -o 指定输出文件。")
+        if fmt == "docx":
+            from .render.analysis_doc import render_analysis
+            _emit(render_analysis(analysis), output, force)
+        else:
+            _emit(analysis_xlsx(analysis), output, force)
         click.echo(f"需审题目：" + "；".join(f"{fa.form} {len(fa.flagged)} 题" for fa in analysis.forms))
     else:
         _emit(analysis_json(analysis) if fmt == "json" else analysis_text(analysis), output, force)
