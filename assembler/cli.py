@@ -628,11 +628,14 @@ def batch_cmd(session_file, output, ledger, no_ledger, force) -> None:
 @click.argument("responses", required=False, type=click.Path(dir_okay=False), metavar="答题登记表.xlsx|csv")
 @click.option("--forms", "forms_dir", required=True, type=click.Path(file_okay=False), help="试卷清单（.json）所在文件夹")
 @click.option("--template", is_flag=True, help="只生成空白答题登记表（须用 -o 指定文件）")
-@click.option("--bank", "bank_paths", multiple=True, type=click.Path(), help="题库路径，用于核对未乱序题的选项数（默认 question_bank/）")
+@click.option("--bank", "bank_paths", multiple=True, type=click.Path(),
+              help="题库路径，用于核对选项数和 Moodle 报表的题目、选项文本（默认 question_bank/）")
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="输出的成绩表 .xlsx（默认 成绩表.xlsx）")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件")
 def score_cmd(responses, forms_dir, template, bank_paths, output, force) -> None:
-    """评分：按试卷清单给答题登记表评分，写出成绩表（总分、分题型、分职业功能、合格与否、分数分布）。"""
+    """评分：按试卷清单给答题登记表评分，写出成绩表（总分、分题型、分职业功能、合格与否、分数分布）。
+
+    也可读 Moodle 的答题情况报表（下载时勾选题目文本），以及按题目编号列作答的其他考试系统导出表。"""
     from .score import PASS_MARK, load_theory_forms, score_file, template_xlsx
     from .writers.results import results_xlsx
 
@@ -647,7 +650,7 @@ def score_cmd(responses, forms_dir, template, bank_paths, output, force) -> None
     from .bank import read_bank
     bank, _ = read_bank(list(bank_paths) or None, check_similar=False)
     counts = {it.id: len(it.options) for it in bank.items}
-    res = score_file(responses, forms, counts)
+    res = score_file(responses, forms, counts, bank)
     out = output or str(Path(responses).with_name("成绩表.xlsx"))
     _emit(results_xlsx(res), out, force)
     for fr in res.forms:
