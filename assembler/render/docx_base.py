@@ -11,6 +11,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -356,7 +357,7 @@ class Cell:
     style: str | None = None  # paragraph style; default ZJCell
 
 
-def make_table(rows: list[list[Cell | str]], widths: list[int], *, borders: str | None = "single",
+def make_table(rows: Sequence[Sequence[Cell | str]], widths: list[int], *, borders: str | None = "single",
                align: str = "center", row_height: int | None = None, header_rows: int = 0,
                keep_with_next: bool = False, keep_together: bool = True, cell_style: str = "ZJCell",
                outer_size: int = 8, inner_size: int = 4, valign: str = "center") -> etree._Element:
