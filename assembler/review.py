@@ -105,7 +105,9 @@ def summary_lines(f: FormReview) -> list[str]:
     d = f.difficulty
     if d:
         target = f"（目标 {d['target']}）" if "target" in d else ""
-        lines.append(f"难度：平均 {d['mean']:.2f}{target}，易/中/难 {d['easy']}/{d['medium']}/{d['hard']}。")
+        observed = (f"，平均通过率 {d['mean_p']:.3f}（{d['observed_p_items']} 题有实测值，其余按难度标签折算）"
+                    if "mean_p" in d else "")
+        lines.append(f"难度：平均 {d['mean']:.2f}{observed}{target}，易/中/难 {d['easy']}/{d['medium']}/{d['hard']}。")
     if f.kind is Kind.THEORY and f.answers:
         a = f.answers
         lines.append("答案分布：单选 " + "、".join(f"{k} {v}" for k, v in a["single"].items())
@@ -473,11 +475,17 @@ def _difficulty(form: Form, records, reasons: list[str]) -> dict:
     if target.ratio:
         bands = target.bands(len(ds))
         ok = all(lo <= got <= hi for got, (lo, hi) in zip((out["easy"], out["medium"], out["hard"]), bands))
+    elif target.uses_p:
+        mean_p = sum(target.value(x) for x in records) / len(records)
+        out["mean_p"] = round(mean_p, 4)
+        out["observed_p_items"] = sum(1 for x in records if getattr(x, "p_value", None) is not None)
+        ok = abs(mean_p - target.mean) <= target.tolerance + 1e-9
     else:
         ok = abs(mean - target.mean) <= target.tolerance + 1e-9
     out["ok"] = ok
     if not ok:
-        reasons.append(f"难度不符合目标（{target.describe()}）：平均 {mean:.2f}，易/中/难 {out['easy']}/{out['medium']}/{out['hard']}")
+        got = f"平均通过率 {out['mean_p']:.3f}" if target.uses_p else f"平均 {mean:.2f}"
+        reasons.append(f"难度不符合目标（{target.describe()}）：{got}，易/中/难 {out['easy']}/{out['medium']}/{out['hard']}")
     return out
 
 
