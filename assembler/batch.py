@@ -25,6 +25,7 @@ from .review import LoadedForm, review_forms
 from .standard import Kind, Standard, load_standard, parse_kind, resolve_choice
 from .writers.review import review_json, review_xlsx
 from .writers.xlsx_style import write_table
+from .xlsx import workbook_bytes
 
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 _ZIPS = {Group.PAPERS: "试卷", Group.KEYS: "答案及评分"}  # zip name suffix per document group
@@ -311,9 +312,7 @@ def _summary_xlsx(session: Session, rows: list[list]) -> bytes:
     write_table(ws, f"{session.name} 试卷汇总", f"考试日期 {session.date}　共 {len(rows)} 套试卷",
                 ["等级", "方向", "类型", "试卷编号", "题数", "种子", "文件", "审核结论"], rows,
                 [14, 10, 10, 16, 6, 8, 60, 10], left_cols=(6,))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb, session.created or f"{session.date}T00:00:00+08:00")
 
 
 def _zip(files: dict[str, bytes]) -> bytes:

@@ -47,6 +47,7 @@ class FormReview:
     reasons: tuple[str, ...]
     item_ids: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    created: str = ""  # the form's creation time: the report's pinned time
 
     @property
     def uncovered(self) -> list[dict]:
@@ -63,6 +64,12 @@ class Review:
     overlap: tuple[tuple[int, ...], ...]
     equivalence: dict
     reasons: tuple[str, ...]
+
+    @property
+    def created(self) -> str:
+        """Return the earliest creation time of the reviewed forms (the reports' pinned time)."""
+        times = sorted(f.created for f in self.forms if f.created)
+        return times[0] if times else ""
 
     @property
     def verdict(self) -> str:
@@ -384,7 +391,8 @@ def review_form(lf: LoadedForm, bank: Bank, standard: Standard, ledger: str | No
         usage = usage_counts(ledger, ids, exclude_session=form.session or None)
     notes = ((note,) if note else ()) + item_notes(records)
     return FormReview(form.code, form.title or bp.title, form.kind, lf.source, tuple(functions), tuple(work_contents),
-                      tuple(requirements), difficulty, answers, usage, duration, tuple(reasons), tuple(ids), notes)
+                      tuple(requirements), difficulty, answers, usage, duration, tuple(reasons), tuple(ids), notes,
+                      form.created or "")
 
 
 DEFAULT_DIFFICULTY_SHARE = 0.8  # above this share of items at the default 3 without p, difficulty says little

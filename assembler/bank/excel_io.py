@@ -17,6 +17,7 @@ from ..errors import Problem
 from ..standard import Standard
 from ..writers.xlsx_style import BORDER, CENTER, HEADER_FILL, HEADER_FONT, LEFT
 from .models import LETTERS, Item, Task
+from ..xlsx import workbook_bytes
 
 ITEM_SHEET, TASK_SHEET, RUBRIC_SHEET, MATERIAL_SHEET, HELP_SHEET = "题目", "操作题", "评分标准", "材料", "填写说明"
 
@@ -246,9 +247,7 @@ def write_workbook(items: list[Item], tasks: list[Task], standard: Standard | No
                     c.font = example_font
         _add_validation(wb, standard)
         _add_help(wb, standard)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def _add_validation(wb, standard: Standard | None) -> None:
