@@ -208,3 +208,43 @@ def test_review_docx_carries_the_forms_time(std, real_bank):
     props = Document(io.BytesIO(data)).core_properties
     assert props.created.isoformat()[:19] == props.modified.isoformat()[:19] == "2026-01-01T00:00:00"
     assert review_docx(review) == data
+
+
+# ---- the parse cache: JSON, private ------------------------------------------------------------------
+def test_parse_cache_is_json_private_and_round_trips(tmp_path, monkeypatch, std):
+    import os
+    import pickle
+    import stat
+
+    from assembler.bank.loader import read_bank
+    from assembler.bank.excel_io import write_workbook
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ZUJUAN_CACHE", str(cache))
+    src = tmp_path / "bank"
+    src.mkdir()
+    (src / "b.xlsx").write_bytes(write_workbook(list(hostile_bank().items), [], std))
+    (src / "a.yaml").write_text("items:\n- id: Y-1\n  type: judge\n  level: '4'\n  function: 内容创作\n"
+                                "  code: 2.1.1\n  stem: 日期 2026-01-02 之前的判断题陈述。\n  answer: √\n"
+                                "  note: 2026-01-02\n", encoding="utf-8")
+    cold, cold_problems = read_bank([src], std)
+    entries = sorted(cache.iterdir())
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700
+    assert [e.suffix for e in entries] == [".json", ".json"]
+    warm, warm_problems = read_bank([src], std)
+    assert warm == cold and warm_problems == cold_problems
+    # a crafted entry (a pickle that would run code) is never executed: it is not JSON, so it is rebuilt
+    marker = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    for e in entries:
+        e.write_bytes(pickle.dumps(Payload()))
+    again, _ = read_bank([src], std)
+    assert again == cold and not marker.exists()
+    # a folder open to others is closed again
+    cache.chmod(0o755)
+    read_bank([src], std)
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700

@@ -54,7 +54,7 @@ def _header_map(ws, columns) -> tuple[dict[str, int], list[str]]:
 
 
 class ColumnNamer:
-    """Names a record key as the author sees it: 「答案（L列）」. Picklable, so parsed workbooks cache."""
+    """Names a record key as the author sees it: 「答案（L列）」. Cached as JSON (labels and found), see loader._encode."""
 
     def __init__(self, columns, found: dict[str, int]):
         self.labels = dict(columns)
