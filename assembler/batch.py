@@ -26,6 +26,7 @@ from .standard import Kind, Standard, load_standard, parse_kind, resolve_choice
 from .writers.review import review_json, review_xlsx
 from .writers.xlsx_style import write_table
 from .xlsx import workbook_bytes
+from .yaml_safe import load_yaml
 
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 _ZIPS = {Group.PAPERS: "试卷", Group.KEYS: "答案及评分"}  # zip name suffix per document group
@@ -114,7 +115,7 @@ def _split(value: object, base: Path, where: dict, problems: list[Problem]) -> d
         return None
     if isinstance(value, str):
         try:
-            value = yaml.safe_load((base / value).read_text(encoding="utf-8"))
+            value = load_yaml((base / value).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             problems.append(Problem(f"无法读取分值拆分文件 {value}：{exc}", **where))
             return None
@@ -131,7 +132,7 @@ def load_session(path: str | Path, standard: Standard | None = None) -> Session:
     std = standard or load_standard()
     p = Path(path)
     try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+        raw = load_yaml(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DataError([Problem("场次文件不存在", file=str(p))], title="场次文件有误") from None
     except (UnicodeDecodeError, yaml.YAMLError) as exc:

@@ -248,3 +248,46 @@ def test_parse_cache_is_json_private_and_round_trips(tmp_path, monkeypatch, std)
     cache.chmod(0o755)
     read_bank([src], std)
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
+
+
+# ---- YAML: alias bombs --------------------------------------------------------------------------------
+ALIAS_BOMB = ('items: &a ["哈","哈","哈","哈","哈","哈","哈","哈","哈"]\n'
+              + "".join(f"k{i}: &k{i} [" + ",".join([f"*{'a' if i == 0 else f'k{i - 1}'}"] * 9) + "]\n"
+                        for i in range(8)))
+
+
+def test_alias_bomb_refused_quickly_with_a_clear_message():
+    import time
+
+    import yaml
+
+    from assembler.yaml_safe import ALIAS_EXPANSION_LIMIT, YAMLRefused, load_yaml
+    t0 = time.perf_counter()
+    with pytest.raises(YAMLRefused) as exc:
+        load_yaml(ALIAS_BOMB)
+    assert time.perf_counter() - t0 < 5  # a generous bound: it used to take minutes and end in MemoryError
+    assert str(exc.value) == (f"YAML 中的别名（&锚点 / *引用）展开后超过 {ALIAS_EXPANSION_LIMIT} 个节点，"
+                              "疑似“别名炸弹”，拒绝读取（请直接写出内容，不用别名）")
+    assert isinstance(exc.value, yaml.YAMLError)
+    with pytest.raises(YAMLRefused, match="引用自身"):
+        load_yaml("a: &x [1, *x]\n")
+    # ordinary anchors and merge keys still work
+    assert load_yaml("b: &b {x: 1}\nc:\n  <<: *b\n  y: 2\n") == {"b": {"x": 1}, "c": {"x": 1, "y": 2}}
+
+
+def test_alias_bomb_in_a_bank_file_is_a_located_problem(tmp_path, std):
+    from assembler.bank.loader import read_bank
+    p = tmp_path / "bomb.yaml"
+    p.write_text(ALIAS_BOMB, encoding="utf-8")
+    _, problems = read_bank([p], std)
+    assert [str(x) for x in problems] == [
+        f"[错误] {p}：YAML 语法错误：YAML 中的别名（&锚点 / *引用）展开后超过 100000 个节点，"
+        "疑似“别名炸弹”，拒绝读取（请直接写出内容，不用别名）（修改建议：检查缩进、冒号后的空格和引号是否成对）"]
+
+
+def test_every_yaml_read_goes_through_load_yaml():
+    root = Path(__file__).resolve().parent.parent / "assembler"
+    direct = sorted(str(p.relative_to(root)) for p in root.rglob("*.py")
+                    if re.search(r"yaml\.(safe_)?load(_all)?\(|yaml\.(C?Safe|Full|Unsafe)?Loader\b", p.read_text(encoding="utf-8"))
+                    and p.name != "yaml_safe.py")
+    assert direct == []
