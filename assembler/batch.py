@@ -21,7 +21,7 @@ from .formats import Group, select_writers
 from .render.pdf import pdf_documents
 from .generate import DEFAULT_OUTPUT, GenerateRequest, assemble_request
 from .ledger import (DEFAULT_LEDGER, check_recordable, ensure_ledger, ledger_marker, marker_recorded, recording)
-from .review import LoadedForm, review_forms
+from .review import review_forms, with_documents
 from .standard import Kind, Standard, load_standard, parse_kind, resolve_choice
 from .writers.review import review_json, review_xlsx
 from .writers.xlsx_style import write_table
@@ -266,7 +266,11 @@ def _build(session: Session, bank, std: Standard, ledger: str, progress) -> tupl
             files[f"{d.group.value}/{d.name}"] = d.data
             if d.group in zips:
                 zips[d.group][d.name] = d.data
-        review = review_forms([LoadedForm(f, f"{f.code}.json") for f in forms], bank, std, ledger)
+        # the review checks the Word documents written, not only the manifests (as `review DIR` does)
+        review = review_forms([with_documents(f, f"{f.code}.json",
+                                              {d.name: d.data for d in built.documents
+                                               if d.name.startswith(f"{f.code}-") and d.name.endswith(".docx")})
+                               for f in forms], bank, std, ledger)
         stem = f"{k:02d}-{e.level}{e.direction or ''}-{e.kind.value}"
         files[f"审核/{stem}-审核.json"] = review_json(review).encode("utf-8")
         files[f"审核/{stem}-审核.xlsx"] = review_xlsx(review)

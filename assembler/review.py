@@ -206,6 +206,27 @@ def load_forms(paths: list[str | Path]) -> list[LoadedForm]:
     return out
 
 
+def with_documents(form: Form, source: str, documents: dict[str, bytes]) -> LoadedForm:
+    """Return the form to review with the Word documents written for it ({name: bytes}), so the
+    review checks them against the form, the bank and the seed as `review DIR` does.
+
+    A document without a readable embedded manifest is still checked (as carrying the form's).
+    """
+    from .render.embed import read_embedded
+
+    docs = []
+    for name, data in documents.items():
+        try:
+            found = read_embedded(data) or {}
+            embedded = form_from_manifest(found["manifest"], name) if found.get("manifest") is not None else form
+        except DataError:
+            embedded, found = form, {}
+        except Exception:  # a damaged package: document_problems reports it
+            embedded, found = form, {}
+        docs.append(ReviewedDocument(name, str(found.get("document") or ""), data, embedded))
+    return LoadedForm(form, source, tuple(docs))
+
+
 def _is_review_report(path: Path) -> bool:
     """Return True for a review report (JSON with verdict and forms) lying in a folder under review."""
     import json

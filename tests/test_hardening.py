@@ -291,3 +291,36 @@ def test_every_yaml_read_goes_through_load_yaml():
                     if re.search(r"yaml\.(safe_)?load(_all)?\(|yaml\.(C?Safe|Full|Unsafe)?Loader\b", p.read_text(encoding="utf-8"))
                     and p.name != "yaml_safe.py")
     assert direct == []
+
+
+# ---- batch reviews the Word documents it writes ----------------------------------------------------------
+def test_batch_review_checks_the_word_documents(tmp_path, monkeypatch):
+    """A paper rendered from other stems than the bank's (a renderer fault) fails the batch's own review."""
+    import json
+
+    from click.testing import CliRunner
+
+    import assembler.render as render
+    from assembler.bank.models import Bank
+    from assembler.cli import main
+
+    original = render.render_theory_paper
+
+    def faulty_paper(form, bank):
+        first = form.entries[0].id
+        edited = Bank(tuple(replace(x, stem="被改动的题干（    ）。") if x.id == first else x for x in bank.items),
+                      bank.tasks, bank.sources)
+        return original(form, edited)
+
+    monkeypatch.setattr(render, "render_theory_paper", faulty_paper)
+    spec = tmp_path / "s.yaml"
+    spec.write_text("session: 文档审核\ndate: 2026-12-12\nentries:\n"
+                    "  - {level: 四级, direction: 直播运营, kind: theory, forms: 1, seed: 11}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    r = CliRunner().invoke(main, ["batch", str(spec), "-o", str(out), "--no-ledger"])
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines()[-1] == "审核：0 套合格，1 套不合格：4C-T-11-01"
+    report = json.loads((out / "文档审核" / "审核" / "01-4C-theory-审核.json").read_text(encoding="utf-8"))
+    reasons = report["forms"][0]["reasons"]
+    assert any(x.startswith("4C-T-11-01-试卷.docx：") and "第 1 题" in x for x in reasons), reasons
+    assert not any("答案.docx" in x for x in reasons), reasons
