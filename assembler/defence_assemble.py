@@ -23,14 +23,23 @@ from .form import MANIFEST_VERSION
 from .review_blueprint import ReviewBlueprint
 
 
-class _ReviewKind:
-    """Stands in for Kind in the ledger (which records kind.value)."""
+class ReviewKind:
+    """The kind of a 答辩 set: stands in for Kind where forms are recorded or listed (ledger,
+    batch summary), which read kind.value and kind.label."""
 
     value = "review"
     label = "综合评审"
 
+    def __repr__(self) -> str:
+        return "REVIEW_KIND"
 
-REVIEW_KIND = _ReviewKind()
+
+REVIEW_KIND = ReviewKind()
+
+
+def set_code(level: str, seed: int, number: int, prefix: str = "") -> str:
+    """Return the code of the number-th 答辩 set (from 1): R<level>-<seed>-<nn>."""
+    return f"{prefix}R{level}-{seed}-{number:02d}"
 
 
 @dataclass(frozen=True)
@@ -65,7 +74,7 @@ class DefenceSet:
     entries: tuple[DefenceEntry, ...]
     session: str = ""
     direction: None = None
-    kind: _ReviewKind = field(default=REVIEW_KIND, compare=False)
+    kind: ReviewKind = field(default=REVIEW_KIND, compare=False)
 
     def ids(self) -> list[str]:
         return [e.id for e in self.entries]
@@ -180,7 +189,7 @@ def assemble_defence_sets(questions: list[DefenceQuestion], bp: ReviewBlueprint,
             for q in sorted(drawn[f.name][k], key=lambda q: q.id):
                 n += 1
                 entries.append(DefenceEntry(n, q.id, q.function, "、".join(q.codes), float(by_id[q.id].points)))
-        code = f"{code_prefix}R{bp.level}-{seed}-{k + 1:02d}"
+        code = set_code(bp.level, seed, k + 1, code_prefix)
         out.append(DefenceSet(code, bp.level, bp.title, seed, bank_hash, bp.hash, when, bp.duration_minutes,
                               bp.panel_size, parts, tuple(entries), session))
     return out

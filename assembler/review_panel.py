@@ -98,18 +98,11 @@ class CandidateResult:
     outcome: PanelOutcome
 
 
-def write_panel_template(path: str | Path, set_code: str, panel_size: int, parts: list[tuple[str, int]],
-                         rule: PanelRule = PanelRule(), candidates: int = 1, overwrite: bool = False) -> None:
-    """Write the empty scores workbook: settings, and one row per member for each candidate.
-
-    Raises OutputError if the file exists and overwrite is False.
-    """
+def panel_template_bytes(set_code: str, panel_size: int, parts: list[tuple[str, int]],
+                         rule: PanelRule = PanelRule(), candidates: int = 1) -> bytes:
+    """Return the empty scores workbook: settings, and one row per member for each candidate."""
     from openpyxl import Workbook
 
-    from .errors import OutputError
-    path = Path(path)
-    if path.exists() and not overwrite:
-        raise OutputError(f"输出文件已存在：{path}。请换一个文件名，或加 --force 覆盖。")
     wb = Workbook()
     ws = wb.active
     ws.title = SETTINGS_SHEET
@@ -131,11 +124,18 @@ def write_panel_template(path: str | Path, set_code: str, panel_size: int, parts
         sc.column_dimensions[col].width = wdt
     buf = io.BytesIO()
     wb.save(buf)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(buf.getvalue())
-    except OSError as exc:
-        raise OutputError(f"无法写入 {path}：{exc.strerror or exc}") from None
+    return buf.getvalue()
+
+
+def write_panel_template(path: str | Path, set_code: str, panel_size: int, parts: list[tuple[str, int]],
+                         rule: PanelRule = PanelRule(), candidates: int = 1, overwrite: bool = False) -> None:
+    """Write the empty scores workbook (see panel_template_bytes) atomically.
+
+    Raises OutputError if the file exists and overwrite is False, or if it cannot be written.
+    """
+    from .fileio import write_bytes_atomic
+
+    write_bytes_atomic(path, panel_template_bytes(set_code, panel_size, parts, rule, candidates), overwrite)
 
 
 def _number(value: object) -> float | None:

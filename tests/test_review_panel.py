@@ -14,7 +14,8 @@ from assembler.cli import main
 from assembler.defence_assemble import assemble_defence_sets, load_materials_rubric
 from assembler.errors import DataError, InfeasibleError, InputError
 from assembler.review_blueprint import build_review_blueprint
-from assembler.review_generate import ReviewRequest, generate_review, summarise_panel
+from assembler.generate import GenerateRequest, generate
+from assembler.review_generate import summarise_panel
 from assembler.review_panel import PanelRule, panel_result, parse_rule
 from assembler.standard import load_standard
 
@@ -126,9 +127,9 @@ def _fill(book: Path, rows: list[tuple]) -> None:
 
 
 def test_generate_documents_and_panel_summary(tmp_path):
-    res = generate_review(ReviewRequest("2", forms=1, seed=4, panel_size=3, output=str(tmp_path), record=False,
-                                        created=CREATED))
-    s = res.sets[0]
+    res = generate(GenerateRequest("2", None, "review", forms=1, seed=4, panel_size=3, output=str(tmp_path),
+                                   record=False, created=CREATED))
+    s = res.forms[0]
     names = {Path(f).name for f in res.files}
     assert {f"{s.code}.json", f"{s.code}-答辩题单.docx", f"{s.code}-评分表.docx", f"{s.code}-汇总表.docx",
             f"{s.code}-评分录入.xlsx"} <= names

@@ -13,7 +13,7 @@ import yaml
 
 from ..errors import DataError, Problem
 from ..standard import PACKAGE_ROOT, Standard
-from .models import Origin, Status
+from .models import Origin, Status, _with_bookkeeping
 
 DEFENCE_DIR = PACKAGE_ROOT / "question_bank" / "defence"
 DEFENCE_LEVELS = ("2", "1")
@@ -53,13 +53,7 @@ class DefenceQuestion:
              "rubric": [{"point": r.point, "points": _num(r.points)} for r in self.rubric]}
         if self.follow_ups:
             d["follow_ups"] = list(self.follow_ups)
-        if self.enemies:
-            d["enemies"] = list(self.enemies)
-        if self.status is not Status.ACTIVE:
-            d["status"] = self.status.value
-        if self.source:
-            d["source"] = self.source
-        return d
+        return _with_bookkeeping(d, self)
 
 
 def _num(f: Fraction) -> int | float:
@@ -167,6 +161,10 @@ def read_defence_file(path: str | Path, standard: Standard) -> tuple[list[Defenc
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         return [], [Problem(f"不是合法的 YAML：{exc}", file=str(path))]
+    except UnicodeDecodeError:
+        return [], [Problem("不是 UTF-8 编码的文本文件", file=str(path))]
+    except OSError as exc:
+        return [], [Problem(f"无法读取：{exc.strerror or exc}", file=str(path))]
     if not isinstance(raw, dict) or not isinstance(raw.get("defence"), list):
         return [], [Problem("答辩题文件应为包含 defence 列表的映射", file=str(path))]
     out, problems = [], []
@@ -178,17 +176,56 @@ def read_defence_file(path: str | Path, standard: Standard) -> tuple[list[Defenc
     return out, problems
 
 
-def read_defence_bank(paths: list[str | Path] | None, standard: Standard) -> tuple[list[DefenceQuestion], list[Problem]]:
-    """Return the questions of the given files/folders (default question_bank/defence/) and every
-    problem: per-question ones, duplicate ids and enemies that name no question."""
-    files: list[Path] = []
-    for p in (paths or [DEFENCE_DIR]):
-        p = Path(p)
-        files += sorted(p.glob("*.yaml")) if p.is_dir() else [p]
+MATERIALS_FILE = "materials.yaml"  # the 申报材料 rubric beside the questions (defence_assemble)
+
+
+def is_defence_file(path: str | Path) -> bool:
+    """Return whether a YAML file holds 答辩题 (its top-level key is `defence:`)."""
+    p = Path(path)
+    if p.suffix.lower() not in (".yaml", ".yml") or p.name == MATERIALS_FILE:
+        return False
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return False
+    return b"\ndefence:" in b"\n" + head
+
+
+def defence_files(paths: list[str | Path]) -> list[Path]:
+    """Return the defence YAML files under the given files/folders, sorted: every YAML file in a
+    folder named `defence` (the rubric materials.yaml excepted), and any file given by name whose
+    top-level key is `defence:`."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            for x in sorted(p.rglob("*")):
+                rel = x.relative_to(p).parts
+                folders = (p.name, *rel[:-1]) if p.name == "defence" else rel[:-1]
+                if (x.suffix.lower() in (".yaml", ".yml") and x.name != MATERIALS_FILE
+                        and not x.name.startswith(".") and not any(f.startswith(".") for f in rel[:-1])
+                        and "defence" in folders):
+                    out.append(x)
+        elif is_defence_file(p):
+            out.append(p)
+    return out
+
+
+def materials_file(paths: list[str | Path] | None) -> Path:
+    """Return the 申报材料 rubric that goes with a bank: <folder>/defence/materials.yaml (or
+    materials.yaml in a defence folder) of the first bank folder that has one, else the shipped one."""
+    for p in map(Path, paths or []):
+        for candidate in (p / "defence" / MATERIALS_FILE, p / MATERIALS_FILE, p.parent / MATERIALS_FILE):
+            if candidate.is_file():
+                return candidate
+    return DEFENCE_DIR / MATERIALS_FILE
+
+
+def read_defence_files(files: list[Path], standard: Standard) -> tuple[list[DefenceQuestion], list[Problem]]:
+    """Return the questions of the given defence files and every problem: per-question ones,
+    duplicate ids and enemies that name no question."""
     questions, problems = [], []
     for f in files:
-        if f.name == "materials.yaml":  # the 申报材料 rubric, read by load_materials_rubric
-            continue
         qs, found = read_defence_file(f, standard)
         questions += qs
         problems += found
@@ -204,6 +241,15 @@ def read_defence_bank(paths: list[str | Path] | None, standard: Standard) -> tup
             problems.append(Problem(f"互斥题 {'、'.join(missing)} 不存在", file=q.origin.file, row=q.origin.row,
                                     column="enemies"))
     return questions, problems
+
+
+def read_defence_bank(paths: list[str | Path] | None, standard: Standard) -> tuple[list[DefenceQuestion], list[Problem]]:
+    """Return the questions of the given files/folders (default question_bank/defence/) and every
+    problem (see read_defence_files); a missing path is a problem."""
+    paths = list(paths or [DEFENCE_DIR])
+    missing = [Problem("路径不存在", file=str(p)) for p in paths if not Path(p).exists()]
+    questions, problems = read_defence_files(defence_files([p for p in paths if Path(p).exists()]), standard)
+    return questions, missing + problems
 
 
 def load_defence_bank(paths: list[str | Path] | None, standard: Standard) -> list[DefenceQuestion]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import DataError, Problem
 from ..standard import PACKAGE_ROOT, Standard, load_standard
+from .defence import defence_files, read_defence_files
 from .excel_io import parse_workbook
 from .models import Bank, Item, Origin, Task
 from .normalize import item_from_record
@@ -105,6 +106,9 @@ def read_bank(paths: list[str | Path] | None = None, standard: Standard | None =
               check_similar: bool = True) -> tuple[Bank, list[Problem]]:
     """Return the bank read from the paths (default question_bank/) and every problem found.
 
+    YAML files in folders named `defence` (and files given by name whose key is `defence:`) are
+    答辩题 of the 综合评审 (bank/defence.py); they land in Bank.defence.
+
     Never raises for bad data: problems carry file, sheet, row and column. check_similar=False
     skips the near-duplicate stem scan (it only yields warnings).
     """
@@ -114,7 +118,9 @@ def read_bank(paths: list[str | Path] | None = None, standard: Standard | None =
     for p in map(Path, paths):
         if not p.exists():
             problems.append(Problem("路径不存在", file=str(p), hint="检查题库文件或文件夹的路径"))
-    files = bank_files([p for p in paths if Path(p).exists()])
+    existing = [p for p in paths if Path(p).exists()]
+    defence_paths = defence_files(existing)
+    files = [f for f in bank_files(existing) if f not in set(defence_paths)]
     items: list[Item] = []
     tasks: list[Task] = []
     for f, records in zip(files, _parse_files(files, problems)):
@@ -126,10 +132,12 @@ def read_bank(paths: list[str | Path] | None = None, standard: Standard | None =
                 tasks.append(obj)
             elif isinstance(obj, Item):
                 items.append(obj)
-    if not files and not problems:
+    defence, found = read_defence_files(defence_paths, std)
+    problems += found
+    if not files and not defence_paths and not problems:
         problems.append(Problem("没有找到题库文件（.yaml 或 .xlsx）", file=", ".join(map(str, paths))))
     problems += cross_checks(items, tasks, check_similar)
-    return Bank(tuple(items), tuple(tasks), tuple(str(f) for f in files)), problems
+    return Bank(tuple(items), tuple(tasks), tuple(str(f) for f in (*files, *defence_paths)), tuple(defence)), problems
 
 
 def load_bank(paths: list[str | Path] | None = None, standard: Standard | None = None) -> Bank:
