@@ -293,7 +293,8 @@ def bank_validate_cmd(paths: tuple[str, ...], quiet: bool) -> None:
 
     for line in draft_summary(bank):
         click.echo(line)
-    click.echo(f"共检查 {len(bank.items)} 道客观题、{len(bank.tasks)} 道操作题：{len(errors_)} 个错误，{len(warnings)} 个警告。")
+    defence = f"、{len(bank.defence)} 道答辩题" if bank.defence else ""
+    click.echo(f"共检查 {len(bank.items)} 道客观题、{len(bank.tasks)} 道操作题{defence}：{len(errors_)} 个错误，{len(warnings)} 个警告。")
     if errors_:
         raise ZujuanError("题库校验未通过。", 1)
 

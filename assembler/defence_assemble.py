@@ -193,3 +193,22 @@ def assemble_defence_sets(questions: list[DefenceQuestion], bp: ReviewBlueprint,
         out.append(DefenceSet(code, bp.level, bp.title, seed, bank_hash, bp.hash, when, bp.duration_minutes,
                               bp.panel_size, parts, tuple(entries), session))
     return out
+
+
+def review_capacity(questions: list[DefenceQuestion], bp: ReviewBlueprint) -> tuple[int, str]:
+    """Return (sets, binding function): how many disjoint 答辩 sets the questions support under the
+    blueprint, confirmed by assembling them (enemies can lower the count below the quotient)."""
+    each = bp.structure.points_each
+    quotients = []
+    for f in bp.functions:
+        pool = sum(1 for q in questions if q.active and q.level == bp.level and q.function == f.name and q.points == each)
+        quotients.append((pool // f.questions, f"{f.name}（每套 {f.questions} 题，每题 {each} 分，可用 {pool} 题）"))
+    forms, binding = min(quotients) if quotients else (0, "—")
+    while forms > 0:
+        try:
+            assemble_defence_sets(questions, bp, forms, 1, bank_hash="", created="2000-01-01T00:00:00Z")
+            return forms, binding
+        except InfeasibleError:
+            binding = f"按题数可组 {forms} 套，互斥题使实际组卷不成立"
+            forms -= 1
+    return 0, binding

@@ -97,6 +97,6 @@ def test_export_and_stats(tmp_path):
     assert set(d["capacity"]) == {"4A/theory", "4B/theory", "4C/theory", "4D/theory", "3A/theory", "3B/theory",
                                   "3C/theory", "3D/theory", "3E/theory", "2/theory", "1/theory",
                                   "4A/skill", "4B/skill", "4C/skill", "4D/skill", "3A/skill", "3B/skill",
-                                  "3C/skill", "3D/skill", "3E/skill", "2/skill", "1/skill"}
+                                  "3C/skill", "3D/skill", "3E/skill", "2/skill", "1/skill", "2/review", "1/review"}
     r = run("bank", "stats", "--format", "xlsx", "-o", tmp_path / "s.xlsx")
     assert r.exit_code == 0 and (tmp_path / "s.xlsx").exists()

@@ -7,8 +7,9 @@ from click.testing import CliRunner
 from docx import Document
 from openpyxl import load_workbook
 
-from assembler.bank.defence import (defence_capacity, dump_defence, load_defence_bank, parse_defence,
-                                    read_defence_bank)
+from assembler.bank import read_bank
+from assembler.bank.defence import dump_defence, load_defence_bank, parse_defence, read_defence_bank
+from assembler.bank.stats import review_capacities
 from assembler.bank.models import Origin
 from assembler.cli import main
 from assembler.defence_assemble import assemble_defence_sets, load_materials_rubric
@@ -57,8 +58,10 @@ def test_blueprint_cli_json():
 
 
 def test_defence_round_trip_and_capacity():
-    caps = defence_capacity(QUESTIONS)
-    assert caps["2/review"] >= 12 and caps["1/review"] >= 12
+    bank, _ = read_bank(check_similar=False)
+    assert sorted(q.id for q in bank.defence) == sorted(q.id for q in QUESTIONS)
+    caps = {c.key: c.forms for c in review_capacities(bank, STD)}
+    assert set(caps) == {"2/review", "1/review"} and min(caps.values()) >= 3
     text = dump_defence(QUESTIONS)
     back = [parse_defence(d, STD, Origin("x", row=i))[0] for i, d in enumerate(yaml.safe_load(text)["defence"], 1)]
     assert [q.to_dict() for q in back] == [q.to_dict() for q in QUESTIONS]
@@ -162,3 +165,37 @@ def test_review_panel_refuses_bad_sheet(tmp_path):
     assert "第 4 行，「答辩（60分）」列：未评分" in res.output
     assert "考生 A001 有 4 位评委评分，评审组为 5 人" in res.output
     assert not list(tmp_path.glob("*汇总表*"))
+
+
+def _bank_with_defence(tmp_path, entries) -> Path:
+    root = tmp_path / "bank"
+    (root / "defence").mkdir(parents=True)
+    (root / "defence" / "D2.yaml").write_text(yaml.safe_dump({"defence": entries}, allow_unicode=True), encoding="utf-8")
+    return root
+
+
+def test_bank_validate_reads_the_defence_folder(tmp_path):
+    good = QUESTIONS[0].to_dict()
+    bad = dict(good, id="D2-BAD", points=10)
+    root = _bank_with_defence(tmp_path, [good, bad, dict(good)])
+    res = CliRunner().invoke(main, ["bank", "validate", str(root)])
+    assert res.exit_code == 1
+    f = root / "defence" / "D2.yaml"
+    assert f"[错误] {f}，第 2 项，字段 rubric：评分要点分值合计 15 分，应等于本题分值 10 分" in res.output
+    assert f"[错误] {f}，第 3 项，字段 id：题号 {good['id']} 重复（另见 {f}，第 1 项）" in res.output
+    assert "0 道客观题、0 道操作题、2 道答辩题：2 个错误" in res.output
+    res = CliRunner().invoke(main, ["bank", "validate", str(root / "defence" / "D2.yaml")])
+    assert res.exit_code == 1 and "2 道答辩题：2 个错误" in res.output
+
+
+def test_bank_stats_review_capacity(tmp_path):
+    res = CliRunner().invoke(main, ["bank", "stats", "--format", "json"])
+    import json
+    caps = json.loads(res.output)["capacity"]
+    assert res.exit_code == 0 and caps["2/review"] >= 3 and caps["1/review"] >= 3
+    two = [q.to_dict() for q in QUESTIONS if q.level == "2"]
+    root = _bank_with_defence(tmp_path, two)
+    bank, problems = read_bank([root])
+    caps = {c.key: (c.forms, c.binding) for c in review_capacities(bank, STD)}
+    assert caps["1/review"][0] == 0 and caps["2/review"][0] == min(
+        sum(1 for q in QUESTIONS if q.level == "2" and q.function == f.name) for f in build_review_blueprint(STD, "2").functions)

@@ -264,8 +264,3 @@ def dump_defence(questions: list[DefenceQuestion]) -> str:
     """Return the YAML text of a defence file holding the questions."""
     return yaml.safe_dump({"defence": [q.to_dict() for q in questions]}, allow_unicode=True, sort_keys=False,
                           width=100)
-
-
-def defence_capacity(questions: list[DefenceQuestion]) -> dict[str, int]:
-    """Return {"2/review": n, "1/review": n}: active 答辩题 per level (the bank-stats capacity keys)."""
-    return {f"{lv}/review": sum(1 for q in questions if q.active and q.level == lv) for lv in DEFENCE_LEVELS}
