@@ -349,8 +349,9 @@ def bank_export_cmd(bank_paths: tuple[str, ...], output: str, force: bool) -> No
 
     std = load_standard()
     bank = load_bank(list(bank_paths) or None, std)
-    _emit(write_workbook(list(bank.items), list(bank.tasks), std), output, force)
-    click.echo(f"共 {len(bank.items)} 道客观题、{len(bank.tasks)} 道操作题。")
+    _emit(write_workbook(list(bank.items), list(bank.tasks), std, defence=bank.defence), output, force)
+    defence = f"、{len(bank.defence)} 道答辩题" if bank.defence else ""
+    click.echo(f"共 {len(bank.items)} 道客观题、{len(bank.tasks)} 道操作题{defence}。")
 
 
 @bank_group.command("stats")

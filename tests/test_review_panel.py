@@ -199,3 +199,68 @@ def test_bank_stats_review_capacity(tmp_path):
     caps = {c.key: (c.forms, c.binding) for c in review_capacities(bank, STD)}
     assert caps["1/review"][0] == 0 and caps["2/review"][0] == min(
         sum(1 for q in QUESTIONS if q.level == "2" and q.function == f.name) for f in build_review_blueprint(STD, "2").functions)
+
+
+def test_template_has_defence_sheets_with_an_example():
+    from assembler.bank.excel_io import DEFENCE_SHEET, POINT_SHEET
+    from assembler.bank.template import EXAMPLE_DEFENCE, write_template
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "t.xlsx"
+        write_template(path)
+        wb = load_workbook(path)
+        assert [c.value for c in wb[DEFENCE_SHEET][1]] == ["题号", "等级", "职业功能", "技能要求代码", "题目", "配分",
+                                                           "追问", "互斥题号", "状态", "来源"]
+        assert wb[DEFENCE_SHEET]["A2"].value == "EX-DEF-01"
+        assert [c.value for c in wb[POINT_SHEET][1]] == ["题号", "序号", "评分要点", "配分"]
+        assert wb[POINT_SHEET].max_row == 1 + len(EXAMPLE_DEFENCE.rubric)
+        bank, problems = read_bank([path])
+        assert [q.to_dict() for q in bank.defence] == [EXAMPLE_DEFENCE.to_dict()]
+        assert not [p for p in problems if p.severity == "error"]
+
+
+def test_defence_workbook_round_trip_and_import(tmp_path):
+    out = tmp_path / "all.xlsx"
+    res = CliRunner().invoke(main, ["bank", "export", "-o", str(out)])
+    assert res.exit_code == 0 and f"、{len(QUESTIONS)} 道答辩题。" in res.output
+    bank, problems = read_bank([out])
+    assert not [p for p in problems if p.severity == "error"]
+    assert sorted((q.to_dict() for q in bank.defence), key=lambda d: d["id"]) == \
+        sorted((q.to_dict() for q in QUESTIONS), key=lambda d: d["id"])
+    # import the defence questions of a workbook into an empty bank folder: defence/D2.yaml, defence/D1.yaml
+    from assembler.bank.excel_io import write_workbook
+    book = tmp_path / "d.xlsx"
+    book.write_bytes(write_workbook([], [], STD, defence=QUESTIONS[:3]))
+    into = tmp_path / "bank"
+    res = CliRunner().invoke(main, ["bank", "import", str(book), "--into", str(into)])
+    assert res.exit_code == 0, res.output
+    assert f"已导入 3 题，覆盖 0 题，写入 1 个文件" in res.output
+    back = load_defence_bank([into / "defence"], STD)
+    assert [q.to_dict() for q in back] == [q.to_dict() for q in QUESTIONS[:3]]
+    res = CliRunner().invoke(main, ["bank", "import", str(book), "--into", str(into)])
+    assert res.exit_code == 1 and f"题号 {QUESTIONS[0].id} 已存在于 {into / 'defence' / f'D{QUESTIONS[0].level}.yaml'}" in res.output
+    res = CliRunner().invoke(main, ["bank", "import", str(book), "--into", str(into), "--replace"])
+    assert res.exit_code == 0 and "已导入 0 题，覆盖 3 题" in res.output
+    assert [q.to_dict() for q in load_defence_bank([into / "defence"], STD)] == [q.to_dict() for q in QUESTIONS[:3]]
+
+
+def test_defence_workbook_validation_names_sheet_row_column(tmp_path):
+    from assembler.bank.excel_io import DEFENCE_SHEET, POINT_SHEET, write_workbook
+
+    book = tmp_path / "d.xlsx"
+    book.write_bytes(write_workbook([], [], STD, defence=QUESTIONS[:2]))
+    wb = load_workbook(book)
+    wd, wp = wb[DEFENCE_SHEET], wb[POINT_SHEET]
+    wd["B2"] = 3            # level
+    wd["D3"] = "9.9.9"      # code
+    wp["D2"] = "五分"       # a 评分要点 row's points
+    wp.append(["D2-NONE", 1, "要点", 5])
+    wb.save(book)
+    res = CliRunner().invoke(main, ["bank", "validate", str(book)])
+    assert res.exit_code == 1
+    out = res.output
+    assert f"{book}，工作表「答辩题」，第 2 行，「等级（B列）」列：等级「3」无效：答辩题只用于二级（2）、一级（1）" in out
+    assert f"{book}，工作表「答辩题」，第 3 行，「技能要求代码（D列）」列：技能要求代码 9.9.9 不属于{STD.level(QUESTIONS[1].level).name}「{QUESTIONS[1].function}」" in out
+    assert f"{book}，工作表「评分要点」，第 2 行，「配分（D列）」列：配分「五分」应为正数" in out
+    assert f"工作表「评分要点」，第 {wp.max_row} 行，「题号」列：评分要点对应的题号 D2-NONE 在「答辩题」表中不存在" in out

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
@@ -19,6 +20,7 @@ DEFENCE_DIR = PACKAGE_ROOT / "question_bank" / "defence"
 DEFENCE_LEVELS = ("2", "1")
 FIELDS = ("id", "type", "level", "function", "code", "question", "points", "rubric", "follow_ups",
           "enemies", "status", "source")
+STATUS_WORDS = {"active": Status.ACTIVE, "启用": Status.ACTIVE, "retired": Status.RETIRED, "停用": Status.RETIRED}
 
 
 @dataclass(frozen=True)
@@ -80,15 +82,19 @@ def _texts(value: object) -> tuple[str, ...] | None:
     return None
 
 
-def parse_defence(raw: object, standard: Standard, origin: Origin) -> tuple[DefenceQuestion | None, list[Problem]]:
-    """Return the question read from one YAML mapping and every problem found in it."""
-    where = dict(file=origin.file, row=origin.row)
+def parse_defence(raw: object, standard: Standard, origin: Origin,
+                  column: Callable[[str], str] | None = None) -> tuple[DefenceQuestion | None, list[Problem]]:
+    """Return the question read from one YAML mapping (or one workbook row, see excel_io) and every
+    problem found in it. `column` names a field as the author sees it (a workbook column); a
+    rubric row may carry its own `__sheet`/`__row`/`__columns` (the 评分要点 sheet)."""
+    where = dict(file=origin.file, sheet=origin.sheet, row=origin.row)
+    name = column or (lambda key: key)
     if not isinstance(raw, dict):
         return None, [Problem("答辩题应为映射（id、level、function、code、question、points、rubric …）", **where)]
     problems: list[Problem] = []
 
-    def bad(msg: str, column: str) -> None:
-        problems.append(Problem(msg, column=column, **where))
+    def bad(msg: str, key: str) -> None:
+        problems.append(Problem(msg, column=name(key), **where))
 
     unknown = sorted(set(map(str, raw)) - set(FIELDS))
     if unknown:
@@ -130,6 +136,16 @@ def parse_defence(raw: object, standard: Standard, origin: Origin) -> tuple[Defe
         for i, r in enumerate(rows, 1):
             rp = _points(r.get("points")) if isinstance(r, dict) else None
             text = str(r.get("point") or "").strip() if isinstance(r, dict) else ""
+            if isinstance(r, dict) and r.get("__row") is not None:  # a row of the 评分要点 sheet
+                rname = r.get("__columns") or (lambda key: key)
+                at = dict(file=origin.file, sheet=r.get("__sheet", ""), row=r["__row"])
+                if not text:
+                    problems.append(Problem("评分要点为空", column=rname("point"), **at))
+                if rp is None:
+                    problems.append(Problem(f"配分「{r.get('points')}」应为正数", column=rname("points"), **at))
+                if text and rp is not None:
+                    rubric.append(ScoringPoint(text, rp))
+                continue
             if not text or rp is None:
                 bad(f"评分要点第 {i} 行应有 point（要点）和正数 points（分值）", "rubric")
                 continue
@@ -143,9 +159,8 @@ def parse_defence(raw: object, standard: Standard, origin: Origin) -> tuple[Defe
     enemies = _texts(raw.get("enemies"))
     if enemies is None:
         bad("互斥题 enemies 应为题号列表", "enemies")
-    try:
-        status = Status(str(raw.get("status", "active")))
-    except ValueError:
+    status = STATUS_WORDS.get(str(raw.get("status") or "active").strip().lower())
+    if status is None:
         bad("状态 status 应为 active（启用）或 retired（停用）", "status")
         status = Status.ACTIVE
     if problems:
@@ -223,24 +238,41 @@ def materials_file(paths: list[str | Path] | None) -> Path:
 
 def read_defence_files(files: list[Path], standard: Standard) -> tuple[list[DefenceQuestion], list[Problem]]:
     """Return the questions of the given defence files and every problem: per-question ones,
-    duplicate ids and enemies that name no question."""
+    duplicate ids and enemies that name no question (defence_cross_checks)."""
     questions, problems = [], []
     for f in files:
         qs, found = read_defence_file(f, standard)
         questions += qs
         problems += found
+    return questions, problems + defence_cross_checks(questions)
+
+
+def defence_cross_checks(questions: list[DefenceQuestion]) -> list[Problem]:
+    """Return problems involving several 答辩题: duplicate ids, enemies that name no question; and a
+    warning for each template example (EX-…), which never imports."""
+    from .loader import is_example_id
+
+    problems = []
     seen: dict[str, DefenceQuestion] = {}
     for q in questions:
+        if is_example_id(q.id):
+            problems.append(Problem(f"题号 {q.id} 是模板示例题，导入时会跳过", file=q.origin.file, sheet=q.origin.sheet,
+                                    row=q.origin.row, column=_id_column(q), severity="warning",
+                                    hint="删除示例行，或改用自己的题号"))
         if q.id in seen:
-            problems.append(Problem(f"题号 {q.id} 重复（另见 {seen[q.id].origin.describe()}）",
-                                    file=q.origin.file, row=q.origin.row, column="id"))
+            problems.append(Problem(f"题号 {q.id} 重复（另见 {seen[q.id].origin.describe()}）", file=q.origin.file,
+                                    sheet=q.origin.sheet, row=q.origin.row, column=_id_column(q)))
         seen.setdefault(q.id, q)
     for q in questions:
         missing = [e for e in q.enemies if e not in seen]
         if missing:
-            problems.append(Problem(f"互斥题 {'、'.join(missing)} 不存在", file=q.origin.file, row=q.origin.row,
-                                    column="enemies"))
-    return questions, problems
+            problems.append(Problem(f"互斥题 {'、'.join(missing)} 不存在", file=q.origin.file, sheet=q.origin.sheet,
+                                    row=q.origin.row, column="互斥题号" if q.origin.sheet else "enemies"))
+    return problems
+
+
+def _id_column(q: DefenceQuestion) -> str:
+    return "题号" if q.origin and q.origin.sheet else "id"
 
 
 def read_defence_bank(paths: list[str | Path] | None, standard: Standard) -> tuple[list[DefenceQuestion], list[Problem]]:

@@ -15,14 +15,14 @@ from pathlib import Path
 
 from ..errors import DataError, Problem
 from ..standard import PACKAGE_ROOT, Standard, load_standard
-from .defence import defence_files, read_defence_files
+from .defence import DefenceQuestion, defence_cross_checks, defence_files, parse_defence, read_defence_file
 from .excel_io import parse_workbook
 from .models import Bank, Item, Origin, Task
 from .normalize import item_from_record
 from .yaml_io import bank_files, parse_yaml_bank
 
 DEFAULT_BANK = PACKAGE_ROOT / "question_bank"
-_CACHE_VERSION = "2"
+_CACHE_VERSION = "3"  # 3: workbooks' 答辩题 sheet
 
 
 def _cache_dir() -> Path | None:
@@ -123,17 +123,26 @@ def read_bank(paths: list[str | Path] | None = None, standard: Standard | None =
     files = [f for f in bank_files(existing) if f not in set(defence_paths)]
     items: list[Item] = []
     tasks: list[Task] = []
+    defence: list[DefenceQuestion] = []
+    for f in defence_paths:
+        found_q, found = read_defence_file(f, std)
+        defence += found_q
+        problems += found
     for f, records in zip(files, _parse_files(files, problems)):
         for rec in records:
             origin = Origin(str(f), rec.pop("__sheet", ""), rec.pop("__row", None))
             column = rec.pop("__columns", None) or (lambda key: key)
+            if rec.get("type") == "defence":  # a row of a workbook's 答辩题 sheet
+                q, found = parse_defence(rec, std, origin, column)
+                problems += found
+                defence += [q] if q else []
+                continue
             obj = item_from_record(rec, origin, column, std, problems)
             if isinstance(obj, Task):
                 tasks.append(obj)
             elif isinstance(obj, Item):
                 items.append(obj)
-    defence, found = read_defence_files(defence_paths, std)
-    problems += found
+    problems += defence_cross_checks(defence)
     if not files and not defence_paths and not problems:
         problems.append(Problem("没有找到题库文件（.yaml 或 .xlsx）", file=", ".join(map(str, paths))))
     problems += cross_checks(items, tasks, check_similar)
