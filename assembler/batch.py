@@ -24,9 +24,9 @@ from .generate import DEFAULT_OUTPUT, GenerateRequest, assemble_request
 from .ledger import (DEFAULT_LEDGER, check_recordable, ensure_ledger, ledger_marker, marker_recorded, recording)
 from .defence_assemble import REVIEW_KIND, ReviewKind, set_code
 from .review import LoadedForm, review_forms
-from .review_blueprint import REVIEW_LEVELS, is_review_kind
+from .review_blueprint import is_review_kind
 from .review_generate import audit_sets, check_review_formats
-from .standard import Kind, Standard, load_standard, parse_kind, parse_level, resolve_choice
+from .standard import Kind, Standard, load_standard, parse_kind, parse_review_level, resolve_choice
 from .writers.review import review_json, review_xlsx
 from .writers.xlsx_style import write_table
 
@@ -169,9 +169,7 @@ def load_session(path: str | Path, standard: Standard | None = None) -> Session:
         try:
             review = is_review_kind(e.get("kind"))
             if review:
-                lv = parse_level(e.get("level"))
-                if lv not in REVIEW_LEVELS:
-                    raise InputError(f"综合评审（kind: review）只用于二级、一级，不能用于{std.level(lv).name}")
+                lv = parse_review_level(e.get("level"), std)
                 if e.get("direction"):
                     raise InputError("综合评审不分方向：请去掉 direction")
                 d, kind = None, REVIEW_KIND

@@ -148,4 +148,4 @@ def test_batch_review_entry_refused_for_level_three(tmp_path):
                     "  - {level: 三级, direction: 数据分析, kind: review, forms: 1, seed: 1}\n", encoding="utf-8")
     r = run("batch", spec)
     assert r.exit_code == 1
-    assert f"[错误] {spec}，第 1 项，字段 entries：综合评审（kind: review）只用于二级、一级，不能用于三级" in r.output
+    assert f"[错误] {spec}，第 1 项，字段 entries：综合评审只适用于二级、一级，三级不进行综合评审。" in r.output

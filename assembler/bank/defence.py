@@ -12,12 +12,11 @@ from typing import Callable
 
 import yaml
 
-from ..errors import DataError, Problem
-from ..standard import PACKAGE_ROOT, Standard
+from ..errors import DataError, InputError, Problem
+from ..standard import PACKAGE_ROOT, Standard, parse_level
 from .models import Origin, Status, _with_bookkeeping
 
 DEFENCE_DIR = PACKAGE_ROOT / "question_bank" / "defence"
-DEFENCE_LEVELS = ("2", "1")
 FIELDS = ("id", "type", "level", "function", "code", "question", "points", "rubric", "follow_ups",
           "enemies", "status", "source")
 STATUS_WORDS = {"active": Status.ACTIVE, "启用": Status.ACTIVE, "retired": Status.RETIRED, "停用": Status.RETIRED}
@@ -104,12 +103,18 @@ def parse_defence(raw: object, standard: Standard, origin: Origin,
         bad("缺少题号 id", "id")
     if raw.get("type", "defence") != "defence":
         bad("type 应为 defence（答辩题）", "type")
+    levels = standard.assessment.review_levels
     level = str(raw.get("level", "")).strip()
-    if level not in DEFENCE_LEVELS:
-        bad(f"等级「{level}」无效：答辩题只用于二级（2）、一级（1）", "level")
+    try:
+        level = parse_level(level)
+    except InputError:
+        pass
+    if level not in levels:
+        names = "、".join(f"{standard.level(x).name}（{x}）" for x in levels)
+        bad(f"等级「{raw.get('level', '')}」无效：答辩题只用于{names}", "level")
     function = str(raw.get("function") or "").strip()
-    fn = standard.function(level, function) if level in DEFENCE_LEVELS else None
-    if level in DEFENCE_LEVELS and fn is None:
+    fn = standard.function(level, function) if level in levels else None
+    if level in levels and fn is None:
         names = "、".join(f.name for f in standard.functions_at(level))
         bad(f"职业功能「{function}」不属于{standard.level(level).name}：可用 {names}", "function")
     codes = _texts(raw.get("code"))

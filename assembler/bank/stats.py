@@ -133,10 +133,10 @@ def review_capacities(bank: Bank, standard: Standard) -> list[Capacity]:
     """Return the 综合评审 capacity of 二级 and 一级 (keys "2/review", "1/review"): disjoint 答辩 sets
     of the default review structure that the bank's 答辩题 support."""
     from ..defence_assemble import REVIEW_KIND, review_capacity
-    from ..review_blueprint import REVIEW_LEVELS, build_review_blueprint
+    from ..review_blueprint import build_review_blueprint
 
     out = []
-    for lv in REVIEW_LEVELS:
+    for lv in standard.assessment.review_levels:
         bp = build_review_blueprint(standard, lv)
         forms, binding = review_capacity(list(bank.defence), bp)
         out.append(Capacity(f"{lv}/review", f"{combination_label(standard, lv, None)} {REVIEW_KIND.label}", forms, binding))
