@@ -16,7 +16,7 @@ import yaml
 from openpyxl import Workbook
 
 from .bank import load_bank
-from .defence_assemble import REVIEW_KIND, ReviewKind, set_code
+from .defence_assemble import REVIEW_KIND, DefenceSet, ReviewKind, set_code
 from .errors import AssemblerError, DataError, InputError, OutputError, Problem
 from .fileio import Transaction
 from .form import Form
@@ -85,7 +85,7 @@ class Session:
 class BatchResult:
     session: Session
     folder: str
-    forms: tuple[Form, ...]
+    forms: tuple[Form | DefenceSet, ...]
     verdicts: tuple[tuple[str, str], ...]  # (form code, 合格/不合格)
     files: int
     recovered: tuple[str, ...] = field(default=())
@@ -185,6 +185,7 @@ def load_session(path: str | Path, standard: Standard | None = None) -> Session:
             continue
         try:
             review = is_review_kind(e.get("kind"))
+            kind: Kind | ReviewKind
             if review:
                 lv = parse_review_level(e.get("level"), std)
                 if e.get("direction"):
@@ -264,10 +265,11 @@ def run_batch(session: Session, output: str | Path | None = None, overwrite: boo
     return BatchResult(session, str(folder), tuple(forms), tuple(verdicts), len(files), tuple(txn.recovered))
 
 
-def _build(session: Session, bank, std: Standard, ledger: str, progress) -> tuple[dict[str, bytes], list[Form], list]:  # noqa: C901
+def _build(session: Session, bank, std: Standard, ledger: str,  # noqa: C901
+           progress) -> tuple[dict[str, bytes], list[Form | DefenceSet], list]:
     """Return ({path in the session folder: bytes}, forms, verdicts), writing nothing."""
     created = session.created or f"{session.date}T00:00:00+08:00"
-    all_forms: list[Form] = []
+    all_forms: list[Form | DefenceSet] = []
     verdicts: list[tuple[str, str]] = []
     summary: list[list] = []
     files: dict[str, bytes] = {}
@@ -275,7 +277,7 @@ def _build(session: Session, bank, std: Standard, ledger: str, progress) -> tupl
     # PDF is converted once for the whole session (LibreOffice's start-up dominates per call):
     # entries asking for pdf are assembled with docx, and their Word documents converted at the end
     for e in session.entries:  # a bad format or a missing soffice is refused before anything
-        if e.kind is REVIEW_KIND:
+        if isinstance(e.kind, ReviewKind):
             check_review_formats(_entry_formats(session, e))
         else:
             select_writers(_entry_formats(session, e), e.kind)
@@ -307,14 +309,14 @@ def _build(session: Session, bank, std: Standard, ledger: str, progress) -> tupl
             if d.group in zips:
                 zips[d.group][d.name] = d.data
         if e.kind is REVIEW_KIND:  # 答辩 sets: checked against the bank and the blueprint
-            reasons = audit_sets(forms, bank)
+            reasons = audit_sets([f for f in forms if isinstance(f, DefenceSet)], bank)
             passed = [not any(r.startswith(f"{f.code}：") for r in reasons) for f in forms]
         else:
             # the review checks the Word documents written, not only the manifests (as `review DIR` does)
             review = review_forms([with_documents(f, f"{f.code}.json",
                                                   {d.name: d.data for d in built.documents
                                                    if d.name.startswith(f"{f.code}-") and d.name.endswith(".docx")})
-                                   for f in forms], bank, std, ledger)
+                                   for f in forms if isinstance(f, Form)], bank, std, ledger)
             stem = f"{k:02d}-{e.level}{e.direction or ''}-{e.kind.value}"
             files[f"审核/{stem}-审核.json"] = review_json(review).encode("utf-8")
             files[f"审核/{stem}-审核.xlsx"] = review_xlsx(review)

@@ -426,6 +426,9 @@ def generate_cmd(level, direction, kind, n_forms, seed, structure, split_file, b
                  ledger, avoid_sessions, session, session_date, created, explanations, formats, no_docx, no_ledger,
                  duration, panel_size, panel_rule, output, force) -> None:
     """按蓝图组卷：生成试卷、答案（或评分记录表）和试卷清单；--kind review 生成综合评审答辩套题与评分表。"""
+    from .blueprint import Blueprint
+    from .defence_assemble import DefenceSet
+    from .form import Form
     from .generate import GenerateRequest, generate
     from .review_blueprint import is_review_kind
 
@@ -442,13 +445,16 @@ def generate_cmd(level, direction, kind, n_forms, seed, structure, split_file, b
     if is_review_kind(kind):
         click.echo(f"{bp.title}：已生成 {len(res.forms)} 套答辩题（种子 {seed}，题库 {res.forms[0].bank_hash}，蓝图 {bp.hash}）")
         for s in res.forms:
-            click.echo(f"  {s.code}：{len(s.entries)} 题，答辩 {sum(e.points for e in s.entries):g} 分，评审组 {s.panel_size} 人")
+            if isinstance(s, DefenceSet):
+                click.echo(f"  {s.code}：{len(s.entries)} 题，答辩 {sum(e.points for e in s.entries):g} 分，"
+                           f"评审组 {s.panel_size} 人")
         click.echo(f"文件已写入 {res.output}（{len(res.files)} 个）")
         return
+    assert isinstance(bp, Blueprint)
     click.echo(f"{bp.title} {bp.kind.label}：已生成 {len(res.forms)} 套试卷（种子 {seed}，题库 {res.forms[0].bank_hash}，蓝图 {bp.hash}）")
     if res.avoided_sessions:
         click.echo(f"已排除近 {len(res.avoided_sessions)} 场考试（{'、'.join(res.avoided_sessions)}）用过的 {res.excluded} 题")
-    for f in res.forms:
+    for f in (x for x in res.forms if isinstance(x, Form)):
         d = f.difficulty()
         extra = f"平均难度 {d['mean']:.2f}" if f.kind.value == "theory" else f"考核时间合计 {f.duration_minutes} 分钟"
         observed = f.extra.get("assembly", {})

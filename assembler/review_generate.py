@@ -71,8 +71,9 @@ def assemble_review(req: GenerateRequest, std: Standard, bank: Bank | None = Non
     if not questions:
         raise DataError([Problem("题库中没有答辩题（应放在题库的 defence/ 文件夹中）",
                                  file="、".join(map(str, req.bank)) or "question_bank/")], "答辩题库有误")
-    materials = load_materials_rubric(req.materials or materials_file(list(req.bank)),
-                                      bp.structure.part("materials").points)
+    materials_part = bp.structure.part("materials")
+    assert materials_part is not None, "a review structure always has a materials part"
+    materials = load_materials_rubric(req.materials or materials_file(list(req.bank)), materials_part.points)
     session = session_name(req)
     excluded, avoided = (recent_items(ledger_path(req), req.avoid_sessions, before=session)
                          if req.avoid_sessions else (frozenset(), []))
@@ -121,7 +122,8 @@ def audit_sets(sets: list[DefenceSet], bank: Bank) -> list[str]:
     """Return why assembled 答辩 sets fail the blueprint (empty when they pass): a question not in
     the bank or not active, a function's points off the blueprint, a question in two sets."""
     by_id = {q.id: q for q in bank.defence}
-    reasons, seen = [], {}
+    reasons: list[str] = []
+    seen: dict[str, str] = {}
     for s in sets:
         for e in s.entries:
             q = by_id.get(e.id)

@@ -263,19 +263,21 @@ def defence_cross_checks(questions: list[DefenceQuestion]) -> list[Problem]:
     problems = []
     seen: dict[str, DefenceQuestion] = {}
     for q in questions:
+        here = q.origin or Origin("")
         if is_example_id(q.id):
-            problems.append(Problem(f"题号 {q.id} 是模板示例题，导入时会跳过", file=q.origin.file, sheet=q.origin.sheet,
-                                    row=q.origin.row, column=_id_column(q), severity="warning",
+            problems.append(Problem(f"题号 {q.id} 是模板示例题，导入时会跳过", file=here.file, sheet=here.sheet,
+                                    row=here.row, column=_id_column(q), severity="warning",
                                     hint="删除示例行，或改用自己的题号"))
         if q.id in seen:
-            problems.append(Problem(f"题号 {q.id} 重复（另见 {seen[q.id].origin.describe()}）", file=q.origin.file,
-                                    sheet=q.origin.sheet, row=q.origin.row, column=_id_column(q)))
+            problems.append(Problem(f"题号 {q.id} 重复（另见 {(seen[q.id].origin or here).describe()}）",
+                                    file=here.file, sheet=here.sheet, row=here.row, column=_id_column(q)))
         seen.setdefault(q.id, q)
     for q in questions:
+        here = q.origin or Origin("")
         missing = [e for e in q.enemies if e not in seen]
         if missing:
-            problems.append(Problem(f"互斥题 {'、'.join(missing)} 不存在", file=q.origin.file, sheet=q.origin.sheet,
-                                    row=q.origin.row, column="互斥题号" if q.origin.sheet else "enemies"))
+            problems.append(Problem(f"互斥题 {'、'.join(missing)} 不存在", file=here.file, sheet=here.sheet,
+                                    row=here.row, column="互斥题号" if here.sheet else "enemies"))
     return problems
 
 

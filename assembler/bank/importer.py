@@ -11,7 +11,7 @@ from ..standard import Standard, load_standard
 from ..yaml_safe import load_yaml
 from .defence import DefenceQuestion, defence_files, is_defence_file
 from .loader import DEFAULT_BANK, read_bank
-from .models import Item, Task
+from .models import Bank, Item, Task
 from .yaml_io import bank_files, parse_yaml_bank
 
 ABBREVIATIONS = {"市场分析": "SCFX", "内容创作": "NRCZ", "运营管理": "YYGL", "直播运营": "ZBYY", "流量运营": "LLYY",
@@ -68,18 +68,22 @@ def import_workbook(source: str | Path, into: str | Path | None = None, replace:
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise DataError(errors, title=f"{source} 有错误，未导入任何题目")
-    existing, existing_problems = (read_bank([into], std) if into.exists() and (bank_files([into]) or defence_files([into]))
-                                   else (None, []))
+    existing: Bank | None = None
+    existing_problems: list[Problem] = []
+    if into.exists() and (bank_files([into]) or defence_files([into])):
+        existing, existing_problems = read_bank([into], std)
     existing_errors = [p for p in existing_problems if p.severity == "error"]
     if existing_errors:
         raise DataError(existing_errors, title=f"目标题库 {into} 本身有错误，未导入")
     from .loader import is_example_id
 
-    records = (*new_bank.items, *new_bank.tasks, *new_bank.defence)
+    records: tuple[Item | Task | DefenceQuestion, ...] = (*new_bank.items, *new_bank.tasks, *new_bank.defence)
     incoming = [r for r in records if not is_example_id(r.id)]
     skipped = [r for r in records if is_example_id(r.id)]
-    have = {} if existing is None else {**{q.id: q for q in existing.defence},
-                                        **{x.id: x for x in (*existing.items, *existing.tasks)}}
+    have: dict[str, Item | Task | DefenceQuestion] = {}
+    if existing is not None:
+        have.update((q.id, q) for q in existing.defence)
+        have.update((x.id, x) for x in existing.records)
     if skipped and not incoming:
         raise DataError([Problem(f"第 {r.origin.row} 行是模板示例 {r.id}", file=str(source), sheet=r.origin.sheet,
                                  row=r.origin.row, column="题号", hint="删除示例行，填写自己的题目")
@@ -99,9 +103,9 @@ def import_workbook(source: str | Path, into: str | Path | None = None, replace:
     if replaced_ids:
         for f in (*bank_files([into]), *defence_files([into])):
             if f.suffix.lower() in (".yaml", ".yml"):
-                recs = _raw_records(f)
-                kept = [r for r in recs if str(r.get("id")) not in replaced_ids]
-                if len(kept) != len(recs):
+                raw = _raw_records(f)
+                kept = [r for r in raw if str(r.get("id")) not in replaced_ids]
+                if len(kept) != len(raw):
                     plans[f] = kept
     grouped: dict[Path, list] = defaultdict(list)
     for r in incoming:

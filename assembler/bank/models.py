@@ -5,11 +5,15 @@ import enum
 import hashlib
 import json
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..structure import ItemType
 
 LETTERS = "ABCDE"
 TRUE_MARK, FALSE_MARK = "√", "×"
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .defence import DefenceQuestion
 
 
 class Status(str, enum.Enum):
@@ -184,7 +188,7 @@ class Bank:
     items: tuple[Item, ...]
     tasks: tuple[Task, ...]
     sources: tuple[str, ...] = ()
-    defence: tuple = ()   # 答辩题 (bank/defence.py DefenceQuestion), from defence/ folders; not in hash
+    defence: tuple[DefenceQuestion, ...] = ()  # 答辩题 (bank/defence.py), from defence/ folders; not in hash
     _by_id: dict[str, Item | Task] = field(init=False, repr=False, compare=False)  # set in __post_init__
 
     def __post_init__(self):
