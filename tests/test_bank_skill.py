@@ -78,3 +78,12 @@ def test_every_skill_paper_lasts_between_the_standard_minimum_and_one_session(bp
     lo, hi = paper_minutes(bp)
     assert lo >= STD.assessment.skill_minutes
     assert hi <= MAX_PAPER_MINUTES
+
+
+OPEN_JUDGEMENT = ("同义变体", "同义表述", "同等表述", "意思相同", "酌情", "视情况", "适当扣分", "考评员抽查")
+
+
+def test_no_rubric_row_leaves_the_judgement_to_the_examiner():
+    """A row that says 'synonyms count' or 'the examiner samples' without listing what counts scores two ways."""
+    open_rows = [(t.id, r.element, w) for t in BANK.tasks for r in t.rubric for w in OPEN_JUDGEMENT if w in r.standard]
+    assert open_rows == []
