@@ -1,0 +1,75 @@
+"""The workbench's pages. Each one parses the request, calls one library function (the same as
+the CLI command it mirrors) and renders the result; none of them decides anything itself."""
+from __future__ import annotations
+
+from flask import Flask, abort, current_app, redirect, render_template, request, url_for
+
+from ..bank.drafts import draft_items, missing_tags
+from ..bank.models import Item, Task
+from ..ledger import item_history
+from . import bankview
+from .app import bank_cache, config_of, standard
+
+
+def register(app: Flask) -> None:
+    app.add_url_rule("/", "index", lambda: redirect(url_for("bank")))
+    app.add_url_rule("/bank", "bank", bank_page)
+    app.add_url_rule("/bank/item/<item_id>", "bank_item", item_page)
+    app.add_url_rule("/bank/search", "bank_search", search_page)
+    app.add_url_rule("/ledger", "ledger", ledger_page)
+
+
+def _level_tabs():
+    std = standard(current_app)
+    return [(lv.code, lv.label) for lv in std.levels] + [(bankview.BASIC, "职业道德与基础知识")]
+
+
+def bank_page():
+    std = standard(current_app)
+    bank, problems = bank_cache(current_app).read()
+    tabs = _level_tabs()
+    level = request.args.get("level", tabs[0][0])
+    if level not in dict(tabs):
+        abort(404)
+    tree = bankview.bank_tree(bank, std, level)
+    drafts = draft_items(bank)
+    retired = [x for x in (*bank.items, *bank.tasks) if not x.active and not (isinstance(x, Item) and x.is_draft)]
+    return render_template("bank.html", tabs=tabs, level=level, tree=tree, types=bankview.TYPES,
+                           heat=bankview.heat_class, bank=bank, status=bankview.status_counts(bank),
+                           by_type=bankview.type_counts(bank), drafts=drafts, missing=missing_tags,
+                           retired=retired, errors=[p for p in problems if p.severity == "error"],
+                           warnings=[p for p in problems if p.severity == "warning"],
+                           paths=config_of(current_app).bank_paths)
+
+
+def search_page():
+    bank, _ = bank_cache(current_app).read()
+    q = request.args.get("q", "")
+    found, total = bankview.search(bank, q)
+    return render_template("search.html", q=q, found=found, total=total, Task=Task)
+
+
+def item_page(item_id: str):
+    bank, _ = bank_cache(current_app).read()
+    rec = bank.get(item_id)
+    if rec is None:
+        abort(404)
+    std = standard(current_app)
+    uses, analyses = item_history(config_of(current_app).ledger_path, item_id)
+    if isinstance(rec, Task):
+        codes = {c: std.skill_codes(rec.level, rec.function).get(c, "") for c in rec.codes}
+    else:
+        lv = rec.level or std.levels[0].code
+        codes = {rec.code: std.knowledge_codes(lv, rec.function).get(rec.code, "")} if rec.code else {}
+    return render_template("item.html", rec=rec, is_task=isinstance(rec, Task), codes=codes, uses=uses,
+                           analyses=analyses, std=std, missing=missing_tags(rec) if isinstance(rec, Item) else [])
+
+
+def ledger_page():
+    from ..ledger import list_sessions, session_detail
+
+    path = config_of(current_app).ledger_path
+    name = request.args.get("session")
+    sessions = list_sessions(path)
+    detail = session_detail(path, name) if name else None
+    return render_template("ledger.html", sessions=sessions, name=name, detail=detail, path=path)

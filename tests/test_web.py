@@ -1,0 +1,184 @@
+"""The web workbench (zujuan serve) through Flask's test client: every page over the library."""
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assembler.bank import read_bank
+from assembler.bank.models import Status
+from assembler.structure import ItemType
+from assembler.web import WebConfig, create_app
+from assembler.web import bankview
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture()
+def small_bank(tmp_path):
+    """A copy of the 基础知识 file with its first item retired and one untagged draft added."""
+    folder = tmp_path / "bank" / "theory"
+    folder.mkdir(parents=True)
+    raw = yaml.safe_load((ROOT / "question_bank" / "theory" / "JC-JCZS.yaml").read_text(encoding="utf-8"))
+    raw["items"][0]["status"] = "retired"
+    raw["items"].append({"id": "DRAFT-001", "type": "judge", "status": "draft", "answer": "√", "difficulty": 3,
+                         "stem": "短视频平台的完播率是衡量内容吸引力的重要指标之一。"})
+    (folder / "JC-JCZS.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return tmp_path / "bank"
+
+
+def make_client(tmp_path, **kw):
+    kw.setdefault("output", str(tmp_path / "web"))
+    kw.setdefault("ledger", str(tmp_path / "ledger.sqlite"))
+    app = create_app(WebConfig(**kw))
+    return app, app.test_client()
+
+
+def text_of(resp) -> str:
+    """Return the page's visible text (tags removed, whitespace collapsed)."""
+    html = resp.get_data(as_text=True)
+    html = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+# ---- 题库 ------------------------------------------------------------------------------------------
+def test_bank_tree_counts_every_active_item_of_the_level_once(std):
+    bank, _ = read_bank(check_similar=False)
+    tree = bankview.bank_tree(bank, std, "4")
+    theory = sum(sum(n or 0 for n in r.counts[:3]) for fn in tree for r in fn.rows)
+    assert theory == sum(1 for it in bank.items if it.level == "4" and it.active)
+    tasks = sum(r.counts[3] or 0 for fn in tree for r in fn.rows)
+    assert tasks == sum(len(t.codes) for t in bank.tasks if t.level == "4" and t.active)
+    assert [fn.name for fn in tree] == [f.name for f in std.functions_at("4")]
+
+
+def test_bank_tree_basic_tab_has_no_task_column(std):
+    bank, _ = read_bank(check_similar=False)
+    tree = bankview.bank_tree(bank, std, bankview.BASIC)
+    assert [fn.name for fn in tree] == ["职业道德", "基础知识"]
+    assert all(r.counts[3] is None for fn in tree for r in fn.rows)
+    assert sum(fn.totals[1] for fn in tree) == sum(1 for it in bank.items if it.is_basic and it.active
+                                                   and it.type is ItemType.SINGLE)
+
+
+def test_heat_class_marks_gaps_and_inapplicable_cells():
+    assert [bankview.heat_class(n) for n in (None, 0, 1, 3, 7, 10)] == ["na", "h0", "h1", "h2", "h3", "h4"]
+
+
+def test_bank_page_shows_the_heat_map_with_the_banks_counts(tmp_path, std):
+    bank, _ = read_bank(check_similar=False)
+    _, client = make_client(tmp_path)
+    resp = client.get("/bank?level=4")
+    assert resp.status_code == 200
+    page = resp.get_data(as_text=True)
+    fn = std.functions_at("4")[0]
+    code = fn.knowledge()[0].code
+    n = sum(1 for it in bank.items if it.level == "4" and it.function == fn.name and it.code == code
+            and it.type is ItemType.SINGLE and it.active)
+    row = re.search(rf'>{re.escape(code)}</a></td>.*?</tr>', page, flags=re.S).group(0)
+    cells = re.findall(r'<td class="cell (\w+)">([^<]*)</td>', row)
+    assert cells[1] == (bankview.heat_class(n), str(n))
+    body = text_of(resp)
+    assert f"{len(bank.items)} 道客观题" in body and f"{len(bank.tasks)} 道操作题" in body
+    assert "四级/中级工" in body and "职业道德与基础知识" in body
+
+
+def test_bank_page_lists_drafts_and_retired_items(tmp_path, small_bank):
+    _, client = make_client(tmp_path, bank=(str(small_bank),))
+    body = text_of(client.get("/bank?level=basic"))
+    assert "待标注（草稿） 1 题" in body and "DRAFT-001" in body and "DRAFT-001 判断题 等级、职业功能、鉴定点代码" in body
+    assert "停用与待审 1 题" in body and "JC-JCZS-001 停用" in body
+
+
+def test_bank_page_refuses_an_unknown_level(tmp_path):
+    _, client = make_client(tmp_path)
+    resp = client.get("/bank?level=9")
+    assert resp.status_code == 404 and "页面或文件不存在。" in text_of(resp)
+
+
+def test_search_finds_by_id_code_and_text(tmp_path):
+    bank, _ = read_bank(check_similar=False)
+    _, client = make_client(tmp_path)
+    assert "JC-JCZS-001" in text_of(client.get("/bank/search?q=jc-jczs-001"))
+    by_code = [it.id for it in bank.items if it.code.startswith("2.2.1(1)")]
+    body = text_of(client.get("/bank/search?q=2.2.1(1)"))
+    assert f"共 {len(by_code)} 题" in body and all(i in body for i in by_code)
+    found, total = bankview.search(bank, "大众传播")
+    assert total >= 1 and all("大众传播" in bankview._text(x) or x.id.startswith("大众") for x in found)
+
+
+def test_item_page_shows_the_item_and_its_ledger_history(tmp_path):
+    from assembler.generate import GenerateRequest, generate
+
+    ledger = tmp_path / "ledger.sqlite"
+    res = generate(GenerateRequest(level="4", direction="A", kind="theory", seed=5, ledger=str(ledger),
+                                   session="2026-06 四级考试", session_date="2026-06-01", documents=False,
+                                   output=str(tmp_path / "out")))
+    entry = res.forms[0].entries[0]
+    _, client = make_client(tmp_path, ledger=str(ledger))
+    body = text_of(client.get(f"/bank/item/{entry.id}"))
+    assert entry.id in body and "使用记录" in body
+    assert f"2026-06-01 2026-06 四级考试 {res.forms[0].code} {entry.number}" in body
+    sessions = text_of(client.get("/ledger"))
+    assert "2026-06 四级考试" in sessions
+    detail = text_of(client.get("/ledger?session=2026-06 四级考试"))
+    assert res.forms[0].code in detail and entry.id in detail
+
+
+def test_item_page_of_a_task_shows_its_rubric(tmp_path):
+    bank, _ = read_bank(check_similar=False)
+    t = bank.tasks[0]
+    _, client = make_client(tmp_path)
+    body = text_of(client.get(f"/bank/item/{t.id}"))
+    assert t.title in body and "评分标准" in body and t.rubric[0].element in body
+
+
+def test_unknown_item_is_404(tmp_path):
+    _, client = make_client(tmp_path)
+    assert client.get("/bank/item/NO-SUCH").status_code == 404
+
+
+# ---- security -----------------------------------------------------------------------------------
+def test_a_token_is_required_when_set_and_kept_as_a_cookie(tmp_path):
+    _, client = make_client(tmp_path, token="s3cret")
+    denied = client.get("/bank")
+    assert denied.status_code == 403 and "需要有效的访问令牌" in text_of(denied)
+    assert client.get("/bank?token=wrong").status_code == 403
+    first = client.get("/bank?token=s3cret")
+    assert first.status_code == 200 and "zujuan_token=s3cret" in first.headers["Set-Cookie"]
+    assert client.get("/bank").status_code == 200  # the cookie carries it now
+
+
+def test_other_hosts_get_a_token_loopback_does_not():
+    from assembler.web.app import with_token
+
+    assert with_token(WebConfig(host="127.0.0.1")).token is None
+    assert len(with_token(WebConfig(host="0.0.0.0")).token) >= 20
+    assert with_token(WebConfig(host="0.0.0.0", token="mine")).token == "mine"
+
+
+def test_make_server_binds_a_free_port_and_prints_the_token(tmp_path):
+    from assembler.web import make_server
+
+    server, url = make_server(WebConfig(host="0.0.0.0", port=0, output=str(tmp_path / "w"), token="abc"))
+    try:
+        assert re.fullmatch(r"http://0\.0\.0\.0:\d+/\?token=abc", url)
+    finally:
+        server.close()
+
+
+def test_serve_refuses_a_busy_port_in_chinese(tmp_path):
+    import socket
+
+    from click.testing import CliRunner
+
+    from assembler.cli import main
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        r = CliRunner().invoke(main, ["serve", "--port", str(port), "-o", str(tmp_path / "w")])
+    assert r.exit_code == 1
+    assert r.output.startswith(f"错误：无法在 127.0.0.1:{port} 启动网页工作台：")
