@@ -182,3 +182,48 @@ def test_serve_refuses_a_busy_port_in_chinese(tmp_path):
         r = CliRunner().invoke(main, ["serve", "--port", str(port), "-o", str(tmp_path / "w")])
     assert r.exit_code == 1
     assert r.output.startswith(f"错误：无法在 127.0.0.1:{port} 启动网页工作台：")
+
+
+# ---- 蓝图 ------------------------------------------------------------------------------------------
+def test_blueprint_page_shows_both_tables_of_the_library_blueprint(tmp_path, std):
+    from assembler.blueprint import build_blueprint
+
+    bp = build_blueprint(std, "4", "A", "theory", None)
+    _, client = make_client(tmp_path)
+    resp = client.get("/blueprint?level=4&direction=A&kind=theory")
+    body = text_of(resp)
+    assert f"{bp.title} 理论知识鉴定要素细目表" in body and f"{bp.title} 理论知识双向细目表" in body
+    assert bp.hash in body
+    for r in bp.rows:
+        line = f"{r.name} {r.weight} " + " ".join(f"{r.cell(s.type).count} {float(r.cell(s.type).points)}"
+                                                  for s in bp.structure.sections) + f" {r.count} {r.weight}"
+        assert line in body
+    w = bp.rows[-1].work_contents[0]
+    assert f"{w.code} {w.name} {float(w.points)}" in body
+
+
+def test_blueprint_page_shows_the_librarys_message_for_an_impossible_choice(tmp_path):
+    _, client = make_client(tmp_path)
+    resp = client.get("/blueprint?level=4&kind=theory")
+    assert resp.status_code == 200
+    assert "四级/中级工 须指定职业方向" in text_of(resp)
+
+
+def test_blueprint_xlsx_download_is_the_cli_workbook(tmp_path, std):
+    import io
+
+    from openpyxl import load_workbook
+
+    from assembler.blueprint import build_blueprint
+    from assembler.writers.blueprint import blueprint_xlsx
+
+    _, client = make_client(tmp_path)
+    resp = client.get("/blueprint.xlsx?level=2&kind=skill")
+    assert resp.status_code == 200 and "attachment" in resp.headers["Content-Disposition"]
+    got = load_workbook(io.BytesIO(resp.data))
+    want = load_workbook(io.BytesIO(blueprint_xlsx(build_blueprint(std, "2", None, "skill", None), std)))
+    assert got.sheetnames == want.sheetnames == ["鉴定要素细目表"]
+    assert [[c.value for c in row] for row in got.active.iter_rows()] == \
+           [[c.value for c in row] for row in want.active.iter_rows()]
+    bad = client.get("/blueprint.xlsx?level=4&kind=theory")
+    assert bad.status_code == 400 and "须指定职业方向" in text_of(bad)

@@ -2,10 +2,11 @@
 the CLI command it mirrors) and renders the result; none of them decides anything itself."""
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, redirect, render_template, request, url_for
+from flask import Flask, abort, current_app, redirect, render_template, request, send_file, url_for
 
 from ..bank.drafts import draft_items, missing_tags
 from ..bank.models import Item, Task
+from ..errors import AssemblerError
 from ..ledger import item_history
 from . import bankview
 from .app import bank_cache, config_of, standard
@@ -17,6 +18,8 @@ def register(app: Flask) -> None:
     app.add_url_rule("/bank/item/<item_id>", "bank_item", item_page)
     app.add_url_rule("/bank/search", "bank_search", search_page)
     app.add_url_rule("/ledger", "ledger", ledger_page)
+    app.add_url_rule("/blueprint", "blueprint", blueprint_page)
+    app.add_url_rule("/blueprint.xlsx", "blueprint_xlsx", blueprint_download)
 
 
 def _level_tabs():
@@ -73,3 +76,60 @@ def ledger_page():
     sessions = list_sessions(path)
     detail = session_detail(path, name) if name else None
     return render_template("ledger.html", sessions=sessions, name=name, detail=detail, path=path)
+
+
+# ---- 蓝图 ------------------------------------------------------------------------------------------
+KINDS = (("theory", "理论知识"), ("skill", "操作技能"))
+
+
+def _pickers() -> dict:
+    """Return the level/direction/kind/structure choices of the forms (from the standard)."""
+    from ..structure import list_structures
+
+    std = standard(current_app)
+    return {"levels": [(lv.code, lv.label) for lv in std.levels],
+            "directions": [(d.code, d.name) for d in std.directions], "kinds": KINDS,
+            "structures": list_structures()}
+
+
+def _blueprint_args() -> dict:
+    a = request.args
+    return {"level": a.get("level", "4"), "direction": a.get("direction") or None,
+            "kind": a.get("kind", "theory"), "structure": a.get("structure") or None}
+
+
+def _build_blueprint(args: dict):
+    from ..blueprint import build_blueprint
+
+    return build_blueprint(standard(current_app), args["level"], args["direction"], args["kind"], args["structure"])
+
+
+def _requirements(bp, row: str, codes) -> list[str]:
+    from ..standard import Kind
+
+    std = standard(current_app)
+    table = std.knowledge_codes(bp.level, row) if bp.kind is Kind.THEORY else std.skill_codes(bp.level, row)
+    return [f"{c} {table.get(c, '')}".strip() for c in codes]
+
+
+def blueprint_page():
+    args = _blueprint_args()
+    bp, error = None, ""
+    if request.args:
+        try:
+            bp = _build_blueprint(args)
+        except AssemblerError as exc:
+            error = str(exc)
+    return render_template("blueprint.html", args=args, bp=bp, error=error, requirements=_requirements,
+                           std=standard(current_app), **_pickers())
+
+
+def blueprint_download():
+    import io
+
+    from ..writers.blueprint import blueprint_heading, blueprint_xlsx
+
+    bp = _build_blueprint(_blueprint_args())
+    data = blueprint_xlsx(bp, standard(current_app))
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=f"{blueprint_heading(bp)}.xlsx".replace("/", "-"),
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
