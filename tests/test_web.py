@@ -187,6 +187,7 @@ def test_serve_refuses_a_busy_port_in_chinese(tmp_path):
 # ---- 蓝图 ------------------------------------------------------------------------------------------
 def test_blueprint_page_shows_both_tables_of_the_library_blueprint(tmp_path, std):
     from assembler.blueprint import build_blueprint
+    from assembler.structure import points_text as pts
 
     bp = build_blueprint(std, "4", "A", "theory", None)
     _, client = make_client(tmp_path)
@@ -195,11 +196,11 @@ def test_blueprint_page_shows_both_tables_of_the_library_blueprint(tmp_path, std
     assert f"{bp.title} 理论知识鉴定要素细目表" in body and f"{bp.title} 理论知识双向细目表" in body
     assert bp.hash in body
     for r in bp.rows:
-        line = f"{r.name} {r.weight} " + " ".join(f"{r.cell(s.type).count} {float(r.cell(s.type).points)}"
+        line = f"{r.name} {r.weight} " + " ".join(f"{r.cell(s.type).count} {pts(r.cell(s.type).points)}"
                                                   for s in bp.structure.sections) + f" {r.count} {r.weight}"
         assert line in body
     w = bp.rows[-1].work_contents[0]
-    assert f"{w.code} {w.name} {float(w.points)}" in body
+    assert f"{w.code} {w.name} {pts(w.points)}" in body
 
 
 def test_blueprint_page_shows_the_librarys_message_for_an_impossible_choice(tmp_path):
@@ -227,3 +228,108 @@ def test_blueprint_xlsx_download_is_the_cli_workbook(tmp_path, std):
            [[c.value for c in row] for row in want.active.iter_rows()]
     bad = client.get("/blueprint.xlsx?level=4&kind=theory")
     assert bad.status_code == 400 and "须指定职业方向" in text_of(bad)
+
+
+# ---- 组卷 ------------------------------------------------------------------------------------------
+def post(app, client, url, data=None, **kw):
+    data = dict(data or {})
+    data.setdefault("csrf", app.config["CSRF_TOKEN"])
+    return client.post(url, data=data, **kw)
+
+
+def run_job(app, resp):
+    """Return the job a POST redirected to, once it has finished."""
+    assert resp.status_code == 303, text_of(resp)
+    job_id = resp.headers["Location"].rsplit("/", 1)[1]
+    runner = app.extensions["zujuan.jobs"]
+    job = runner.get(job_id)
+    runner.wait(job, timeout=120)
+    return job
+
+
+GENERATE = {"level": "4", "direction": "A", "kind": "theory", "forms": "2", "seed": "7", "format": "docx",
+            "record": "1", "session": "网页组卷", "date": "2026-07-01"}
+
+
+def test_generate_writes_the_forms_and_shows_the_librarys_review(tmp_path, std):
+    import io
+    import zipfile
+
+    import docx
+
+    from assembler.bank import load_bank
+    from assembler.review import load_forms, review_forms
+
+    app, client = make_client(tmp_path)
+    job = run_job(app, post(app, client, "/generate", GENERATE))
+    assert job.state == "done", job.error
+    page = text_of(client.get(f"/jobs/{job.id}"))
+    review = review_forms(load_forms([job.folder]), load_bank(None, std), std, str(tmp_path / "ledger.sqlite"))
+    assert f"审核结论 {review.verdict_label}" in page
+    codes = [f.code for f in job.result["forms"]]
+    assert codes == ["4A-T-7-01", "4A-T-7-02"] and all(c in page for c in codes)
+    assert "已生成 2 套试卷（种子 7" in page
+    z = zipfile.ZipFile(io.BytesIO(client.get(f"/jobs/{job.id}/download.zip").data))
+    assert sorted(z.namelist()) == job.files() == sorted(
+        [f"{c}{s}" for c in codes for s in ("-答案.docx", "-试卷.docx", ".json")])
+    paper = docx.Document(io.BytesIO(z.read("4A-T-7-01-试卷.docx")))
+    assert any("全媒体运营师" in p.text for p in paper.paragraphs)
+    # recorded in the ledger under the session named in the form
+    assert "网页组卷" in text_of(client.get("/ledger"))
+    review_doc = docx.Document(io.BytesIO(client.get(f"/jobs/{job.id}/review.docx").data))
+    assert any(review.verdict_label in p.text for p in review_doc.paragraphs)
+
+
+def test_generate_preview_shows_the_displayed_options_and_key(tmp_path):
+    from assembler.bank import load_bank
+    from assembler.render.theory_paper import displayed_options
+
+    app, client = make_client(tmp_path)
+    job = run_job(app, post(app, client, "/generate", {**GENERATE, "forms": "1", "record": ""}))
+    form = job.result["forms"][0]
+    body = text_of(client.get(f"/jobs/{job.id}/preview/{form.code}"))
+    bank = load_bank()
+    e = next(e for e in form.entries if e.type is ItemType.SINGLE)
+    opts = displayed_options(bank.get(e.id), e)
+    assert f"【答案 {e.answer}】" in body and f"{opts[0][0]}．{opts[0][1]}" in body
+    assert "一、判断题" in body
+    assert client.get(f"/jobs/{job.id}/preview/NOPE").status_code == 404
+
+
+def test_an_infeasible_request_shows_the_librarys_message(tmp_path, small_bank):
+    from assembler.errors import InfeasibleError
+    from assembler.generate import GenerateRequest, assemble_request
+
+    app, client = make_client(tmp_path, bank=(str(small_bank),))
+    job = run_job(app, post(app, client, "/generate", {**GENERATE, "record": ""}))
+    with pytest.raises(InfeasibleError) as exc:
+        assemble_request(GenerateRequest(level="4", direction="A", kind="theory", forms=2, seed=7,
+                                         bank=(str(small_bank),), record=False))
+    assert job.state == "failed" and job.error == str(exc.value)
+    page = text_of(client.get(f"/jobs/{job.id}"))
+    assert "任务失败" in page and str(exc.value).split("\n")[0] in page
+
+
+def test_generate_form_errors_are_chinese_messages(tmp_path):
+    app, client = make_client(tmp_path)
+    resp = post(app, client, "/generate", {**GENERATE, "forms": "两"})
+    assert resp.status_code == 400 and "试卷套数「两」无效：应为整数。" in text_of(resp)
+    resp = post(app, client, "/generate", {**GENERATE, "forms": "101"})
+    assert resp.status_code == 400 and "试卷套数 101 超出范围：应为 1～100 的整数。" in text_of(resp)
+
+
+def test_a_post_without_the_form_token_is_refused(tmp_path):
+    app, client = make_client(tmp_path)
+    resp = client.post("/generate", data=GENERATE)
+    assert resp.status_code == 403 and "表单已失效" in text_of(resp)
+    assert app.extensions["zujuan.jobs"].jobs() == []
+
+
+def test_job_downloads_refuse_paths_outside_the_job(tmp_path):
+    app, client = make_client(tmp_path)
+    (tmp_path / "secret.txt").write_text("x")
+    job = run_job(app, post(app, client, "/generate", {**GENERATE, "forms": "1", "record": ""}))
+    assert client.get(f"/jobs/{job.id}/files/{job.files()[0]}").status_code == 200
+    for bad in ("../../../secret.txt", "..%2F..%2F..%2Fsecret.txt", "/etc/passwd", "x.json"):
+        assert client.get(f"/jobs/{job.id}/files/{bad}", follow_redirects=True).status_code == 404
+    assert client.get("/jobs/nope/download.zip").status_code == 404

@@ -196,7 +196,7 @@ def create_app(config: WebConfig | None = None) -> Flask:
 
 
 NAV = (("bank", "题库"), ("blueprint", "蓝图"), ("generate", "组卷"), ("review", "审核"), ("session", "场次"),
-       ("ledger", "使用记录"))
+       ("ledger", "使用记录"), ("jobs_list", "任务"))
 
 
 def standard(app: Flask) -> Standard:

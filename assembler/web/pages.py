@@ -13,6 +13,14 @@ from .app import bank_cache, config_of, standard
 
 
 def register(app: Flask) -> None:
+    from . import jobpages
+    from ..structure import points_text
+
+    from ..review import summary_lines
+
+    app.add_template_filter(points_text, "pts")
+    app.add_template_global(summary_lines, "summary")
+    jobpages.register(app)
     app.add_url_rule("/", "index", lambda: redirect(url_for("bank")))
     app.add_url_rule("/bank", "bank", bank_page)
     app.add_url_rule("/bank/item/<item_id>", "bank_item", item_page)
