@@ -333,3 +333,101 @@ def test_job_downloads_refuse_paths_outside_the_job(tmp_path):
     for bad in ("../../../secret.txt", "..%2F..%2F..%2Fsecret.txt", "/etc/passwd", "x.json"):
         assert client.get(f"/jobs/{job.id}/files/{bad}", follow_redirects=True).status_code == 404
     assert client.get("/jobs/nope/download.zip").status_code == 404
+
+
+# ---- 上传题库文件 -----------------------------------------------------------------------------------
+def _upload_items():
+    from assembler.bank.models import Item
+
+    return [
+        Item("WEB-JCZS-001", ItemType.SINGLE, None, "基础知识", "2.2.1(1)",
+             "传播者通过大众媒介向社会公众传递信息时，受众对信息进行选择性接触、理解和记忆，这一现象体现了受众的（    ）。",
+             (("A", "被动性"), ("B", "选择性"), ("C", "同质性"), ("D", "随机性")), "B", 2),
+        Item("WEB-JCZS-002", ItemType.JUDGE, None, "基础知识", "2.2.1(1)",
+             "人际传播是指个人与个人之间直接或借助媒介进行的信息交流活动。", (), "√", 2),
+    ]
+
+
+def _workbook(tmp_path, std, broken: bool) -> Path:
+    import io
+
+    from openpyxl import load_workbook
+
+    from assembler.bank.excel_io import write_workbook
+
+    wb = load_workbook(io.BytesIO(write_workbook(_upload_items(), [], std)))
+    if broken:
+        ws = wb["题目"]
+        header = [c.value for c in ws[1]]
+        ws.cell(row=2, column=header.index("答案") + 1, value="Z")
+        ws.cell(row=3, column=header.index("鉴定点代码") + 1, value="9.9.9")
+    path = tmp_path / ("坏题库.xlsx" if broken else "新题.xlsx")
+    wb.save(path)
+    return path
+
+
+def _bank_copy(tmp_path) -> Path:
+    into = tmp_path / "bank"
+    shutil.copytree(ROOT / "question_bank" / "theory", into / "theory")
+    return into
+
+
+def test_a_bad_workbook_shows_every_problem_with_sheet_row_column_and_imports_nothing(tmp_path, std):
+    into = _bank_copy(tmp_path)
+    before = sorted((p.name, p.read_bytes()) for p in into.rglob("*.yaml"))
+    app, client = make_client(tmp_path, bank=(str(into),))
+    bad = _workbook(tmp_path, std, broken=True)
+    with bad.open("rb") as fh:
+        resp = post(app, client, "/bank/upload", {"file": (fh, bad.name)}, content_type="multipart/form-data")
+    page = resp.get_data(as_text=True)
+    _, problems = read_bank([bad], std)
+    errors = [p for p in problems if p.severity == "error"]
+    assert len(errors) >= 2 and f"{len(errors)} 个错误" in text_of(resp)
+    for p in errors:
+        assert f"<td>{bad.name}</td>\n<td>{p.sheet}</td><td>{p.row}</td><td>{p.column}</td><td>{p.message}</td>" in page
+    assert {(p.row, p.column) for p in errors} >= {(2, "答案（L列）"), (3, "鉴定点代码（E列）")}
+    assert "有错误，未导入任何题目" in text_of(resp) and "导入题库" not in text_of(resp)
+    # even a forged import request for it is refused by the library, writing nothing
+    up_id = next(iter(app.extensions["zujuan.uploads"]._uploads))
+    forced = post(app, client, f"/bank/upload/{up_id}/import")
+    assert forced.status_code == 422 and "9.9.9" in text_of(forced)
+    assert sorted((p.name, p.read_bytes()) for p in into.rglob("*.yaml")) == before
+
+
+def test_a_clean_workbook_is_imported_into_the_bank_and_the_upload_removed(tmp_path, std):
+    into = _bank_copy(tmp_path)
+    app, client = make_client(tmp_path, bank=(str(into),))
+    good = _workbook(tmp_path, std, broken=False)
+    with good.open("rb") as fh:
+        resp = post(app, client, "/bank/upload", {"file": (fh, good.name)}, content_type="multipart/form-data")
+    body = text_of(resp)
+    assert "共 2 道客观题、0 道操作题： 0 个错误 ，0 个警告" in body and "导入题库" in body
+    store = app.extensions["zujuan.uploads"]
+    (up_id, up), = store._uploads.items()
+    assert up.path.parent.parent == store.root and up.path.name == "upload.xlsx"  # not the uploaded name
+    done = text_of(post(app, client, f"/bank/upload/{up_id}/import"))
+    assert "已导入 2 题，覆盖 0 题" in done
+    assert not up.path.exists() and store.get(up_id) is None
+    bank, _ = read_bank([into], std)
+    assert bank.get("WEB-JCZS-001").stem == _upload_items()[0].stem
+    assert "WEB-JCZS-002" in text_of(client.get("/bank/search?q=WEB-JCZS"))  # the page reads the new bank
+    # the same ids again: the library refuses, naming the rows
+    with good.open("rb") as fh:
+        post(app, client, "/bank/upload", {"file": (fh, good.name)}, content_type="multipart/form-data")
+    up_id = next(iter(store._uploads))
+    again = post(app, client, f"/bank/upload/{up_id}/import")
+    assert again.status_code == 422 and "题号 WEB-JCZS-001 已存在于" in text_of(again)
+
+
+def test_uploads_of_other_types_or_too_large_are_refused(tmp_path):
+    import io
+
+    app, client = make_client(tmp_path, max_upload_mb=1)
+    resp = post(app, client, "/bank/upload", {"file": (io.BytesIO(b"x"), "../../evil.exe")},
+                content_type="multipart/form-data")
+    assert resp.status_code == 400 and "只能上传题库文件（.xlsx、.yaml、.yml），收到「evil.exe」。" in text_of(resp)
+    resp = post(app, client, "/bank/upload", {"file": (io.BytesIO(b"x" * (2 * 1024 * 1024)), "big.xlsx")},
+                content_type="multipart/form-data")
+    assert resp.status_code == 413 and "上传的文件超过大小限制（1 MB）。" in text_of(resp)
+    resp = post(app, client, "/bank/upload", {}, content_type="multipart/form-data")
+    assert resp.status_code == 400 and "请选择要上传的题库文件。" in text_of(resp)

@@ -2,6 +2,7 @@
 standard, jobs). Pages live in pages.py; every page calls the same library functions as the CLI."""
 from __future__ import annotations
 
+import atexit
 import hmac
 import ipaddress
 import logging
@@ -20,6 +21,7 @@ from ..errors import AssemblerError, DataError, InputError, Problem
 from ..ledger import DEFAULT_LEDGER
 from ..standard import Standard, load_standard
 from .jobs import JobRunner
+from .uploads import UploadStore
 
 log = logging.getLogger("zujuan.web")
 
@@ -53,6 +55,14 @@ class WebConfig:
     @property
     def bank_paths(self) -> list[str]:
         return list(self.bank) or [str(DEFAULT_BANK)]
+
+    def import_folder(self) -> Path:
+        """Return the YAML bank folder imports write into (the first bank path); raise InputError
+        if it is a file."""
+        into = Path(self.bank_paths[0])
+        if into.exists() and not into.is_dir():
+            raise InputError(f"题库路径 {into} 是文件，无法导入；请用 --bank 指定题库文件夹启动。")
+        return into
 
 
 def is_loopback(host: str) -> bool:
@@ -125,7 +135,9 @@ def create_app(config: WebConfig | None = None) -> Flask:
     app.extensions["zujuan.bank"] = BankCache(config.bank_paths, std)
     config.output_root.mkdir(parents=True, exist_ok=True)
     app.extensions["zujuan.jobs"] = JobRunner(config.output_root / "jobs", config.workers)
-    app.extensions["zujuan.uploads"] = Path(tempfile.mkdtemp(prefix="zujuan-web-"))
+    store = UploadStore(Path(tempfile.mkdtemp(prefix="zujuan-web-")))
+    app.extensions["zujuan.uploads"] = store
+    atexit.register(store.close)
 
     @app.before_request
     def _guard():
@@ -205,6 +217,10 @@ def standard(app: Flask) -> Standard:
 
 def bank_cache(app: Flask) -> BankCache:
     return app.extensions["zujuan.bank"]
+
+
+def uploads(app: Flask) -> UploadStore:
+    return app.extensions["zujuan.uploads"]
 
 
 def jobs(app: Flask) -> JobRunner:

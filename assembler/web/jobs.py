@@ -105,6 +105,10 @@ class JobRunner:
             with job.lock:
                 job.result, job.state = result, DONE
 
+    def writing(self):
+        """Return the lock that jobs writing the bank or the ledger hold (for short writes in a request)."""
+        return self._write_lock
+
     def get(self, job_id: str) -> Job | None:
         with self._lock:
             return self._jobs.get(job_id)

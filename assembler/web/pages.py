@@ -9,7 +9,7 @@ from ..bank.models import Item, Task
 from ..errors import AssemblerError
 from ..ledger import item_history
 from . import bankview
-from .app import bank_cache, config_of, standard
+from .app import bank_cache, config_of, jobs, standard, uploads
 
 
 def register(app: Flask) -> None:
@@ -26,6 +26,8 @@ def register(app: Flask) -> None:
     app.add_url_rule("/bank/item/<item_id>", "bank_item", item_page)
     app.add_url_rule("/bank/search", "bank_search", search_page)
     app.add_url_rule("/ledger", "ledger", ledger_page)
+    app.add_url_rule("/bank/upload", "bank_upload", upload_page, methods=["GET", "POST"])
+    app.add_url_rule("/bank/upload/<up_id>/import", "bank_import", import_page, methods=["POST"])
     app.add_url_rule("/blueprint", "blueprint", blueprint_page)
     app.add_url_rule("/blueprint.xlsx", "blueprint_xlsx", blueprint_download)
 
@@ -141,3 +143,54 @@ def blueprint_download():
     data = blueprint_xlsx(bp, standard(current_app))
     return send_file(io.BytesIO(data), as_attachment=True, download_name=f"{blueprint_heading(bp)}.xlsx".replace("/", "-"),
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+# ---- 上传题库文件 -----------------------------------------------------------------------------------
+BANK_SUFFIXES = (".xlsx", ".yaml", ".yml")  # what `zujuan bank import` reads (bank.yaml_io.bank_files)
+
+
+def _report(upload, problems, bank=None, review_workbook=False, imported=None, status=200):
+    errors_ = [p for p in problems if p.severity == "error"]
+    return render_template("upload.html", upload=upload, problems=problems, errors=errors_, bank=bank,
+                           review_workbook=review_workbook, imported=imported, shown_file=upload.shown if upload else str,
+                           into=config_of(current_app).import_folder()), status
+
+
+def upload_page():
+    """GET: the upload form; POST: validate the file as `zujuan bank validate` does and show the report."""
+    if request.method == "GET":
+        return _report(None, [])
+    from ..bank import read_bank
+    from ..bank.tag_review import is_review_workbook
+
+    up = uploads(current_app).save(request.files.get("file"), BANK_SUFFIXES, "题库文件")
+    if is_review_workbook(up.path):
+        return _report(up, [], review_workbook=True)
+    bank, problems = read_bank([up.path], standard(current_app))
+    return _report(up, problems, bank)
+
+
+def import_page(up_id: str):
+    """Import a validated upload (as `zujuan bank import`), holding the lock of writing jobs."""
+    from ..bank.importer import import_workbook
+    from ..bank.tag_review import apply_review, is_review_workbook
+    from ..errors import DataError
+
+    store = uploads(current_app)
+    up = store.get(up_id)
+    if up is None:
+        abort(404)
+    into = config_of(current_app).import_folder()
+    try:
+        with jobs(current_app).writing():
+            if is_review_workbook(up.path):
+                rev = apply_review(up.path, into, standard(current_app))
+                done = {"text": f"已标注 {rev.tagged} 题，{rev.left_drafts} 题仍为草稿", "files": rev.files, "warnings": ()}
+            else:
+                res = import_workbook(up.path, into, bool(request.form.get("replace")), standard(current_app))
+                done = {"text": f"已导入 {res.added} 题，覆盖 {res.replaced} 题", "files": res.files,
+                        "warnings": res.warnings}
+    except DataError as exc:  # nothing was written: show why, keep the upload for another try
+        return _report(up, exc.problems, status=422)
+    store.remove(up)
+    return _report(up, list(done["warnings"]), imported=done)
