@@ -431,3 +431,101 @@ def test_uploads_of_other_types_or_too_large_are_refused(tmp_path):
     assert resp.status_code == 413 and "上传的文件超过大小限制（1 MB）。" in text_of(resp)
     resp = post(app, client, "/bank/upload", {}, content_type="multipart/form-data")
     assert resp.status_code == 400 and "请选择要上传的题库文件。" in text_of(resp)
+
+
+# ---- 审核 / 复核 / 场次 -------------------------------------------------------------------------------
+def test_review_of_uploaded_documents_is_the_librarys_verdict(tmp_path, std):
+    from assembler.bank import load_bank
+    from assembler.review import load_forms, review_forms
+
+    app, client = make_client(tmp_path)
+    gen = run_job(app, post(app, client, "/generate", {**GENERATE, "record": ""}))
+    names = [n for n in gen.files() if n.endswith((".json", ".docx"))]
+    files = [((gen.folder / n).open("rb"), n) for n in names]
+    try:
+        job = run_job(app, post(app, client, "/review", {"files": files}, content_type="multipart/form-data"))
+    finally:
+        for fh, _ in files:
+            fh.close()
+    want = review_forms(load_forms([gen.folder]), load_bank(None, std), std, str(tmp_path / "ledger.sqlite"))
+    got = job.result["review"]
+    assert (got.verdict, got.reasons, got.overlap) == (want.verdict, want.reasons, want.overlap)
+    page = text_of(client.get(f"/jobs/{job.id}"))
+    assert f"审核结论 {want.verdict_label}" in page and "下载审核报告（Word，可签字）" in page
+    assert not any(app.extensions["zujuan.uploads"].root.iterdir())  # uploads removed after use
+
+
+def test_review_of_a_tampered_manifest_fails_with_the_librarys_reasons(tmp_path):
+    import json
+
+    app, client = make_client(tmp_path)
+    gen = run_job(app, post(app, client, "/generate", {**GENERATE, "forms": "1", "record": ""}))
+    manifest = json.loads((gen.folder / "4A-T-7-01.json").read_text(encoding="utf-8"))
+    manifest["items"][0]["answer"] = "√" if manifest["items"][0]["answer"] == "×" else "×"
+    tampered = tmp_path / "4A-T-7-01.json"
+    tampered.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    with tampered.open("rb") as fh:
+        job = run_job(app, post(app, client, "/review", {"files": [(fh, tampered.name)]},
+                                content_type="multipart/form-data"))
+    review = job.result["review"]
+    assert review.verdict == "fail" and review.reasons
+    page = text_of(client.get(f"/jobs/{job.id}"))
+    assert "审核结论 不合格" in page and review.reasons[0] in page
+
+
+def test_review_refuses_other_file_types_and_names_the_uploaded_file(tmp_path):
+    import io
+
+    app, client = make_client(tmp_path)
+    resp = post(app, client, "/review", {"files": [(io.BytesIO(b"x"), "a.pdf")]}, content_type="multipart/form-data")
+    assert resp.status_code == 400 and "只能上传试卷清单或 Word 试卷（.json、.docx），收到「a.pdf」。" in text_of(resp)
+    job = run_job(app, post(app, client, "/review", {"files": [(io.BytesIO(b"{"), "坏清单.json")]},
+                            content_type="multipart/form-data"))
+    assert job.state == "failed" and "坏清单.json" in job.error and "upload.json" not in job.error
+
+
+def test_verify_passes_a_generated_paper_and_fails_another_bank(tmp_path, small_bank):
+    app, client = make_client(tmp_path)
+    gen = run_job(app, post(app, client, "/generate", {**GENERATE, "forms": "1", "record": ""}))
+    paper = gen.folder / "4A-T-7-01-试卷.docx"
+    with paper.open("rb") as fh:
+        resp = post(app, client, "/verify", {"paper": (fh, paper.name)}, content_type="multipart/form-data")
+    body = text_of(resp)
+    assert resp.status_code == 200 and "复核通过：90 题与题库、蓝图一致。" in body and "种子 7" in body
+    app2, client2 = make_client(tmp_path / "b", bank=(str(small_bank),))
+    with paper.open("rb") as fh:
+        resp = post(app2, client2, "/verify", {"paper": (fh, paper.name)}, content_type="multipart/form-data")
+    assert "复核未通过" in text_of(resp)
+
+
+def test_a_session_from_the_entries_table_runs_as_batch_with_its_zips(tmp_path):
+    import io
+    import zipfile
+
+    app, client = make_client(tmp_path)
+    data = {"session": "网页场次", "date": "2026-08-01", "record": "1",
+            "e_level": ["4", "2", ""], "e_direction": ["A", "", ""], "e_kind": ["theory", "skill", "theory"],
+            "e_forms": ["2", "1", "1"], "e_seed": ["11", "12", ""], "e_structure": ["", "", ""]}
+    job = run_job(app, post(app, client, "/session", data))
+    assert job.state == "done", job.error
+    b = job.result["batch"]
+    assert [c for c, _ in b.verdicts] == ["4A-T-11-01", "4A-T-11-02", "2-S-12-01"] and job.snapshot()["done"] == 2
+    page = text_of(client.get(f"/jobs/{job.id}"))
+    assert f"网页场次（2026-08-01）：3 套试卷，{b.files} 个文件" in page
+    z = client.get(f"/jobs/{job.id}/files/网页场次/网页场次-试卷.zip")
+    assert z.status_code == 200
+    assert "4A-T-11-01-试卷.docx" in zipfile.ZipFile(io.BytesIO(z.data)).namelist()
+    assert "网页场次" in text_of(client.get("/ledger"))
+
+
+def test_a_bad_session_shows_every_problem_of_load_session(tmp_path):
+    import io
+
+    app, client = make_client(tmp_path)
+    bad = "session: 坏/场次\ndate: 2026-8-1\nentries:\n  - {level: 九级, kind: theory, seed: 1}\n".encode()
+    resp = post(app, client, "/session", {"session_file": (io.BytesIO(bad), "场次.yaml")},
+                content_type="multipart/form-data")
+    body = text_of(resp)
+    assert resp.status_code == 422 and "场次文件有误" in body
+    assert "场次.yaml" in body and "日期「2026-8-1」应写成 YYYY-MM-DD" in body and "upload.yaml" not in body
+    assert app.extensions["zujuan.jobs"].jobs() == []

@@ -9,9 +9,10 @@ from pathlib import PurePosixPath
 
 from flask import Flask, abort, current_app, jsonify, redirect, render_template, request, send_file, url_for
 
-from ..errors import InputError
-from .app import bank_cache, config_of, jobs, standard
+from ..errors import DataError, InputError
+from .app import bank_cache, config_of, jobs, standard, uploads
 from .jobs import Job
+from .uploads import shown_error
 
 
 KIND_LABELS = (("theory", "理论知识"), ("skill", "操作技能"))
@@ -19,6 +20,9 @@ KIND_LABELS = (("theory", "理论知识"), ("skill", "操作技能"))
 
 def register(app: Flask) -> None:
     app.add_url_rule("/generate", "generate", generate_page, methods=["GET", "POST"])
+    app.add_url_rule("/review", "review", review_page, methods=["GET", "POST"])
+    app.add_url_rule("/verify", "verify", verify_page, methods=["POST"])
+    app.add_url_rule("/session", "session", session_page, methods=["GET", "POST"])
     app.add_url_rule("/jobs", "jobs_list", jobs_page)
     app.add_url_rule("/jobs/<job_id>", "job", job_page)
     app.add_url_rule("/jobs/<job_id>.json", "job_status", job_status)
@@ -167,3 +171,123 @@ def job_preview(job_id: str, code: str):
         return render_template("preview.html", job=job, form=form, sections=sections, tasks=None)
     tasks = [(e, bank.get(e.id)) for e in sorted(form.entries, key=lambda e: e.number)]
     return render_template("preview.html", job=job, form=form, sections=None, tasks=tasks)
+
+
+# ---- 审核 / 复核 -----------------------------------------------------------------------------------
+REVIEW_SUFFIXES = (".json", ".docx")  # what `zujuan review` reads: manifests and Word documents
+
+
+def review_page():
+    """GET: the forms; POST: review uploaded manifests/documents, or a finished job's folder, as a
+    read-only job (as `zujuan review PATHS`)."""
+    from ..review import load_forms, review_forms
+
+    cfg, std, cache, store = config_of(current_app), standard(current_app), bank_cache(current_app), uploads(current_app)
+    if request.method == "GET":
+        done = [j for j in jobs(current_app).jobs() if j.kind in ("generate", "batch") and j.state == "done"]
+        return render_template("review.html", done_jobs=done)
+    source = request.form.get("job")
+    if source:
+        paths, ups = [_finished(_job(source)).folder], []
+        title = f"审核：任务 {source} 的试卷"
+    else:
+        files = [f for f in request.files.getlist("files") if f and f.filename]
+        if not files:
+            raise InputError("请选择要审核的试卷清单（.json）或 Word 试卷（.docx），或选择一个组卷任务。")
+        ups = [store.save(f, REVIEW_SUFFIXES, "试卷清单或 Word 试卷") for f in files]
+        paths = [u.path for u in ups]
+        title = "审核：" + "、".join(u.name for u in ups)
+    ledger = cfg.ledger_path
+
+    def work(job: Job) -> dict:
+        try:
+            job.progress(0, "读取试卷", total=1)
+            try:
+                loaded = load_forms(paths)
+            except DataError as exc:
+                raise shown_error(exc, ups) from None
+            review = review_forms(loaded, cache.load(), std, ledger)
+            job.progress(1, "完成")
+            return {"review": review, "names": {str(u.path): u.name for u in ups}}
+        finally:
+            for u in ups:
+                store.remove(u)
+
+    job = jobs(current_app).submit("review", title, work, writes=False)
+    return redirect(url_for("job", job_id=job.id), code=303)
+
+
+def verify_page():
+    """Check one Word paper or key against the bank and the blueprint (as `zujuan verify`)."""
+    from ..review import load_forms, review_forms
+
+    store = uploads(current_app)
+    up = store.save(request.files.get("paper"), (".docx",), "Word 试卷或答案")
+    try:
+        loaded = load_forms([up.path])
+        review = review_forms(loaded, bank_cache(current_app).load(), standard(current_app))
+    except DataError as exc:
+        raise shown_error(exc, [up]) from None
+    finally:
+        store.remove(up)
+    return render_template("verify.html", name=up.name, loaded=loaded[0], f=review.forms[0])
+
+
+# ---- 场次 ------------------------------------------------------------------------------------------
+SESSION_SUFFIXES = (".yaml", ".yml")
+
+
+def _session_yaml() -> bytes:
+    """Return the session file the 场次 entries table describes (validated by load_session)."""
+    import yaml
+
+    entries = []
+    for level, direction, kind, forms, seed, structure in zip(
+            request.form.getlist("e_level"), request.form.getlist("e_direction"), request.form.getlist("e_kind"),
+            request.form.getlist("e_forms"), request.form.getlist("e_seed"), request.form.getlist("e_structure")):
+        if not level.strip():
+            continue
+        e = {"level": level.strip(), "kind": kind.strip(), "forms": forms.strip() or 1, "seed": seed.strip() or None}
+        if direction.strip():
+            e["direction"] = direction.strip()
+        if structure.strip():
+            e["structure"] = structure.strip()
+        entries.append(e)
+    raw = {"session": request.form.get("session", "").strip(), "date": request.form.get("date", "").strip(),
+           "entries": entries}
+    return yaml.safe_dump(raw, allow_unicode=True, sort_keys=False).encode("utf-8")
+
+
+def session_page():
+    """GET: the entries table and the upload; POST: run the session as `zujuan batch` does, in a job
+    with progress. The bank is the server's (a session file's `bank:` is not read from uploads)."""
+    from dataclasses import replace
+
+    from ..batch import load_session, run_batch
+    from .pages import _pickers
+
+    if request.method == "GET":
+        return render_template("session.html", **_pickers())
+    cfg, std, store = config_of(current_app), standard(current_app), uploads(current_app)
+    if request.files.get("session_file") and request.files["session_file"].filename:
+        up = store.save(request.files["session_file"], SESSION_SUFFIXES, "场次文件")
+    else:
+        up = store.save_bytes(_session_yaml(), ".yaml", "场次表")
+    try:
+        session = load_session(up.path, std)
+    except DataError as exc:
+        raise shown_error(exc, [up]) from None
+    finally:
+        store.remove(up)
+    session = replace(session, bank=tuple(cfg.bank), source=up.name)
+    record = bool(request.form.get("record"))
+    total = len(session.entries)
+
+    def work(job: Job) -> dict:
+        job.progress(0, "准备", total=total)
+        res = run_batch(session, job.folder, False, cfg.ledger_path, record, std,
+                        progress=lambda done, label: job.progress(done, label))
+        return {"batch": res, "record": record}
+
+    job = jobs(current_app).submit("batch", f"场次：{session.name}（{total} 项）", work)
+    return redirect(url_for("job", job_id=job.id), code=303)

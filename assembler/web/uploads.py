@@ -52,6 +52,18 @@ class UploadStore:
             self._uploads[up_id] = upload
         return upload
 
+    def save_bytes(self, data: bytes, suffix: str, name: str) -> Upload:
+        """Return an upload holding data the server built itself (e.g. a session file from a form)."""
+        up_id = secrets.token_hex(8)
+        folder = self.root / up_id
+        folder.mkdir(mode=0o700)
+        path = folder / f"upload{suffix}"
+        path.write_bytes(data)
+        upload = Upload(up_id, path, name)
+        with self._lock:
+            self._uploads[up_id] = upload
+        return upload
+
     def get(self, up_id: str) -> Upload | None:
         with self._lock:
             return self._uploads.get(up_id)
@@ -63,3 +75,13 @@ class UploadStore:
 
     def close(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def shown_error(exc, uploads_: list[Upload]):
+    """Return a DataError like exc with every stored upload path replaced by its uploaded name."""
+    from dataclasses import replace
+
+    from ..errors import DataError
+
+    names = {str(u.path): u.name for u in uploads_}
+    return DataError([replace(p, file=names.get(p.file, p.file)) for p in exc.problems], exc.title)
