@@ -529,3 +529,28 @@ def test_a_bad_session_shows_every_problem_of_load_session(tmp_path):
     assert resp.status_code == 422 and "场次文件有误" in body
     assert "场次.yaml" in body and "日期「2026-8-1」应写成 YYYY-MM-DD" in body and "upload.yaml" not in body
     assert app.extensions["zujuan.jobs"].jobs() == []
+
+
+def test_a_running_job_shows_a_progress_bar_and_the_banner(tmp_path):
+    import threading
+
+    app, client = make_client(tmp_path)
+    runner = app.extensions["zujuan.jobs"]
+    gate = threading.Event()
+
+    def work(job):
+        job.progress(1, "第 1 项：四级 理论知识", total=3)
+        gate.wait(10)
+        return {}
+
+    job = runner.submit("batch", "场次：测试", work)
+    while job.snapshot()["done"] != 1:
+        pass
+    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert f'data-job-status="/jobs/{job.id}.json"' in page and '<progress max="3" value="1">' in page
+    assert "正在运行 1 个任务" in text_of(client.get("/bank"))
+    status = client.get(f"/jobs/{job.id}.json").get_json()
+    assert (status["state"], status["done"], status["total"], status["message"]) == ("running", 1, 3, "第 1 项：四级 理论知识")
+    gate.set()
+    runner.wait(job)
+    assert "正在运行" not in text_of(client.get("/bank"))
