@@ -7,10 +7,8 @@ import pytest
 import yaml
 
 from assembler.bank import read_bank
-from assembler.bank.models import Status
 from assembler.structure import ItemType
-from assembler.web import WebConfig, create_app
-from assembler.web import bankview
+from assembler.web import WebConfig, bankview, create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, abort, render_template, request
+from flask.json.provider import DefaultJSONProvider
 
 from ..bank import DEFAULT_BANK, read_bank
 from ..bank.models import Bank
@@ -88,7 +89,7 @@ class BankCache:
     """The bank as read_bank returns it, read again only when a bank file changes."""
 
     def __init__(self, paths: list[str], standard: Standard):
-        self.paths = paths
+        self.paths: list[str | Path] = list(paths)
         self.standard = standard
         self._lock = threading.Lock()
         self._key: tuple | None = None
@@ -129,7 +130,8 @@ def create_app(config: WebConfig | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = config.max_upload_mb * 1024 * 1024
     app.config["ZUJUAN"] = config
     app.config["CSRF_TOKEN"] = secrets.token_urlsafe(18)
-    app.json.ensure_ascii = False
+    if isinstance(app.json, DefaultJSONProvider):
+        app.json.ensure_ascii = False  # job status in Chinese, readable
     std = load_standard()
     app.extensions["zujuan.standard"] = std
     app.extensions["zujuan.bank"] = BankCache(config.bank_paths, std)
@@ -138,6 +140,23 @@ def create_app(config: WebConfig | None = None) -> Flask:
     store = UploadStore(Path(tempfile.mkdtemp(prefix="zujuan-web-")))
     app.extensions["zujuan.uploads"] = store
     atexit.register(store.close)
+
+    _install_guard(app, config)
+    _install_errors(app, config)
+
+    @app.context_processor
+    def _common():
+        return {"csrf": app.config["CSRF_TOKEN"], "running_jobs": jobs(app).active(),
+                "nav": [(e, label) for e, label in NAV if e in app.view_functions]}
+
+    from . import pages
+
+    pages.register(app)
+    return app
+
+
+def _install_guard(app: Flask, config: WebConfig) -> None:
+    """Refuse every request without the token (when one is set) and every POST without the form token."""
 
     @app.before_request
     def _guard():
@@ -159,10 +178,9 @@ def create_app(config: WebConfig | None = None) -> Flask:
         resp.headers.setdefault("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'")
         return resp
 
-    @app.context_processor
-    def _common():
-        return {"csrf": app.config["CSRF_TOKEN"], "running_jobs": jobs(app).active(),
-                "nav": [(e, label) for e, label in NAV if e in app.view_functions]}
+
+def _install_errors(app: Flask, config: WebConfig) -> None:
+    """Show every error as a Chinese message in the page; log the detail (tracebacks only in the log)."""
 
     def _error(status: int, message: str, problems=()):
         return render_template("error.html", status=status, message=message, problems=problems), status
@@ -200,11 +218,6 @@ def create_app(config: WebConfig | None = None) -> Flask:
             return _error(exc.code or 500, exc.description or "请求有误。")
         log.exception("internal error on %s", request.path)
         return _error(500, "服务器内部错误；详情见服务器日志。")
-
-    from . import pages
-
-    pages.register(app)
-    return app
 
 
 NAV = (("bank", "题库"), ("blueprint", "蓝图"), ("generate", "组卷"), ("review", "审核"), ("session", "场次"),

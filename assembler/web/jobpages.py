@@ -7,13 +7,22 @@ import io
 import zipfile
 from pathlib import PurePosixPath
 
-from flask import Flask, abort, current_app, jsonify, redirect, render_template, request, send_file, url_for
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 
 from ..errors import DataError, InputError
 from .app import bank_cache, config_of, jobs, standard, uploads
 from .jobs import Job
 from .uploads import shown_error
-
 
 KIND_LABELS = (("theory", "理论知识"), ("skill", "操作技能"))
 

@@ -2,7 +2,16 @@
 the CLI command it mirrors) and renders the result; none of them decides anything itself."""
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 
 from ..bank.drafts import draft_items, missing_tags
 from ..bank.models import Item, Task
@@ -13,10 +22,9 @@ from .app import bank_cache, config_of, jobs, standard, uploads
 
 
 def register(app: Flask) -> None:
-    from . import jobpages
-    from ..structure import points_text
-
     from ..review import summary_lines
+    from ..structure import points_text
+    from . import jobpages
 
     app.add_template_filter(points_text, "pts")
     app.add_template_global(summary_lines, "summary")
@@ -181,6 +189,7 @@ def import_page(up_id: str):
     if up is None:
         abort(404)
     into = config_of(current_app).import_folder()
+    done: dict
     try:
         with jobs(current_app).writing():
             if is_review_workbook(up.path):
