@@ -256,6 +256,7 @@ def make_server(config: WebConfig):
 
     config = with_token(config)
     app = create_app(config)
+    bank_cache(app).read()  # read the bank now, so the first page does not wait for it
     try:
         server = create_server(app, host=config.host, port=config.port, threads=6, ident="zujuan")
     except OSError as exc:
