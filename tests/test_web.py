@@ -552,3 +552,24 @@ def test_a_running_job_shows_a_progress_bar_and_the_banner(tmp_path):
     gate.set()
     runner.wait(job)
     assert "正在运行" not in text_of(client.get("/bank"))
+
+
+def test_review_kind_blueprint_and_defence_sets(tmp_path, std):
+    from assembler.review_blueprint import build_review_blueprint
+
+    app, client = make_client(tmp_path)
+    bp = build_review_blueprint(std, "2")
+    body = text_of(client.get("/blueprint?level=2&kind=review"))
+    assert bp.title in body and f"评审组 {bp.panel_size} 人" in body
+    assert all(f"{f.number}. {f.name} {f.weight}% {f.questions} {f.points}" in body for f in bp.functions)
+    refused = client.get("/blueprint.xlsx?level=2&kind=review")
+    assert refused.status_code == 400 and "综合评审细目表支持 text、json、yaml 格式。" in text_of(refused)
+    job = run_job(app, post(app, client, "/generate", {"level": "2", "kind": "review", "forms": "2", "seed": "3"}))
+    assert job.state == "done", job.error
+    codes = [s.code for s in job.result["sets"]]
+    assert codes == ["R2-3-01", "R2-3-02"]
+    assert {f"{c}{s}" for c in codes for s in (".json", "-评分录入.xlsx", "-答辩题单.docx")} <= set(job.files())
+    page = text_of(client.get(f"/jobs/{job.id}"))
+    assert "已生成 2 套答辩题（种子 3" in page and "R2-3-02 4 60 5" in page
+    bad = run_job(app, post(app, client, "/generate", {"level": "4", "kind": "review", "forms": "1", "seed": "3"}))
+    assert bad.state == "failed" and "综合评审" in bad.error

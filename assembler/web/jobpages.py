@@ -20,11 +20,12 @@ from flask import (
 )
 
 from ..errors import DataError, InputError
+from ..review_blueprint import is_review_kind
 from .app import bank_cache, config_of, jobs, standard, uploads
 from .jobs import Job
 from .uploads import shown_error
 
-KIND_LABELS = (("theory", "理论知识"), ("skill", "操作技能"))
+KIND_LABELS = (("theory", "理论知识"), ("skill", "操作技能"), ("review", "综合评审"))
 
 
 def register(app: Flask) -> None:
@@ -93,11 +94,38 @@ def run_generate(job: Job, req, std, cache) -> dict:
             "seed": req.seed, "record": req.record}
 
 
+def _submit_defence():
+    """Submit a 综合评审 job (as `zujuan generate --kind review`)."""
+    from ..review_generate import ReviewRequest, generate_review
+
+    cfg = config_of(current_app)
+    std = standard(current_app)
+    req = ReviewRequest(request.form.get("level", ""), _int("forms", "试卷套数", 1, 1, 100) or 1,
+                        _int("seed", "随机种子", 1) or 1, None, tuple(cfg.bank), ledger=cfg.ledger_path,
+                        avoid_sessions=_int("avoid_sessions", "排除场次数", 0, 0) or 0, session=_text("session"),
+                        session_date=_text("date"), record=bool(request.form.get("record")))
+
+    def work(job: Job) -> dict:
+        from dataclasses import replace
+
+        job.progress(0, "组卷中", total=1)
+        res = generate_review(replace(req, output=str(job.folder)), std)
+        job.progress(1, "完成")
+        return {"sets": res.sets, "blueprint": res.blueprint, "avoided": res.avoided_sessions,
+                "excluded": res.excluded, "seed": req.seed, "record": req.record}
+
+    title = f"组卷：{req.level} 综合评审 {req.forms} 套，种子 {req.seed}"
+    job = jobs(current_app).submit("defence", title, work)
+    return redirect(url_for("job", job_id=job.id), code=303)
+
+
 def generate_page():
     from ..formats import WRITERS
     from .pages import _pickers
 
     error = ""
+    if request.method == "POST" and is_review_kind(request.form.get("kind", "")):
+        return _submit_defence()
     if request.method == "POST":
         req = generate_request()  # InputError → the error page with the message
         std, cache = standard(current_app), bank_cache(current_app)

@@ -15,7 +15,7 @@ from flask import (
 
 from ..bank.drafts import draft_items, missing_tags
 from ..bank.models import Item, Task
-from ..errors import AssemblerError
+from ..errors import AssemblerError, InputError
 from ..ledger import item_history
 from . import bankview
 from .app import bank_cache, config_of, jobs, standard, uploads
@@ -97,7 +97,7 @@ def ledger_page():
 
 
 # ---- 蓝图 ------------------------------------------------------------------------------------------
-KINDS = (("theory", "理论知识"), ("skill", "操作技能"))
+KINDS = (("theory", "理论知识"), ("skill", "操作技能"), ("review", "综合评审（二级、一级）"))
 
 
 def _pickers() -> dict:
@@ -118,7 +118,10 @@ def _blueprint_args() -> dict:
 
 def _build_blueprint(args: dict):
     from ..blueprint import build_blueprint
+    from ..review_blueprint import build_review_blueprint, is_review_kind
 
+    if is_review_kind(args["kind"]):  # as `zujuan blueprint --kind review`
+        return build_review_blueprint(standard(current_app), args["level"])
     return build_blueprint(standard(current_app), args["level"], args["direction"], args["kind"], args["structure"])
 
 
@@ -145,9 +148,13 @@ def blueprint_page():
 def blueprint_download():
     import io
 
+    from ..review_blueprint import is_review_kind
     from ..writers.blueprint import blueprint_heading, blueprint_xlsx
 
-    bp = _build_blueprint(_blueprint_args())
+    args = _blueprint_args()
+    if is_review_kind(args["kind"]):
+        raise InputError("综合评审细目表支持 text、json、yaml 格式。")
+    bp = _build_blueprint(args)
     data = blueprint_xlsx(bp, standard(current_app))
     return send_file(io.BytesIO(data), as_attachment=True, download_name=f"{blueprint_heading(bp)}.xlsx".replace("/", "-"),
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
