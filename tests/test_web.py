@@ -573,3 +573,86 @@ def test_review_kind_blueprint_and_defence_sets(tmp_path, std):
     assert "已生成 2 套答辩题（种子 3" in page and "R2-3-02 4 60 5" in page
     bad = run_job(app, post(app, client, "/generate", {"level": "4", "kind": "review", "forms": "1", "seed": "3"}))
     assert bad.state == "failed" and "综合评审" in bad.error
+
+
+# ---- 评分与分析 ------------------------------------------------------------------------------------
+def _answer_sheet(template: bytes, form, path: Path, candidates: int = 30) -> Path:
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(template))
+    ws = wb.active
+    for i in range(candidates):
+        row = [f"2026{i:04d}", f"考生{i}", form.code]
+        for e in form.entries:
+            right = (i + e.number) % (2 + i % 4) != 0
+            wrong = {"√": "×", "×": "√"}.get(e.answer, "A" if e.answer != "A" else "B")
+            row.append(e.answer if right else wrong)
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_score_and_analyze_an_answer_sheet_for_a_generated_form(tmp_path):
+    import io
+
+    from openpyxl import load_workbook
+
+    from assembler.analyze import analyze_results
+    from assembler.score import load_theory_forms, score_file
+    from assembler.writers.analysis import analysis_text
+
+    app, client = make_client(tmp_path)
+    gen = run_job(app, post(app, client, "/generate", {**GENERATE, "forms": "1", "record": ""}))
+    template = post(app, client, "/score", {"job": gen.id, "action": "template"})
+    assert template.status_code == 200 and load_workbook(io.BytesIO(template.data)).active["C1"].value == "试卷编号"
+    form = gen.result["forms"][0]
+    sheet = _answer_sheet(template.data, form, tmp_path / "答题登记表.xlsx")
+    with sheet.open("rb") as fh:
+        job = run_job(app, post(app, client, "/score", {"job": gen.id, "action": "score", "responses": (fh, sheet.name)},
+                                content_type="multipart/form-data"))
+    assert job.state == "done", job.error
+    assert sorted(job.files()) == sorted(["题目分析.xlsx", "成绩表.xlsx"])
+    want = score_file(sheet, load_theory_forms(gen.folder))
+    got = job.result["results"].forms[0].totals
+    assert list(got) == list(want.forms[0].totals)
+    page = text_of(client.get(f"/jobs/{job.id}"))
+    assert f"{form.code} 30 {want.forms[0].totals.mean():.2f}" in page
+    text = analysis_text(analyze_results(want))
+    assert " ".join(text.splitlines()[0].split()) in page
+    # the results workbook alone gives the same analysis
+    results = client.get(f"/jobs/{job.id}/files/成绩表.xlsx").data
+    again = run_job(app, post(app, client, "/analyze", {"results": (io.BytesIO(results), "成绩表.xlsx")},
+                              content_type="multipart/form-data"))
+    from assembler.writers.results import read_results
+
+    (tmp_path / "成绩表.xlsx").write_bytes(results)
+    assert again.state == "done"
+    assert again.result["text"] == analysis_text(analyze_results(read_results(tmp_path / "成绩表.xlsx")))
+    # too few candidates to analyse: the scores stand, the page says why there is no analysis
+    few = _answer_sheet(template.data, form, tmp_path / "少.xlsx", candidates=5)
+    with few.open("rb") as fh:
+        small = run_job(app, post(app, client, "/score", {"job": gen.id, "action": "score", "responses": (fh, few.name)},
+                                  content_type="multipart/form-data"))
+    assert small.state == "done" and small.files() == ["成绩表.xlsx"]
+    assert "未做题目分析：考生少于 20 人的试卷不计算题目统计" in text_of(client.get(f"/jobs/{small.id}"))
+
+
+def test_a_bad_answer_sheet_names_the_uploaded_file_and_cell(tmp_path):
+    import io
+
+    from openpyxl import Workbook
+
+    app, client = make_client(tmp_path)
+    gen = run_job(app, post(app, client, "/generate", {**GENERATE, "forms": "1", "record": ""}))
+    wb = Workbook()
+    wb.active.append(["准考证号", "姓名", "试卷编号", "1"])
+    wb.active.append(["1", "甲", "NO-SUCH-FORM", "√"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    job = run_job(app, post(app, client, "/score", {"job": gen.id, "action": "score", "responses": (buf, "登记表.xlsx")},
+                            content_type="multipart/form-data"))
+    assert job.state == "failed" and "登记表.xlsx" in job.error and "NO-SUCH-FORM" in job.error
+    assert "upload.xlsx" not in job.error

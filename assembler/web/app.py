@@ -220,7 +220,7 @@ def _install_errors(app: Flask, config: WebConfig) -> None:
         return _error(500, "服务器内部错误；详情见服务器日志。")
 
 
-NAV = (("bank", "题库"), ("blueprint", "蓝图"), ("generate", "组卷"), ("review", "审核"), ("session", "场次"),
+NAV = (("bank", "题库"), ("blueprint", "蓝图"), ("generate", "组卷"), ("review", "审核"), ("session", "场次"), ("score", "评分与分析"),
        ("ledger", "使用记录"), ("jobs_list", "任务"))
 
 

@@ -19,7 +19,7 @@ from flask import (
     url_for,
 )
 
-from ..errors import DataError, InputError
+from ..errors import AssemblerError, DataError, InputError
 from ..review_blueprint import is_review_kind
 from .app import bank_cache, config_of, jobs, standard, uploads
 from .jobs import Job
@@ -33,6 +33,8 @@ def register(app: Flask) -> None:
     app.add_url_rule("/review", "review", review_page, methods=["GET", "POST"])
     app.add_url_rule("/verify", "verify", verify_page, methods=["POST"])
     app.add_url_rule("/session", "session", session_page, methods=["GET", "POST"])
+    app.add_url_rule("/score", "score", score_page, methods=["GET", "POST"])
+    app.add_url_rule("/analyze", "analyze", analyze_page, methods=["POST"])
     app.add_url_rule("/jobs", "jobs_list", jobs_page)
     app.add_url_rule("/jobs/<job_id>", "job", job_page)
     app.add_url_rule("/jobs/<job_id>.json", "job_status", job_status)
@@ -327,4 +329,106 @@ def session_page():
         return {"batch": res, "record": record}
 
     job = jobs(current_app).submit("batch", f"场次：{session.name}（{total} 项）", work)
+    return redirect(url_for("job", job_id=job.id), code=303)
+
+
+# ---- 评分 / 题目分析 ---------------------------------------------------------------------------------
+RESPONSE_SUFFIXES = (".xlsx", ".csv")  # what `zujuan score` reads
+
+
+def _score_forms(store):
+    """Return ({code: Form} of the chosen job's or the uploaded theory manifests, uploads to remove)."""
+    from ..score import load_theory_forms
+
+    source = request.form.get("job")
+    if source:
+        return load_theory_forms(_finished(_job(source)).folder), []
+    up = store.save_many(request.files.getlist("manifests"), (".json",), "试卷清单（.json）")
+    try:
+        return load_theory_forms(up.path), [up]
+    except DataError as exc:
+        store.remove(up)
+        raise shown_error(exc, [up]) from None
+
+
+def score_page():
+    """GET: the forms; POST: a blank 答题登记表 (as `zujuan score --template`), or score an answer
+    sheet and analyse the results (as `zujuan score` then `zujuan analyze`) in a job."""
+    if request.method == "GET":
+        done = [j for j in jobs(current_app).jobs() if j.kind in ("generate", "batch") and j.state == "done"]
+        return render_template("score.html", done_jobs=done)
+    from ..analyze import analyze_results
+    from ..fileio import write_bytes_atomic
+    from ..score import PASS_MARK, template_xlsx
+    from ..writers.analysis import analysis_text, analysis_xlsx
+    from ..writers.results import results_xlsx
+
+    store, cache = uploads(current_app), bank_cache(current_app)
+    forms, used = _score_forms(store)
+    if request.form.get("action") == "template":
+        for u in used:
+            store.remove(u)
+        return send_file(io.BytesIO(template_xlsx(forms)), as_attachment=True, download_name="答题登记表.xlsx",
+                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    try:
+        sheet = store.save(request.files.get("responses"), RESPONSE_SUFFIXES, "答题登记表")
+    except InputError:
+        for u in used:
+            store.remove(u)
+        raise
+    used.append(sheet)
+
+    def work(job: Job) -> dict:
+        from ..score import score_file
+
+        try:
+            job.progress(0, "评分中", total=2)
+            bank = cache.load()
+            counts = {it.id: len(it.options) for it in bank.items}
+            try:
+                res = score_file(sheet.path, forms, counts, bank)
+            except DataError as exc:
+                raise shown_error(exc, used) from None
+            write_bytes_atomic(job.folder / "成绩表.xlsx", results_xlsx(res))
+            job.progress(1, "题目分析中")
+            out = {"results": res, "sheet": sheet.name, "pass_mark": PASS_MARK, "text": "", "analysis_error": ""}
+            try:  # the scores stand even when there are too few candidates to analyse
+                analysis = analyze_results(res)
+            except AssemblerError as exc:
+                out["analysis_error"] = str(exc)
+            else:
+                write_bytes_atomic(job.folder / "题目分析.xlsx", analysis_xlsx(analysis))
+                out["text"] = analysis_text(analysis)
+            job.progress(2, "完成")
+            return out
+        finally:
+            for u in used:
+                store.remove(u)
+
+    job = jobs(current_app).submit("score", f"评分：{sheet.name}", work, writes=False)
+    return redirect(url_for("job", job_id=job.id), code=303)
+
+
+def analyze_page():
+    """Analyse an uploaded 成绩表.xlsx (as `zujuan analyze`), writing 题目分析.xlsx in a job."""
+    from ..analyze import analyze_results
+    from ..fileio import write_bytes_atomic
+    from ..writers.analysis import analysis_text, analysis_xlsx
+    from ..writers.results import read_results
+
+    store = uploads(current_app)
+    up = store.save(request.files.get("results"), (".xlsx",), "成绩表（.xlsx）")
+
+    def work(job: Job) -> dict:
+        try:
+            try:
+                analysis = analyze_results(read_results(up.path))
+            except DataError as exc:
+                raise shown_error(exc, [up]) from None
+            write_bytes_atomic(job.folder / "题目分析.xlsx", analysis_xlsx(analysis))
+            return {"results": None, "text": analysis_text(analysis), "sheet": up.name, "analysis_error": ""}
+        finally:
+            store.remove(up)
+
+    job = jobs(current_app).submit("score", f"题目分析：{up.name}", work, writes=False)
     return redirect(url_for("job", job_id=job.id), code=303)

@@ -52,6 +52,28 @@ class UploadStore:
             self._uploads[up_id] = upload
         return upload
 
+    def save_many(self, storages, allowed: tuple[str, ...], what: str) -> Upload:
+        """Return one upload whose folder holds every file (named file-1.json, file-2.json …; the
+        uploaded names are only listed in Upload.name). Raises InputError as save does."""
+        files = [f for f in storages if f and f.filename]
+        if not files:
+            raise InputError(f"请选择要上传的{what}。")
+        names = []
+        for f in files:
+            name = PurePath(f.filename.replace("\\", "/")).name
+            if PurePath(name).suffix.lower() not in allowed:
+                raise InputError(f"只能上传{what}（{'、'.join(allowed)}），收到「{name}」。")
+            names.append(name)
+        up_id = secrets.token_hex(8)
+        folder = self.root / up_id
+        folder.mkdir(mode=0o700)
+        for i, (f, name) in enumerate(zip(files, names), 1):
+            f.save(str(folder / f"file-{i}{PurePath(name).suffix.lower()}"))
+        upload = Upload(up_id, folder, "、".join(names))
+        with self._lock:
+            self._uploads[up_id] = upload
+        return upload
+
     def save_bytes(self, data: bytes, suffix: str, name: str) -> Upload:
         """Return an upload holding data the server built itself (e.g. a session file from a form)."""
         up_id = secrets.token_hex(8)
@@ -71,7 +93,7 @@ class UploadStore:
     def remove(self, upload: Upload) -> None:
         with self._lock:
             self._uploads.pop(upload.id, None)
-        shutil.rmtree(upload.path.parent, ignore_errors=True)
+        shutil.rmtree(upload.path if upload.path.is_dir() else upload.path.parent, ignore_errors=True)
 
     def close(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
