@@ -87,3 +87,24 @@ def test_no_rubric_row_leaves_the_judgement_to_the_examiner():
     """A row that says 'synonyms count' or 'the examiner samples' without listing what counts scores two ways."""
     open_rows = [(t.id, r.element, w) for t in BANK.tasks for r in t.rubric for w in OPEN_JUDGEMENT if w in r.standard]
     assert open_rows == []
+
+
+FILE_NAME = re.compile(r"[\w\-\u4e00-\u9fff]+\.(?:png|jpg|jpeg|svg|mp4|mov|mp3|wav|ttf|txt)", re.IGNORECASE)
+
+
+def test_every_file_a_task_hands_out_is_listed_and_every_listed_file_is_named_in_the_task():
+    """Names in the task text or its equipment (not the candidate's own 准考证号… outputs) are the task's files."""
+    for t in BANK.tasks:
+        named = {n for text in (t.task, *t.equipment) for n in FILE_NAME.findall(text) if not n.startswith("准考证号")}
+        listed = {f.name for f in t.files}
+        assert named <= listed, f"{t.id}: {sorted(named - listed)} named but not listed under files"
+
+
+def test_the_shipped_bank_has_every_promised_file():
+    from assembler.bank import read_bank
+    from assembler.bank.task_files import task_file_problems
+
+    bank, _ = read_bank(None)
+    assert task_file_problems(bank.tasks) == []
+    promised = {t.id for t in bank.tasks if t.files}
+    assert {"S4-NRCZ-01", "S4-NRCZ-03", "S3-NRCZ-03", "S4-YYGL-05", "S4-ZBYY-02"} <= promised

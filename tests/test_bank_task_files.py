@@ -116,8 +116,8 @@ def test_a_skill_paper_hands_out_the_workbooks_and_files_and_its_notice_lists_th
     rows = [[c.text for c in r.cells] for r in table.rows[1:]]
     assert rows == [
         ["1", workbook, "试题单中表1、表2的电子版（Excel 工作簿，每表一个工作表）", "组卷系统随试卷生成", number],
-        ["2", "logo.png", "品牌标识（PNG 图片，512×512）", f"随题库提供，组卷时复制到 {code}-S1-T-YY-01-素材 文件夹", number],
-        ["3", "clip01.mp4", "产品开箱镜头（MP4视频，1080×1920，30fps，6秒）", "考场自备：按“内容与格式”的规格准备，组卷系统不提供",
+        ["2", "logo.png", "品牌标识（PNG 图片，512×512）", f"随题库提供（在 {code}-S1-T-YY-01-素材 文件夹中）", number],
+        ["3", "clip01.mp4", "产品开箱镜头（MP4视频，1080×1920，30fps，6秒）", "考场按本行规格自备（组卷系统不提供）",
          number]]
     headings = [p.text for p in paper.paragraphs if p.style.name == "ZJ 小标题"]
     assert headings[:4] == ["一、考核内容与时间", "二、考场准备（考场须提供的设备、软件和材料）", "三、考核素材文件", "四、考场要求"]

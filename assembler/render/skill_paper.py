@@ -182,7 +182,7 @@ def add_notice(doc: DocBuilder, form: Form, tasks: list[tuple[FormEntry, Task]])
     handouts = handout_rows(form.code, tasks)
     if handouts:
         doc.para("三、考核素材文件", "ZJHeading2")
-        widths = [650, 2700, 0, 2300, 900]
+        widths = [600, 2000, 0, 1900, 800]
         widths[2] = TEXT_W - sum(widths)
         rows = [[Cell(h, bold=True, shade=HEADER_SHADE) for h in ("序号", "文件", "内容与格式", "来源", "用于试题")]]
         rows += [[Cell(str(k)), Cell(name, align="left"), Cell(what, align="left"), Cell(source, align="left"),
@@ -210,9 +210,9 @@ def handout_rows(code: str, tasks: list[tuple[FormEntry, Task]]) -> list[tuple[s
         for f in t.files:
             what = f"{clean(f.what)}（{clean(f.format)}）"
             if f.source is FileSource.BANK:
-                source = f"随题库提供，组卷时复制到 {files_folder_name(code, t.id)} 文件夹"
+                source = f"随题库提供（在 {files_folder_name(code, t.id)} 文件夹中）"
             else:
-                source = "考场自备：按“内容与格式”的规格准备，组卷系统不提供"
+                source = "考场按本行规格自备（组卷系统不提供）"
             rows.append((f.name, what, source, e.number))
     return rows
 
