@@ -22,7 +22,6 @@ from .form import Form, load_manifest
 from .standard import Kind
 from .structure import ItemType
 
-PASS_MARK = 60
 ID_HEADER, NAME_HEADER, FORM_HEADER = "准考证号", "姓名", "试卷编号"
 RESPONSE_SHEET = "答题登记"
 TRUE_ALIASES = {"√", "✓", "✔", "对", "T", "TRUE", "Y", "正确", "是"}

@@ -138,6 +138,10 @@ class Standard:
     def basic_section(self, name: str) -> BasicSection | None:
         return next((b for b in self.basics if b.name == name), None)
 
+    def basic_item(self, code: str) -> BasicItem | None:
+        """Return the section-2 item with this code (e.g. 2.2.6), or None."""
+        return next((it for b in self.basics for it in b.items if it.code == code), None)
+
     def has_directions(self, level: str) -> bool:
         """Return whether the level's weight tables differ by direction (四级, 三级)."""
         return bool(self.direction_functions.get(level))

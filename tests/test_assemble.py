@@ -262,8 +262,9 @@ def _with_observed_p(bank, step: int = 3):
 
 
 def test_observed_p_target_is_met_and_recorded():
-    from assembler.assemble import LABEL_P, item_p
+    from assembler.assemble import item_p
     from assembler.review import LoadedForm, review_form
+    from assembler.rules import LABEL_P
 
     bank = _with_observed_p(BANK)
     bp = build_blueprint(STD, "四级", "创意策划", Kind.THEORY)
