@@ -10,6 +10,7 @@ import yaml
 
 from . import errors
 from .standard import load_standard, parse_level
+from .yaml_safe import load_yaml
 
 
 class ZujuanError(click.ClickException):
@@ -211,7 +212,7 @@ def _load_split(path: str | None) -> dict | None:
     if not path:
         return None
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = load_yaml(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise errors.InputError(f"无法读取分值拆分文件 {path}：{exc}") from None
     if not isinstance(raw, dict):

@@ -55,6 +55,7 @@ class FormReview:
     reasons: tuple[str, ...]
     item_ids: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    created: str = ""  # the form's creation time: the report's pinned time
 
     @property
     def uncovered(self) -> list[dict]:
@@ -71,6 +72,12 @@ class Review:
     overlap: tuple[tuple[int, ...], ...]
     equivalence: dict
     reasons: tuple[str, ...]
+
+    @property
+    def created(self) -> str:
+        """Return the earliest creation time of the reviewed forms (the reports' pinned time)."""
+        times = sorted(f.created for f in self.forms if f.created)
+        return times[0] if times else ""
 
     @property
     def verdict(self) -> str:
@@ -207,6 +214,27 @@ def load_forms(paths: list[str | Path]) -> list[LoadedForm]:  # noqa: C901
     if not out:
         raise DataError([Problem("没有找到试卷清单或试卷", file=", ".join(map(str, paths)))], title="无法读取待审核的试卷")
     return out
+
+
+def with_documents(form: Form, source: str, documents: dict[str, bytes]) -> LoadedForm:
+    """Return the form to review with the Word documents written for it ({name: bytes}), so the
+    review checks them against the form, the bank and the seed as `review DIR` does.
+
+    A document without a readable embedded manifest is still checked (as carrying the form's).
+    """
+    from .render.embed import read_embedded
+
+    docs = []
+    for name, data in documents.items():
+        try:
+            found = read_embedded(data) or {}
+            embedded = form_from_manifest(found["manifest"], name) if found.get("manifest") is not None else form
+        except DataError:
+            embedded, found = form, {}
+        except Exception:  # a damaged package: document_problems reports it
+            embedded, found = form, {}
+        docs.append(ReviewedDocument(name, str(found.get("document") or ""), data, embedded))
+    return LoadedForm(form, source, tuple(docs))
 
 
 def _is_review_report(path: Path) -> bool:
@@ -394,7 +422,8 @@ def review_form(lf: LoadedForm, bank: Bank, standard: Standard, ledger: str | No
         usage = usage_counts(ledger, ids, exclude_session=form.session or None)
     notes = ((note,) if note else ()) + item_notes(records)
     return FormReview(form.code, form.title or bp.title, form.kind, lf.source, tuple(functions), tuple(work_contents),
-                      tuple(requirements), difficulty, answers, usage, duration, tuple(reasons), tuple(ids), notes)
+                      tuple(requirements), difficulty, answers, usage, duration, tuple(reasons), tuple(ids), notes,
+                      form.created or "")
 
 
 def item_notes(records: list) -> tuple[str, ...]:

@@ -10,7 +10,6 @@ column per part.
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,6 +106,9 @@ def write_panel_template(path: str | Path, set_code: str, panel_size: int, parts
     from openpyxl import Workbook
 
     from .errors import OutputError
+    from .fileio import write_bytes_atomic
+    from .xlsx import workbook_bytes
+
     path = Path(path)
     if path.exists() and not overwrite:
         raise OutputError(f"输出文件已存在：{path}。请换一个文件名，或加 --force 覆盖。")
@@ -129,13 +131,7 @@ def write_panel_template(path: str | Path, set_code: str, panel_size: int, parts
             sc.append([f"（准考证号{c + 1}）" if m == 1 else None, None, m] + [None] * len(parts))
     for col, wdt in zip("ABCDEFG", (16, 12, 10, 18, 18, 18, 18)):
         sc.column_dimensions[col].width = wdt
-    buf = io.BytesIO()
-    wb.save(buf)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(buf.getvalue())
-    except OSError as exc:
-        raise OutputError(f"无法写入 {path}：{exc.strerror or exc}") from None
+    write_bytes_atomic(path, workbook_bytes(wb), overwrite=overwrite)
 
 
 def _number(value: object) -> float | None:

@@ -21,6 +21,7 @@ from .errors import DataError, InputError, Problem
 from .form import Form, load_manifest
 from .standard import Kind
 from .structure import ItemType
+from .xlsx import pinned_time, workbook_bytes
 
 ID_HEADER, NAME_HEADER, FORM_HEADER = "准考证号", "姓名", "试卷编号"
 RESPONSE_SHEET = "答题登记"
@@ -444,6 +445,4 @@ def template_xlsx(forms: dict[str, Form]) -> bytes:
     for i, t in enumerate(lines, 1):
         info.cell(i, 1, t)
     info.column_dimensions["A"].width = 100
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb, pinned_time(*(f.created for f in forms.values())))

@@ -7,7 +7,6 @@ column whose drop-down holds every valid code of the item's level plus the basic
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from ..errors import DataError, InputError, Problem
 from ..fileio import write_bytes_atomic
 from ..standard import BASIC_FUNCTIONS, Standard, load_standard, parse_level
+from ..xlsx import workbook_bytes
 from .models import Item
 from .suggest import Scope, Suggestion, TagSuggester, check_scope
 
@@ -132,9 +132,7 @@ def write_review_workbook(drafts: list[Item], suggestions: list[list[Suggestion]
         ws.add_data_validation(dv)
         for r in rows:
             dv.add(f"{fix}{r}")
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def suggest_tags(paths: list | None, output: str | Path, level: object | None = None,

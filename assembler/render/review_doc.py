@@ -2,19 +2,11 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
 
 from ..review import Review, summary_lines
 from ..structure import points_text
-from .docx_base import (
-    TEXT_W,
-    Cell,
-    DocBuilder,
-    clean,
-    created_datetime,
-    fit_widths,
-    normalise_zip,
-)
+from ..xlsx import pinned_time
+from .docx_base import TEXT_W, Cell, DocBuilder, clean, fit_widths, normalise_zip
 
 
 def render_review(review: Review, created: str | None = None) -> bytes:
@@ -51,7 +43,7 @@ def render_review(review: Review, created: str | None = None) -> bytes:
     doc.para(f"审核结论：{review.verdict_label}", "ZJHeading")
     doc.para("审核人（签名）：____________________　　审核人（签名）：____________________", "ZJSign")
     doc.para("日期：________年____月____日", "ZJSign")
-    when = created_datetime(created) if created else datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    when = pinned_time(created or review.created)
     cp = doc.doc.core_properties
     cp.author = "zujuan"
     cp.title = "试卷审核报告"

@@ -1,11 +1,11 @@
 """Writers of the item-analysis report: text, JSON (the contract), xlsx with native charts."""
 from __future__ import annotations
 
-import io
 import json
 
 from ..analyze import Analysis, FormAnalysis, ItemStats
 from ..structure import ItemType
+from ..xlsx import workbook_bytes
 
 
 def _f(x, nd: int = 2) -> str:
@@ -127,6 +127,4 @@ def analysis_xlsx(a: Analysis) -> bytes:
                 bar.width, bar.height = 12, 6
                 ds.add_chart(bar, f"F{row}")
                 row += max(len(labels) + 3, 14)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)

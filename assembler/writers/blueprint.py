@@ -1,7 +1,6 @@
 """Blueprint writers: text, JSON (the contract), YAML and a printable Excel workbook."""
 from __future__ import annotations
 
-import io
 import json
 
 import yaml
@@ -10,6 +9,7 @@ from openpyxl import Workbook
 from ..blueprint import Blueprint
 from ..standard import Kind, Standard
 from ..structure import points_text
+from ..xlsx import workbook_bytes
 from .text import table_row as _row
 from .xlsx_style import write_table
 
@@ -100,9 +100,7 @@ def blueprint_xlsx(bp: Blueprint, standard: Standard) -> bytes:
         rows2.append(total)
         write_table(ws2, f"{bp.title} 理论知识双向细目表", subtitle, header, rows2,
                     [14, 10] + [9, 9] * len(secs) + [9, 9])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def _requirement_texts(standard: Standard, bp: Blueprint, row: str, codes: tuple[str, ...]) -> list[str]:

@@ -1,7 +1,6 @@
 """Review writers: text, JSON (the contract), a workbook with native charts, a signable docx."""
 from __future__ import annotations
 
-import io
 import json
 
 from openpyxl import Workbook
@@ -10,6 +9,7 @@ from openpyxl.chart import BarChart, Reference
 from ..review import Review, summary_lines
 from ..standard import Kind
 from ..structure import points_text
+from ..xlsx import workbook_bytes
 from .xlsx_style import write_table
 
 FORMATS = ("text", "json", "xlsx", "docx")
@@ -102,9 +102,7 @@ def review_xlsx(review: Review) -> bytes:
         codes = [f.form for f in review.forms]
         write_table(so, "各套试卷重复题数", "", ["试卷"] + codes,
                     [[c] + list(row) for c, row in zip(codes, review.overlap)], [16] + [14] * len(codes))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb, review.created)
 
 
 def _num(x):
