@@ -19,10 +19,10 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix
 
-from .bank.models import LETTERS, TRUE_MARK, Bank, Item, Status, Task
-from .bank.stats import disjoint_exact_sets, item_serves, work_content_of
+from .bank.models import LETTERS, TRUE_MARK, Bank, Item, Status, Task, item_serves
 from .blueprint import Blueprint, combination_label, work_content_quota
 from .errors import InfeasibleError, InputError
+from .exact_sets import disjoint_exact_sets
 from .form import Form, FormEntry
 from .rules import (
     DEFAULT_P_TOLERANCE,
@@ -35,7 +35,7 @@ from .rules import (
     label_p,
     ratio_band_tolerance,
 )
-from .standard import Kind, Standard
+from .standard import Kind, Standard, work_content_of
 from .structure import ItemType
 
 
@@ -139,7 +139,7 @@ def assemble_forms(bank: Bank, blueprint: Blueprint, n_forms: int, seed: int,
     Raises InfeasibleError naming every short cell when the bank is too small, or the smallest
     overlap that would work when the forms cannot be disjoint; InputError for bad options.
     """
-    from .integrity import seal_form
+    from .seal import seal_form
     from .standard import load_standard
 
     opts = options or AssemblyOptions()

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from .assemble import target_from_record
 from .bank.models import LETTERS, TRUE_MARK, Bank, Item, Task
-from .bank.stats import work_content_of
 from .blueprint import Blueprint, build_blueprint, combination_label, work_content_quota
 from .errors import AssemblerError, DataError, Problem
 from .form import Form, form_from_manifest, load_manifest
@@ -25,7 +24,7 @@ from .rules import (
     SINGLE_LETTERS,
     band_counts,
 )
-from .standard import Kind, Standard
+from .standard import Kind, Standard, work_content_of
 from .structure import ItemType, load_structure
 
 
@@ -445,8 +444,9 @@ def integrity_problems(lf: LoadedForm, bank: Bank, bp: Blueprint, standard: Stan
     """Return the reasons the form is not what the bank and its seed produce: a broken seal, an
     order or permutation the seed does not give, and every document whose visible content
     differs from the one the bank and the manifest produce (naming the item)."""
-    from .integrity import derivation_problems, seal_problems
+    from .integrity import derivation_problems
     from .render.visible import DOCUMENT_NAMES, document_problems
+    from .seal import seal_problems
 
     form = lf.form
     out = seal_problems(form, bank) + derivation_problems(form, bank, bp, standard)

@@ -275,6 +275,13 @@ def resolve_choice(standard: Standard, level: object, direction: object | None) 
     return lv, None
 
 
+def work_content_of(code: str, function: str) -> str:
+    """Return the work-content code an item code belongs to (2.2.3 → 2.2; 2.2.6(11) → 2.2.6)."""
+    if function in BASIC_FUNCTIONS:
+        return code.split("(")[0]
+    return ".".join(code.split(".")[:2])
+
+
 # ---- loading ------------------------------------------------------------------------------------
 def _reqs(raw: Any, where: str, problems: list[Problem], path: str) -> tuple[Requirement, ...]:
     out = []

@@ -11,10 +11,9 @@ from assembler.assemble import (
     parse_difficulty,
 )
 from assembler.bank import load_bank
-from assembler.bank.stats import work_content_of
 from assembler.blueprint import build_blueprint, work_content_quota
 from assembler.errors import InfeasibleError, InputError
-from assembler.standard import Kind, load_standard
+from assembler.standard import Kind, load_standard, work_content_of
 from assembler.structure import ItemType
 from tests.bankutil import bank as make_bank
 from tests.bankutil import single

@@ -212,3 +212,8 @@ class Bank:
         value = h.hexdigest()[:16]
         object.__setattr__(self, "_hash", value)
         return value
+
+
+def item_serves(item: Item | Task, level: str) -> bool:
+    """Return whether a record may be used at this level (records without a level serve every level)."""
+    return item.level is None or item.level == level

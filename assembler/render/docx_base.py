@@ -22,7 +22,6 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from lxml import etree
 
-from ..form import Form
 from ..structure import points_text
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -546,24 +545,24 @@ class DocBuilder:
         return self.add(p)
 
     # -- save ---------------------------------------------------------------------------------------
-    def finish(self, form: Form, kind: str, title: str) -> bytes:
-        """Return the document's bytes: pinned properties, embedded manifest, fixed zip dates."""
-        from .embed import embed_manifest
-
-        when = created_datetime(form.created)
+    def set_properties(self, when: datetime, title: str, subject: str, keywords: str, category: str,
+                       comments: str = "") -> None:
+        """Write the core document properties, every date pinned to `when` (reproducible output)."""
         cp = self.doc.core_properties
         cp.author = "zujuan"
         cp.last_modified_by = "zujuan"
         cp.title = clean(title)
-        cp.subject = clean(f"试卷编号 {form.code}")
-        cp.keywords = clean(form.code)
-        cp.category = {"paper": "试卷", "key": "答案", "skill_paper": "试卷", "scoring_sheet": "评分记录表"}[kind]
-        cp.comments = ""
+        cp.subject = clean(subject)
+        cp.keywords = clean(keywords)
+        cp.category = category
+        cp.comments = comments
         cp.revision = 1
         cp.created = when
         cp.modified = when
         cp.last_printed = when
-        embed_manifest(self.doc, form, kind)
+
+    def save(self, when: datetime) -> bytes:
+        """Return the document's bytes with one fixed date on every zip entry."""
         buf = io.BytesIO()
         self.doc.save(buf)
         return normalise_zip(buf.getvalue(), when)
