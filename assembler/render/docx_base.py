@@ -545,24 +545,16 @@ class DocBuilder:
         return self.add(p)
 
     # -- save ---------------------------------------------------------------------------------------
-    def set_properties(self, when: datetime, title: str, subject: str, keywords: str, category: str,
-                       comments: str = "") -> None:
-        """Write the core document properties, every date pinned to `when` (reproducible output)."""
+    def pinned_bytes(self, when: datetime, title: str, *, subject: str = "", keywords: str = "",
+                     category: str = "", comments: str = "") -> bytes:
+        """Return the document's bytes with its properties and every zip entry dated `when`
+        (so the same inputs give the same bytes)."""
         cp = self.doc.core_properties
-        cp.author = "zujuan"
-        cp.last_modified_by = "zujuan"
+        cp.author = cp.last_modified_by = "zujuan"
         cp.title = clean(title)
-        cp.subject = clean(subject)
-        cp.keywords = clean(keywords)
-        cp.category = category
-        cp.comments = comments
+        cp.subject, cp.keywords, cp.category, cp.comments = clean(subject), clean(keywords), category, comments
         cp.revision = 1
-        cp.created = when
-        cp.modified = when
-        cp.last_printed = when
-
-    def save(self, when: datetime) -> bytes:
-        """Return the document's bytes with one fixed date on every zip entry."""
+        cp.created = cp.modified = cp.last_printed = when
         buf = io.BytesIO()
         self.doc.save(buf)
         return normalise_zip(buf.getvalue(), when)

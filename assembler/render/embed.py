@@ -153,7 +153,7 @@ def read_embedded_manifest(path_or_bytes) -> dict | None:
 def finish_form_document(doc: DocBuilder, form: Form, kind: str, title: str) -> bytes:
     """Return the bytes of one of a form's documents: pinned properties, the embedded manifest,
     fixed zip dates. Raises KeyError for a kind not in DOCUMENT_KINDS."""
-    when = created_datetime(form.created)
-    doc.set_properties(when, title, f"试卷编号 {form.code}", form.code, CATEGORIES[kind])
+    category = CATEGORIES[kind]
     embed_manifest(doc.doc, form, kind)
-    return doc.save(when)
+    return doc.pinned_bytes(created_datetime(form.created), title, subject=f"试卷编号 {form.code}",
+                            keywords=form.code, category=category)

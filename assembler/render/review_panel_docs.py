@@ -23,10 +23,9 @@ PANEL_ONLY = "（本题单仅供评审组使用，答辩前不得向考生公开
 
 
 def _finish(doc: DocBuilder, ds: DefenceSet, title: str, category: str) -> bytes:
-    when = created_datetime(ds.created)
-    doc.set_properties(when, title, f"套号 {ds.code}", ds.code, category,
-                       comments=f"seed={ds.seed} bank_hash={ds.bank_hash} blueprint_hash={ds.blueprint_hash}")
-    return doc.save(when)
+    return doc.pinned_bytes(created_datetime(ds.created), title, subject=f"套号 {ds.code}", keywords=ds.code,
+                            category=category,
+                            comments=f"seed={ds.seed} bank_hash={ds.bank_hash} blueprint_hash={ds.blueprint_hash}")
 
 
 def _part_points(ds: DefenceSet, code: str) -> int:
