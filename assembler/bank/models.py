@@ -126,6 +126,9 @@ class Material:
         return {"caption": self.caption, "columns": list(self.columns), "rows": [list(r) for r in self.rows]}
 
 
+FILE_FIELD_SEP = "｜"  # between a file's fields in a workbook cell: 文件名｜内容｜格式｜提供方
+
+
 class FileSource(enum.Enum):
     """Who supplies a task's materials file."""
 

@@ -15,6 +15,7 @@ from ..standard import BASIC_FUNCTIONS, Standard, parse_level
 from ..structure import ItemType
 from .models import (
     FALSE_MARK,
+    FILE_FIELD_SEP,
     LETTERS,
     TRUE_MARK,
     FileSource,
@@ -382,9 +383,15 @@ _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|]|^\.|\.\.')
 
 
 def _files(ctx: RecordContext, raw: Any) -> tuple[TaskFile, ...]:
-    """Return the task's materials files; a file is name + what + format (+ provided_by 题库/考点)."""
-    if raw is None:
+    """Return the task's materials files; a file is name + what + format (+ provided_by 题库/考点).
+
+    From a workbook cell: one file a line, 文件名｜内容｜格式｜提供方.
+    """
+    if raw is None or raw == "":
         return ()
+    if isinstance(raw, str):
+        raw = [dict(zip(("name", "what", "format", "provided_by"), (p.strip() for p in line.split(FILE_FIELD_SEP))))
+               for line in raw.splitlines() if line.strip()]
     if not isinstance(raw, list):
         ctx.add("files", "files 应为列表，每项写 name、what、format", "参见 question_bank/FORMAT.md")
         return ()

@@ -44,16 +44,17 @@ def task_file_problems(tasks: list[Task] | tuple[Task, ...]) -> list[Problem]:
             continue
         o = t.origin
         assert o is not None  # files_dir is None without one
+        column = "素材文件" if o.sheet else "files"  # the workbook column, or the YAML field
         for name, path in shipped_files(t):
             if not path.is_file():
-                problems.append(Problem(f"操作题 {t.id} 的素材文件 {name} 不存在", column="files",
+                problems.append(Problem(f"操作题 {t.id} 的素材文件 {name} 不存在", column=column,
                                         hint=f"把文件放到 {path}，或把它标为 provided_by: 考点",
                                         file=o.file, sheet=o.sheet, row=o.row))
         listed = {f.name for f in t.files}
         if folder.is_dir():
             for extra in sorted(p.name for p in folder.iterdir() if p.is_file()):
                 if extra not in listed:
-                    problems.append(Problem(f"操作题 {t.id} 的素材文件夹中有未列出的文件 {extra}", column="files",
+                    problems.append(Problem(f"操作题 {t.id} 的素材文件夹中有未列出的文件 {extra}", column=column,
                                             severity="warning", hint=f"在 files 中列出它，或从 {folder} 删除",
                                             file=o.file, sheet=o.sheet, row=o.row))
     return problems
