@@ -10,7 +10,8 @@ from assembler.bank import load_bank, read_bank
 from assembler.bank.models import FileSource
 from assembler.bank.task_files import materials_workbook, materials_workbook_name
 from assembler.blueprint import build_blueprint
-from assembler.formats import Group, WriteContext
+from assembler.errors import OutputError
+from assembler.formats import Document, Group, WriteContext
 from assembler.render import write_docx
 from assembler.standard import load_standard
 
@@ -121,3 +122,23 @@ def test_a_skill_paper_hands_out_the_workbooks_and_files_and_its_notice_lists_th
          number]]
     headings = [p.text for p in paper.paragraphs if p.style.name == "ZJ 小标题"]
     assert headings[:4] == ["一、考核内容与时间", "二、考场准备（考场须提供的设备、软件和材料）", "三、考核素材文件", "四、考场要求"]
+
+
+def _same_handout(form, context):
+    return [Document("x-材料.xlsx", Group.PAPERS, b"same")]
+
+
+def _other_handout(form, context):
+    return [Document("x-材料.xlsx", Group.PAPERS, b"other")]
+
+
+def test_a_handout_two_formats_both_write_is_kept_once_and_a_clash_still_fails():
+    from assembler.formats import Writer, write_documents
+
+    same = Writer("a", "a", ".xlsx", "tests.test_bank_task_files:_same_handout")
+    again = Writer("b", "b", ".xlsx", "tests.test_bank_task_files:_same_handout")
+    other = Writer("c", "c", ".xlsx", "tests.test_bank_task_files:_other_handout")
+    assert [d.name for d in write_documents([None], [same, again], None)] == ["x-材料.xlsx"]
+    with pytest.raises(OutputError) as e:
+        write_documents([None], [same, other], None)
+    assert str(e.value) == "两份输出文件同名：x-材料.xlsx"

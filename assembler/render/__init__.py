@@ -39,11 +39,17 @@ def write_docx(form: Form, context: WriteContext) -> list[Document]:
     docs = render_form_documents(form, context.bank, context.standard, context.explanations)
     out = [Document(name, Group.PAPERS if name.endswith("-试卷.docx") else Group.KEYS, data)
            for name, data in docs.items()]
-    if form.kind is Kind.SKILL:
-        tasks = [t for _, t in lookup_tasks(form, context.bank)]
-        out += [Document(name, Group.PAPERS, data) for name, data in task_handouts(form.code, tasks, form.created)]
-    return out
+    return out + skill_handouts(form, context)
 
 
-__all__ = ["render_form_documents", "write_docx", "read_embedded", "read_embedded_manifest", "render_theory_paper",
+def skill_handouts(form: Form, context: WriteContext) -> list[Document]:
+    """Return what a skill paper hands out besides its documents (group PAPERS): each task's
+    materials workbook and the files the bank ships with it; nothing for a theory form."""
+    if form.kind is not Kind.SKILL:
+        return []
+    tasks = [t for _, t in lookup_tasks(form, context.bank)]
+    return [Document(name, Group.PAPERS, data) for name, data in task_handouts(form.code, tasks, form.created)]
+
+
+__all__ = ["render_form_documents", "write_docx", "skill_handouts", "read_embedded", "read_embedded_manifest", "render_theory_paper",
            "render_answer_key", "render_skill_paper", "render_scoring_sheets"]
