@@ -142,3 +142,26 @@ def test_a_handout_two_formats_both_write_is_kept_once_and_a_clash_still_fails()
     with pytest.raises(OutputError) as e:
         write_documents([None], [same, other], None)
     assert str(e.value) == "两份输出文件同名：x-材料.xlsx"
+
+
+def test_bank_export_copies_the_task_files_beside_the_workbook(tmp_path):
+    from click.testing import CliRunner
+
+    from assembler.cli import main
+
+    src = tmp_path / "bank"
+    src.mkdir()
+    write_bank(src)
+    out = tmp_path / "out" / "导出.xlsx"
+    r = CliRunner().invoke(main, ["bank", "export", "--bank", str(src), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines()[-1] == (f"操作题素材文件 1 个已复制到 {tmp_path / 'out' / 'files'}"
+                                         "（导入时须与工作簿放在一起）。")
+    assert (tmp_path / "out" / "files" / "S1-T-YY-01" / "logo.png").read_bytes() == PNG
+    assert problems_of(out) == []  # the exported workbook validates where it lands
+    (tmp_path / "out" / "导出.xlsx").unlink()
+    r = CliRunner().invoke(main, ["bank", "export", "--bank", str(src), "-o", str(out)])
+    assert r.exit_code == 1
+    assert r.output == (f"错误：输出文件已存在：files/S1-T-YY-01/logo.png（位于 {tmp_path / 'out'}）。"
+                        "请换一个输出目录（-o）、换一个种子，或加 --force 覆盖。\n")
+    assert not out.exists()

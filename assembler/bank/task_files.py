@@ -123,5 +123,19 @@ def task_handouts(form_code: str, tasks: list[Task], created: str | None = None)
     return out
 
 
-__all__ = ["FILES_DIR", "files_dir", "shipped_files", "task_file_problems", "materials_workbook",
+def export_task_files(tasks: list[Task] | tuple[Task, ...], folder: str | Path, overwrite: bool = False) -> list[Path]:
+    """Write a copy of every shipped task file into folder/files/<task id>/, beside an exported
+    workbook, so that the workbook validates where it lands; return the files written.
+
+    Raises OutputError naming the files that exist already (unless overwrite) before writing any.
+    """
+    from ..fileio import refuse_clashes, write_bytes_atomic
+
+    root = Path(folder)
+    plan = [(f"{FILES_DIR}/{t.id}/{name}", path) for t in tasks for name, path in shipped_files(t) if path.is_file()]
+    refuse_clashes(root, [rel for rel, _ in plan], overwrite)
+    return [write_bytes_atomic(root / rel, src.read_bytes(), overwrite=True) for rel, src in plan]
+
+
+__all__ = ["export_task_files", "FILES_DIR", "files_dir", "shipped_files", "task_file_problems", "materials_workbook",
            "materials_workbook_name", "files_folder_name", "task_handouts"]
