@@ -70,7 +70,7 @@ def parse_difficulty(text: str | None) -> DifficultyTarget:
         else:
             m, t = s, "0.3"
         mean, tol = float(m), float(t)
-        if not (1 <= mean <= 5) or tol < 0:
+        if not (1 <= mean <= 5) or not 0 <= tol <= 4:  # (NaN and inf fail this too)
             raise ValueError
         return DifficultyTarget(mean, tol)
     except ValueError:

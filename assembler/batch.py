@@ -7,6 +7,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
@@ -19,14 +20,15 @@ from .fileio import Transaction
 from .form import Form
 from .formats import Group, select_writers
 from .render.pdf import pdf_documents
-from .generate import DEFAULT_OUTPUT, GenerateRequest, assemble_request
+from .generate import (DEFAULT_OUTPUT, MAX_OVERLAP, GenerateRequest, assemble_request, created_problem,
+                       date_problem, seed_problem, session_name_text_problem)
 from .ledger import (DEFAULT_LEDGER, check_recordable, ensure_ledger, ledger_marker, marker_recorded, recording)
 from .review import review_forms, with_documents
 from .standard import Kind, Standard, load_standard, parse_kind, resolve_choice
 from .writers.review import review_json, review_xlsx
 from .writers.xlsx_style import write_table
 from .xlsx import workbook_bytes
-from .yaml_safe import load_yaml
+from .yaml_safe import load_yaml_file
 
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 _ZIPS = {Group.PAPERS: "试卷", Group.KEYS: "答案及评分"}  # zip name suffix per document group
@@ -115,7 +117,7 @@ def _split(value: object, base: Path, where: dict, problems: list[Problem]) -> d
         return None
     if isinstance(value, str):
         try:
-            value = load_yaml((base / value).read_text(encoding="utf-8"))
+            value = load_yaml_file(base / value)
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             problems.append(Problem(f"无法读取分值拆分文件 {value}：{exc}", **where))
             return None
@@ -127,12 +129,32 @@ def _split(value: object, base: Path, where: dict, problems: list[Problem]) -> d
     return value
 
 
+def _entry_value_problems(e: dict) -> list[tuple[str, str]]:
+    """Return (key, Chinese message) for every out-of-range number of a session entry."""
+    out = []
+    forms = e.get("forms", 1)
+    if isinstance(forms, bool) or not isinstance(forms, int) or not 1 <= forms <= 100:
+        out.append(("forms", f"forms「{str(forms)[:30]}」应为 1～100 的整数"))
+    if "seed" not in e or e.get("seed") is None:
+        out.append(("seed", "缺少 seed（随机种子，必填）"))
+    elif (why := seed_problem(e["seed"])):
+        out.append(("seed", f"seed {why}"))
+    overlap = e.get("max_overlap")
+    if overlap is not None and (isinstance(overlap, bool) or not isinstance(overlap, int)
+                                or not 0 <= overlap <= MAX_OVERLAP):
+        out.append(("max_overlap", f"max_overlap「{str(overlap)[:30]}」应为 0～{MAX_OVERLAP} 的整数"))
+    for key in ("structure", "difficulty"):
+        if e.get(key) is not None and not isinstance(e.get(key), (str, int, float)):
+            out.append((key, f"{key} 应为文字"))
+    return out
+
+
 def load_session(path: str | Path, standard: Standard | None = None) -> Session:
     """Return the session described by a YAML file. Raises DataError listing every problem."""
     std = standard or load_standard()
     p = Path(path)
     try:
-        raw = load_yaml(p.read_text(encoding="utf-8"))
+        raw = load_yaml_file(p)
     except FileNotFoundError:
         raise DataError([Problem("场次文件不存在", file=str(p))], title="场次文件有误") from None
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -141,13 +163,29 @@ def load_session(path: str | Path, standard: Standard | None = None) -> Session:
     if not isinstance(raw, dict):
         raise DataError([Problem("场次文件应为映射，包含 session、date、entries", file=str(p))], title="场次文件有误")
     name = str(raw.get("session") or "").strip()
-    why = session_name_problem(name)
+    why = session_name_problem(name) or session_name_text_problem(name)
     if why:
         problems.append(Problem(why, file=str(p), column="session",
                                 hint="如 session: 2026年第4期认定" if not name else ""))
     day = str(raw.get("date") or "").strip()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
-        problems.append(Problem(f"日期「{day}」应写成 YYYY-MM-DD", file=str(p), column="date"))
+    if (why := date_problem(day)):
+        problems.append(Problem(f"日期{why}", file=str(p), column="date"))
+    created = raw.get("created")
+    if isinstance(created, datetime):  # YAML reads an unquoted time as a datetime
+        created = created.isoformat()
+    if created is not None and (not isinstance(created, str) or created_problem(created)):
+        problems.append(Problem(f"生成时间{created_problem(created)}", file=str(p), column="created"))
+        created = None
+    avoid = raw.get("avoid_sessions") or 0
+    if isinstance(avoid, bool) or not isinstance(avoid, int) or not 0 <= avoid <= MAX_OVERLAP:
+        problems.append(Problem(f"avoid_sessions「{str(avoid)[:30]}」应为 0～{MAX_OVERLAP} 的整数", file=str(p),
+                                column="avoid_sessions"))
+        avoid = 0
+    bank = raw.get("bank") or ()
+    bank = (bank,) if isinstance(bank, str) else bank
+    if not isinstance(bank, (list, tuple)) or not all(isinstance(b, str) and b.strip() for b in bank):
+        problems.append(Problem("bank 应为题库路径或路径的列表", file=str(p), column="bank"))
+        bank = ()
     formats = _formats(raw.get("formats"), dict(file=str(p), column="formats"), problems)
     entries = []
     raw_entries = raw.get("entries")
@@ -159,32 +197,28 @@ def load_session(path: str | Path, standard: Standard | None = None) -> Session:
         if not isinstance(e, dict):
             problems.append(Problem("应为包含 level、kind、forms、seed 等字段的映射", **where))
             continue
+        bad = _entry_value_problems(e)
+        for key, message in bad:
+            problems.append(Problem(message, file=str(p), row=i, column=f"entries.{key}"))
+        if bad:
+            continue
         try:
             lv, d = resolve_choice(std, e.get("level"), e.get("direction"))
             kind = parse_kind(e.get("kind"))
-            forms = int(e.get("forms", 1))
-            seed = int(e.get("seed"))
-            if forms < 1:
-                raise InputError("forms 应为正整数")
             overlap = e.get("max_overlap")
-            entries.append(SessionEntry(lv, d, kind, forms, e.get("structure"), seed, e.get("difficulty"),
-                                        None if overlap is None else int(overlap),
+            entries.append(SessionEntry(lv, d, kind, e.get("forms", 1), e.get("structure"), e["seed"],
+                                        e.get("difficulty"), overlap,
                                         split=_split(e.get("split"), p.parent, where, problems),
                                         explanations=bool(e.get("explanations", False)),
                                         formats=_formats(e.get("formats"), where, problems)))
         except InputError as exc:
             problems.append(Problem(str(exc), **where))
-        except (TypeError, ValueError):
-            problems.append(Problem("forms 与 seed 应为整数（seed 必填）", **where))
     for first, later, code in duplicate_codes(entries):
         problems.append(Problem(f"与第 {first} 项生成相同的试卷编号 {code}（等级、方向、类型与种子都相同）",
                                 file=str(p), row=later, column="entries", hint="改用不同的种子"))
     if problems:
         raise DataError(problems, title="场次文件有误")
-    bank = raw.get("bank") or ()
-    bank = (bank,) if isinstance(bank, str) else tuple(bank)
-    return Session(name, day, tuple(entries), bank, raw.get("created"), int(raw.get("avoid_sessions") or 0), str(p),
-                   formats=formats)
+    return Session(name, day, tuple(entries), tuple(bank), created, avoid, str(p), formats=formats)
 
 
 def run_batch(session: Session, output: str | Path | None = None, overwrite: bool = False,

@@ -10,7 +10,7 @@ import yaml
 
 from . import errors
 from .standard import load_standard, parse_level
-from .yaml_safe import load_yaml
+from .yaml_safe import load_yaml_file
 
 
 class ZujuanError(click.ClickException):
@@ -212,9 +212,9 @@ def _load_split(path: str | None) -> dict | None:
     if not path:
         return None
     try:
-        raw = load_yaml(Path(path).read_text(encoding="utf-8"))
+        raw = load_yaml_file(path)
     except (OSError, yaml.YAMLError) as exc:
-        raise errors.InputError(f"无法读取分值拆分文件 {path}：{exc}") from None
+        raise errors.InputError(f"无法读取分值拆分文件 {path}：{getattr(exc, 'strerror', None) or exc}") from None
     if not isinstance(raw, dict):
         raise errors.InputError(f"分值拆分文件 {path} 应为「职业功能: {{工作内容代码: 分值}}」的映射。")
     return raw.get("split", raw)

@@ -81,11 +81,38 @@ def load_yaml(text: str):
         if node is None:
             return None
         check_expansion(node)
-        return loader.construct_document(node)
+        try:
+            return loader.construct_document(node)
+        except (ValueError, OverflowError) as exc:  # e.g. a date that does not exist: 2026-13-45
+            raise YAMLRefused(f"有无法识别的值（{exc}）；不存在的日期（如 2026-13-45、2026-02-30）请改正，"
+                              "或把值加上引号") from None
     except RecursionError:
         raise YAMLRefused("YAML 嵌套层数过多，拒绝读取") from None
     finally:
         loader.dispose()
 
 
-__all__ = ["load_yaml", "check_expansion", "YAMLRefused", "ALIAS_EXPANSION_LIMIT"]
+def load_yaml_file(path) -> object:
+    """Return the data of a YAML file, as load_yaml.
+
+    Raises FileNotFoundError for a missing file, and YAMLRefused (a yaml.YAMLError) for a file
+    that is not UTF-8 text, a folder or unreadable, besides load_yaml's errors.
+    """
+    from pathlib import Path
+
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise
+    except UnicodeDecodeError:
+        raise YAMLRefused("文件不是 UTF-8 编码的文本（请用 UTF-8 保存）") from None
+    except IsADirectoryError:
+        raise YAMLRefused("这是文件夹，不是 YAML 文件") from None
+    except OSError as exc:
+        raise YAMLRefused(f"无法读取：{exc.strerror or exc}") from None
+    if "\x00" in text:
+        raise YAMLRefused("文件含有 NUL 字符，不是文本文件")
+    return load_yaml(text)
+
+
+__all__ = ["load_yaml", "load_yaml_file", "check_expansion", "YAMLRefused", "ALIAS_EXPANSION_LIMIT"]

@@ -324,3 +324,56 @@ def test_batch_review_checks_the_word_documents(tmp_path, monkeypatch):
     reasons = report["forms"][0]["reasons"]
     assert any(x.startswith("4C-T-11-01-试卷.docx：") and "第 1 题" in x for x in reasons), reasons
     assert not any("答案.docx" in x for x in reasons), reasons
+
+
+# ---- the malformed-input corpus: every loader, through the CLI -------------------------------------------
+import atexit  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+
+import corpus  # noqa: E402
+
+CORPUS_ROOT = Path(tempfile.mkdtemp(prefix="zujuan-corpus-"))
+CASES = {name: (args, needle) for name, args, needle in corpus.build(CORPUS_ROOT)}
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _remove_corpus() -> None:
+    (CORPUS_ROOT / "只读").chmod(0o755)
+    shutil.rmtree(CORPUS_ROOT, ignore_errors=True)
+
+
+atexit.register(_remove_corpus)
+
+
+@pytest.fixture(scope="module")
+def corpus_root():
+    (CORPUS_ROOT / "只读").chmod(0o555)
+    yield CORPUS_ROOT
+    (CORPUS_ROOT / "只读").chmod(0o755)
+
+
+def _tree(root: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*")}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_malformed_input_gives_a_chinese_message_and_no_traceback(name, corpus_root, monkeypatch):
+    import os
+
+    from click.testing import CliRunner
+
+    from assembler.cli import main
+    args, needle = CASES[name]
+    if "只读" in name and os.geteuid() == 0:
+        pytest.skip("running as root: a read-only folder is still writable")
+    monkeypatch.chdir(corpus_root)  # default outputs (ledger, output/) would land here and be seen
+    before = _tree(corpus_root)
+    result = CliRunner().invoke(main, args)
+    out = result.output
+    assert result.exit_code != 0, out
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in out and "内部错误" not in out, out
+    assert CJK.search(out), out
+    assert needle in out, out
+    assert _tree(corpus_root) == before, _tree(corpus_root) - before  # nothing written

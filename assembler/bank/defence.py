@@ -14,7 +14,7 @@ import yaml
 from ..errors import DataError, Problem
 from ..standard import PACKAGE_ROOT, Standard
 from .models import Origin, Status
-from ..yaml_safe import load_yaml
+from ..yaml_safe import load_yaml_file
 
 DEFENCE_DIR = PACKAGE_ROOT / "question_bank" / "defence"
 DEFENCE_LEVELS = ("2", "1")
@@ -165,7 +165,7 @@ def read_defence_file(path: str | Path, standard: Standard) -> tuple[list[Defenc
     """Return the questions of one YAML file and every problem found in it."""
     path = Path(path)
     try:
-        raw = load_yaml(path.read_text(encoding="utf-8"))
+        raw = load_yaml_file(path)
     except yaml.YAMLError as exc:
         return [], [Problem(f"不是合法的 YAML：{exc}", file=str(path))]
     if not isinstance(raw, dict) or not isinstance(raw.get("defence"), list):
