@@ -14,7 +14,7 @@ from yaml.nodes import MappingNode, SequenceNode
 try:
     _Loader = yaml.CSafeLoader
 except AttributeError:  # PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    _Loader = yaml.SafeLoader  # type: ignore[misc,assignment]
 
 ALIAS_EXPANSION_LIMIT = 100_000  # nodes the aliases may add to a document beyond its own
 

@@ -9,15 +9,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from exportutil import CREATED, hostile_bank, hostile_form, real_forms
 from lxml import etree
 from openpyxl import load_workbook
 
 from assembler.bank.loader import load_bank
 from assembler.blueprint import build_blueprint
-from assembler.standard import Kind
 from assembler.xlsx import FORMULA_START, workbook_bytes
-
-from exportutil import CREATED, hostile_bank, hostile_form, real_forms
 
 HOSTILE = ('=HYPERLINK("http://evil.example","点我")', "+1+1", "-2-2", "@SUM(A1)", "\t=1+1", "\r=1+1")
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
@@ -163,7 +161,7 @@ def test_every_workbook_writes_formula_text_as_text_with_pinned_times(name, std,
     assert expected <= texts, expected - texts
     # no wall clock: every zip entry and the document properties carry the pinned time
     assert zip_stamps(data) == {stamp}
-    iso = "%04d-%02d-%02dT%02d:%02d:%02dZ" % stamp
+    iso = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*stamp)
     assert core_times(data) == {iso}
     if name == "panel template":
         (tmp_path / "评分表.xlsx").unlink()
@@ -216,8 +214,8 @@ def test_parse_cache_is_json_private_and_round_trips(tmp_path, monkeypatch, std)
     import pickle
     import stat
 
-    from assembler.bank.loader import read_bank
     from assembler.bank.excel_io import write_workbook
+    from assembler.bank.loader import read_bank
 
     cache = tmp_path / "cache"
     monkeypatch.setenv("ZUJUAN_CACHE", str(cache))

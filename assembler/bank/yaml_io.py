@@ -6,13 +6,13 @@ from pathlib import Path
 import yaml
 
 from ..errors import Problem
-from .models import Item, Task
 from ..yaml_safe import load_yaml
+from .models import Item, Task
 
 try:  # libyaml's C dumper is ~10× faster on large banks (load_yaml uses its loader too)
     _Dumper = yaml.CSafeDumper
 except AttributeError:  # pragma: no cover
-    _Dumper = yaml.SafeDumper
+    _Dumper = yaml.SafeDumper  # type: ignore[misc,assignment]
 
 
 def parse_yaml_bank(data: bytes, path: str, problems: list[Problem]) -> list[dict]:

@@ -16,8 +16,8 @@ from openpyxl.styles import Alignment, Font
 from ..bank.models import TRUE_MARK, Bank
 from ..bank.quality import plain_text
 from ..form import Form
-from ..structure import ItemType
 from ..formats import Document, Group, WriteContext
+from ..structure import ItemType
 from ..xlsx import neutralise, pinned_time, workbook_bytes
 from .export_items import export_items, points_value
 

@@ -17,7 +17,7 @@ def render_review(review: Review, created: str | None = None) -> bytes:
     for f in review.forms:
         doc.para(f"试卷 {f.form}　{f.title} {f.kind.label}　结论：{'合格' if f.passed else '不合格'}", "ZJHeading")
         header = ["职业功能", "目标分值", "实际分值", "目标题数", "实际题数", "核对"]
-        rows = [[Cell(h, bold=True, shade="F2F2F2") for h in header]]
+        rows: list[list[Cell | str]] = [[Cell(h, bold=True, shade="F2F2F2") for h in header]]
         for c in f.functions:
             ok = abs(c.actual_points - c.target_points) < 1e-9 and (c.target_count is None or c.target_count == c.actual_count)
             rows.append([c.name, points_text(c.target_points), points_text(c.actual_points),
@@ -34,8 +34,8 @@ def render_review(review: Review, created: str | None = None) -> bytes:
     if len(review.forms) > 1:
         doc.para("各套试卷重复题数", "ZJHeading")
         codes = [f.form for f in review.forms]
-        rows = [[Cell("试卷", bold=True, shade="F2F2F2")] + [Cell(c, bold=True, shade="F2F2F2") for c in codes]]
-        rows += [[c] + [str(x) for x in row] for c, row in zip(codes, review.overlap)]
+        rows = [[Cell("试卷", bold=True, shade="F2F2F2"), *(Cell(c, bold=True, shade="F2F2F2") for c in codes)]]
+        rows += [[c, *(str(x) for x in row)] for c, row in zip(codes, review.overlap)]
         doc.table(rows, fit_widths([1800] + [1500] * len(codes), TEXT_W))
         for label, e in review.equivalence.items():
             doc.para(f"{label}：各套分值{'一致' if e['points_identical'] else '不一致'}，平均难度极差 {e['difficulty_spread']:.2f}。",

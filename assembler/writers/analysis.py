@@ -106,7 +106,7 @@ def analysis_xlsx(a: Analysis) -> bytes:
             ds = wb.create_sheet(f"干扰项 {fa.form}"[:31])
             ds.cell(1, 1, f"{fa.form} 需审题目的选项分布（全体 / 高分组 / 低分组）{warn}")
             row = 3
-            for k, i in enumerate(flagged):
+            for i in flagged:
                 ds.cell(row, 1, f"第 {i.number} 题 {i.id}（答案 {i.key}）：" + "；".join(r for _, r in i.flags))
                 ds.cell(row + 1, 1, "选项")
                 ds.cell(row + 1, 2, "全体")

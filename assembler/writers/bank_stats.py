@@ -8,8 +8,8 @@ from openpyxl import Workbook
 from ..bank.stats import BankStats
 from ..standard import Standard
 from ..structure import ItemType
-from .xlsx_style import write_table
 from ..xlsx import workbook_bytes
+from .xlsx_style import write_table
 
 
 def stats_json(stats: BankStats) -> str:

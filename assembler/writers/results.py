@@ -31,7 +31,7 @@ def _num(x: float):
     return int(x) if x.is_integer() else x
 
 
-def results_xlsx(results: Results) -> bytes:
+def results_xlsx(results: Results) -> bytes:  # noqa: C901
     """Return the results workbook as bytes (write-only mode: 5,000 candidates write in about a second)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell

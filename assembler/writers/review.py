@@ -9,8 +9,8 @@ from openpyxl.chart import BarChart, Reference
 from ..review import Review, summary_lines
 from ..standard import Kind
 from ..structure import points_text
-from .xlsx_style import write_table
 from ..xlsx import workbook_bytes
+from .xlsx_style import write_table
 
 FORMATS = ("text", "json", "xlsx", "docx")
 
@@ -34,8 +34,8 @@ def review_text(review: Review) -> str:
         out.append("重复题数矩阵：")
         codes = [f.form for f in review.forms]
         out.append("  " + "\t".join([""] + codes))
-        for c, row in zip(codes, review.overlap):
-            out.append("  " + "\t".join([c] + [str(x) for x in row]))
+        for code, row in zip(codes, review.overlap):
+            out.append("  " + "\t".join([code] + [str(x) for x in row]))
         for label, e in review.equivalence.items():
             out.append(f"  {label}：分值{'一致' if e['points_identical'] else '不一致'}，平均难度极差 {e['difficulty_spread']:.2f}")
     if review.reasons:
