@@ -25,11 +25,11 @@ from .formats import Group, select_writers
 from .generate import (
     DEFAULT_OUTPUT,
     MAX_OVERLAP,
+    SEED_MAX,
     GenerateRequest,
     assemble_request,
     created_problem,
     date_problem,
-    seed_problem,
     session_name_text_problem,
 )
 from .ledger import (
@@ -161,28 +161,70 @@ def _split(value: object, base: Path, where: dict, problems: list[Problem]) -> d
     return value
 
 
-def _entry_value_problems(e: dict) -> list[tuple[str, str]]:
-    """Return (key, Chinese message) for every out-of-range number of a session entry."""
-    out = []
-    forms = e.get("forms", 1)
-    if isinstance(forms, bool) or not isinstance(forms, int) or not 1 <= forms <= 100:
-        out.append(("forms", f"forms「{str(forms)[:30]}」应为 1～100 的整数"))
-    if "seed" not in e or e.get("seed") is None:
-        out.append(("seed", "缺少 seed（随机种子，必填）"))
-    elif (why := seed_problem(e["seed"])):
-        out.append(("seed", f"seed {why}"))
-    overlap = e.get("max_overlap")
-    if overlap is not None and (isinstance(overlap, bool) or not isinstance(overlap, int)
-                                or not 0 <= overlap <= MAX_OVERLAP):
-        out.append(("max_overlap", f"max_overlap「{str(overlap)[:30]}」应为 0～{MAX_OVERLAP} 的整数"))
-    for key, top in (("duration_minutes", 600), ("panel_size", 99)):
-        value = e.get(key)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= top):
-            out.append((key, f"{key}「{str(value)[:30]}」应为 1～{top} 的整数"))
+def _entry_values(e: dict) -> tuple[dict, list[tuple[str, str]]]:
+    """Return (the entry's whole numbers: forms, seed, max_overlap, duration_minutes, panel_size;
+    (key, Chinese message) for every one that is missing, not an integer or out of range)."""
+    out: list[tuple[str, str]] = []
+    values: dict = {}
+    limits = {"forms": (1, 100), "seed": (0, SEED_MAX), "max_overlap": (0, MAX_OVERLAP),
+              "duration_minutes": (1, 600), "panel_size": (1, 99)}
+    for key, (lo, hi) in limits.items():
+        raw = e.get(key, 1 if key == "forms" else None)
+        if raw is None:
+            if key == "seed":
+                out.append(("seed", "缺少 seed（随机种子，必填）"))
+            values[key] = None
+            continue
+        value = _whole(raw)
+        if value is None or not lo <= value <= hi:
+            shown = str(raw) if len(str(raw)) <= 30 else str(raw)[:30] + "…"
+            out.append((key, f"{key}「{shown}」应为 {lo}～{hi} 的整数"))
+        values[key] = value
     for key in ("structure", "difficulty"):
         if e.get(key) is not None and not isinstance(e.get(key), (str, int, float)):
             out.append((key, f"{key} 应为文字"))
-    return out
+    return values, out
+
+
+def _whole(value: object) -> int | None:
+    """Return value as an integer if it is one (or its digits, as a form field sends them), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,30}\s*", value):
+        return int(value)
+    return None
+
+
+def _session_fields(raw: dict, where: str, problems: list[Problem]) -> tuple[str, str, str | None, int, tuple]:
+    """Return (name, date, created, avoid_sessions, bank) of a session mapping, each checked."""
+    name = str(raw.get("session") or "").strip()
+    why = session_name_problem(name) or session_name_text_problem(name)
+    if why:
+        problems.append(Problem(why, file=where, column="session",
+                                hint="如 session: 2026年第4期认定" if not name else ""))
+    day = str(raw.get("date") or "").strip()
+    if (why := date_problem(day)):
+        problems.append(Problem(f"日期{why}", file=where, column="date"))
+    created = raw.get("created")
+    if isinstance(created, datetime):  # YAML reads an unquoted time as a datetime
+        created = created.isoformat()
+    if created is not None and (not isinstance(created, str) or created_problem(created)):
+        problems.append(Problem(f"生成时间{created_problem(created)}", file=where, column="created"))
+        created = None
+    raw_avoid = raw.get("avoid_sessions") or 0
+    avoid = _whole(raw_avoid)
+    if avoid is None or not 0 <= avoid <= MAX_OVERLAP:
+        problems.append(Problem(f"avoid_sessions「{str(raw_avoid)[:30]}」应为 0～{MAX_OVERLAP} 的整数", file=where,
+                                column="avoid_sessions"))
+        avoid = 0
+    bank = raw.get("bank") or ()
+    bank = (bank,) if isinstance(bank, str) else bank
+    if not isinstance(bank, (list, tuple)) or not all(isinstance(b, str) and b.strip() for b in bank):
+        problems.append(Problem("bank 应为题库路径或路径的列表", file=where, column="bank"))
+        bank = ()
+    return name, day, created, avoid, tuple(bank)
 
 
 def load_session(path: str | Path, standard: Standard | None = None) -> Session:
@@ -198,30 +240,7 @@ def load_session(path: str | Path, standard: Standard | None = None) -> Session:
     problems: list[Problem] = []
     if not isinstance(raw, dict):
         raise DataError([Problem("场次文件应为映射，包含 session、date、entries", file=str(p))], title="场次文件有误")
-    name = str(raw.get("session") or "").strip()
-    why = session_name_problem(name) or session_name_text_problem(name)
-    if why:
-        problems.append(Problem(why, file=str(p), column="session",
-                                hint="如 session: 2026年第4期认定" if not name else ""))
-    day = str(raw.get("date") or "").strip()
-    if (why := date_problem(day)):
-        problems.append(Problem(f"日期{why}", file=str(p), column="date"))
-    created = raw.get("created")
-    if isinstance(created, datetime):  # YAML reads an unquoted time as a datetime
-        created = created.isoformat()
-    if created is not None and (not isinstance(created, str) or created_problem(created)):
-        problems.append(Problem(f"生成时间{created_problem(created)}", file=str(p), column="created"))
-        created = None
-    avoid = raw.get("avoid_sessions") or 0
-    if isinstance(avoid, bool) or not isinstance(avoid, int) or not 0 <= avoid <= MAX_OVERLAP:
-        problems.append(Problem(f"avoid_sessions「{str(avoid)[:30]}」应为 0～{MAX_OVERLAP} 的整数", file=str(p),
-                                column="avoid_sessions"))
-        avoid = 0
-    bank = raw.get("bank") or ()
-    bank = (bank,) if isinstance(bank, str) else bank
-    if not isinstance(bank, (list, tuple)) or not all(isinstance(b, str) and b.strip() for b in bank):
-        problems.append(Problem("bank 应为题库路径或路径的列表", file=str(p), column="bank"))
-        bank = ()
+    name, day, created, avoid, bank = _session_fields(raw, str(p), problems)
     formats = _formats(raw.get("formats"), dict(file=str(p), column="formats"), problems)
     entries = []
     raw_entries = raw.get("entries")
@@ -233,7 +252,7 @@ def load_session(path: str | Path, standard: Standard | None = None) -> Session:
         if not isinstance(e, dict):
             problems.append(Problem("应为包含 level、kind、forms、seed 等字段的映射", **where))
             continue
-        bad = _entry_value_problems(e)
+        values, bad = _entry_values(e)
         for key, message in bad:
             problems.append(Problem(message, file=str(p), row=i, column=f"entries.{key}"))
         if bad:
@@ -249,14 +268,13 @@ def load_session(path: str | Path, standard: Standard | None = None) -> Session:
             else:
                 lv, d = resolve_choice(std, e.get("level"), e.get("direction"))
                 kind = parse_kind(e.get("kind"))
-            forms, seed = e.get("forms", 1), e["seed"]  # checked by _entry_value_problems
-            overlap = e.get("max_overlap")
-            duration, panel = e.get("duration_minutes"), e.get("panel_size")
-            entries.append(SessionEntry(lv, d, kind, forms, e.get("structure"), seed, e.get("difficulty"), overlap,
+            entries.append(SessionEntry(lv, d, kind, values["forms"], e.get("structure"), values["seed"],
+                                        e.get("difficulty"), values["max_overlap"],
                                         split=_split(e.get("split"), p.parent, where, problems),
                                         explanations=bool(e.get("explanations", False)),
                                         formats=_formats(e.get("formats"), where, problems),
-                                        duration_minutes=duration, panel_size=panel,
+                                        duration_minutes=values["duration_minutes"],
+                                        panel_size=values["panel_size"],
                                         rule=str(e.get("rule") or "trimmed")))
         except InputError as exc:
             problems.append(Problem(str(exc), **where))

@@ -8,6 +8,9 @@ itself, before anything is built. It raises a yaml.YAMLError, so every caller's 
 """
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import yaml
 from yaml.nodes import MappingNode, SequenceNode
 
@@ -92,14 +95,12 @@ def load_yaml(text: str):
         loader.dispose()
 
 
-def load_yaml_file(path) -> object:
+def load_yaml_file(path: str | Path) -> Any:
     """Return the data of a YAML file, as load_yaml.
 
     Raises FileNotFoundError for a missing file, and YAMLRefused (a yaml.YAMLError) for a file
     that is not UTF-8 text, a folder or unreadable, besides load_yaml's errors.
     """
-    from pathlib import Path
-
     try:
         text = Path(path).read_bytes().decode("utf-8-sig")
     except FileNotFoundError:

@@ -8,16 +8,15 @@ files and returns the cases; paths are absolute. A hostile user tried about 420 
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from pathlib import Path
+
+from bankutil import single, task
+from exportutil import hostile_form
 
 from assembler.bank.excel_io import write_workbook
 from assembler.form import manifest_json
 from assembler.standard import load_standard
-
-from bankutil import single, task
-from exportutil import hostile_form
 
 JUNK = bytes(range(256)) * 8
 ALIAS_BOMB = ('items: &a ["哈","哈","哈","哈","哈","哈","哈","哈","哈"]\n'

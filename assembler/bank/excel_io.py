@@ -8,6 +8,7 @@ import io
 import math
 import zipfile
 from collections import defaultdict
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
@@ -78,7 +79,7 @@ class ColumnNamer:
         return self.labels.get(key, key)
 
 
-def _sequence(value: object) -> float | None:
+def _sequence(value: Any) -> float | None:
     """Return a rubric row's 序号 as a number (0 when empty), or None when it is not a finite number."""
     if value is None or str(value).strip() == "":
         return 0.0
