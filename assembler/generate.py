@@ -156,6 +156,11 @@ def request_problems(req: GenerateRequest) -> list[str]:
         out.append(f"排除场数「{req.avoid_sessions}」应为 0～{MAX_OVERLAP} 的整数（--avoid-sessions）")
     if req.session is not None and (why := session_name_text_problem(req.session)):
         out.append(f"{why}（--session）")
+    if not is_review_kind(req.kind):
+        try:
+            parse_difficulty(req.difficulty)
+        except InputError as exc:
+            out.append(str(exc).rstrip("。"))
     return out
 
 

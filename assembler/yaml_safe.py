@@ -72,6 +72,26 @@ def check_expansion(root) -> None:
                           "疑似“别名炸弹”，拒绝读取（请直接写出内容，不用别名）")
 
 
+def _unreadable_value(loader, root, exc: Exception) -> YAMLRefused:
+    """Return the refusal naming the scalar that could not be built (a date that does not exist)."""
+    from yaml.nodes import ScalarNode
+
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode) and node.tag.endswith(":timestamp"):
+            try:
+                loader.construct_yaml_timestamp(node)
+            except (ValueError, OverflowError):
+                return YAMLRefused(f"第 {node.start_mark.line + 1} 行的日期「{node.value}」不存在"
+                                   "（应写成存在的 YYYY-MM-DD）", node.start_mark)
+        stack.extend(reversed(list(_children(node))))
+    return YAMLRefused(f"有无法识别的值（{exc}）")
+
+
 def load_yaml(text: str):
     """Return the data of one YAML document (None when empty), built with the safe loader.
 
@@ -87,8 +107,7 @@ def load_yaml(text: str):
         try:
             return loader.construct_document(node)
         except (ValueError, OverflowError) as exc:  # e.g. a date that does not exist: 2026-13-45
-            raise YAMLRefused(f"有无法识别的值（{exc}）；不存在的日期（如 2026-13-45、2026-02-30）请改正，"
-                              "或把值加上引号") from None
+            raise _unreadable_value(loader, node, exc) from None
     except RecursionError:
         raise YAMLRefused("YAML 嵌套层数过多，拒绝读取") from None
     finally:

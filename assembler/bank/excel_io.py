@@ -222,7 +222,7 @@ def _read_tasks(wb, path: str, problems: list[Problem]) -> list[dict]:
     if RUBRIC_SHEET in wb.sheetnames:
         rf = _check_headers(wb[RUBRIC_SHEET], RUBRIC_SHEET, RUBRIC_COLUMNS, path, problems)
         rnamer = ColumnNamer(RUBRIC_COLUMNS, rf or {})
-        for r, rec in _rows(wb[RUBRIC_SHEET], rf or {}):
+        for r, rec in _rows(wb[RUBRIC_SHEET], rf) if rf is not None else ():
             tid = str(rec.get("id") or "").strip()
             if not tid:
                 problems.append(Problem("试题代码为空", file=path, sheet=RUBRIC_SHEET, row=r, column=rnamer("id")))
@@ -256,7 +256,7 @@ def _read_tasks(wb, path: str, problems: list[Problem]) -> list[dict]:
                 m["columns"] = cells
             else:
                 m["rows"].append(cells)
-    namer = ColumnNamer(TASK_COLUMNS, found)
+    namer = ColumnNamer(TASK_COLUMNS + [("rubric", RUBRIC_SHEET), ("materials", MATERIAL_SHEET)], found)
     out = []
     known = set()
     for r, rec in _rows(ws, found):
