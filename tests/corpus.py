@@ -275,4 +275,16 @@ def build(root: Path) -> list[tuple[str, list[str], str]]:
                                   "--ledger", f("ledger/二进制.sqlite", JUNK), "-o", str(out)], "二进制.sqlite"),
         ("bank export 只读输出", ["bank", "export", "-o", str(readonly / "导出.xlsx")], str(readonly)),
     ]
+    # an output path under a regular file fails as a read-only folder does, even for root
+    blocker = f("输出/是文件", "x")
+    cases += [
+        ("generate 输出在文件下", ["generate", "--level", "4", "--direction", "A", "--kind", "theory", "--no-ledger",
+                              "-o", str(Path(blocker) / "子目录")], blocker),
+        ("batch 输出在文件下", ["batch", good_session, "-o", str(Path(blocker) / "子目录"), "--no-ledger"], blocker),
+        ("bank export 输出在文件下", ["bank", "export", "-o", str(Path(blocker) / "导出.xlsx")], blocker),
+        ("bank import 目标在文件下", ["bank", "import", f("wb/正常.xlsx", good), "--into", str(Path(blocker) / "题库")],
+         blocker),
+        ("generate ledger 在文件下", ["generate", "--level", "4", "--direction", "A", "--kind", "theory",
+                                   "--ledger", str(Path(blocker) / "l.sqlite"), "-o", str(out)], blocker),
+    ]
     return cases

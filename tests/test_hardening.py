@@ -505,3 +505,33 @@ def test_split_file_naming_an_unknown_function(tmp_path):
     assert r.exit_code == 2
     assert r.output == ("错误：分值拆分含有本蓝图没有的职业功能 不存在的功能；可用 职业道德、基础知识、市场分析、内容创作、"
                         "数据优化。\n")
+
+
+def test_direction_at_levels_two_and_one_is_said_to_be_ignored(tmp_path):
+    from click.testing import CliRunner
+
+    from assembler.cli import main
+    r = CliRunner().invoke(main, ["generate", "--level", "2", "--direction", "A", "--kind", "theory", "--no-ledger",
+                                  "--no-docx", "-o", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines()[0] == "提示：二级/技师 各职业方向共用一张鉴定要素细目表，--direction A 已忽略。"
+
+
+def test_an_unexpected_error_is_a_message_not_a_traceback(monkeypatch):
+    from click.testing import CliRunner
+
+    import assembler.bank as bank
+    from assembler.cli import main
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("模拟的缺陷")
+
+    monkeypatch.setattr(bank, "read_bank", broken)
+    monkeypatch.delenv("ZUJUAN_DEBUG", raising=False)
+    r = CliRunner().invoke(main, ["bank", "validate"])
+    assert r.exit_code == 70 and isinstance(r.exception, SystemExit)
+    assert r.output == ("错误：内部错误（RuntimeError：模拟的缺陷）。这是 zujuan 的缺陷，请附上命令与输入文件报告；"
+                        "设置环境变量 ZUJUAN_DEBUG=1 可看到详细信息。\n")
+    monkeypatch.setenv("ZUJUAN_DEBUG", "1")
+    r = CliRunner().invoke(main, ["bank", "validate"])
+    assert isinstance(r.exception, RuntimeError)
