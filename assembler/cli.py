@@ -455,7 +455,7 @@ def generate_cmd(level, direction, kind, n_forms, seed, structure, split_file, b
     for note in res.recovered:
         click.echo(note)
     bp = res.blueprint
-    if direction and not bp.direction and not is_review_kind(kind):
+    if direction and isinstance(bp, Blueprint) and not bp.direction:
         click.echo(f"提示：{load_standard().level(bp.level).label} 各职业方向共用一张鉴定要素细目表，"
                    f"--direction {direction} 已忽略。")
     if is_review_kind(kind):
