@@ -275,6 +275,33 @@ def build(root: Path) -> list[tuple[str, list[str], str]]:
                                   "--ledger", f("ledger/二进制.sqlite", JUNK), "-o", str(out)], "二进制.sqlite"),
         ("bank export 只读输出", ["bank", "export", "-o", str(readonly / "导出.xlsx")], str(readonly)),
     ]
+    # ---- more loaders: ledger files, suggest-tags, blueprint, review folders, review kind ------------------
+    junk_ledger = f("ledger/乱码.sqlite", JUNK)
+    text_ledger = f("ledger/文本.sqlite", "这不是数据库\n")
+    junk_folder = d("docs/乱码文件夹")
+    f("docs/乱码文件夹/x.docx", JUNK)
+    f("docs/乱码文件夹/y.json", "{")
+    cases += [
+        ("ledger list 二进制", ["ledger", "list", "--ledger", junk_ledger], "乱码.sqlite"),
+        ("ledger list 文本", ["ledger", "list", "--ledger", text_ledger], "文本.sqlite"),
+        ("ledger show 二进制", ["ledger", "show", "场次", "--ledger", junk_ledger], "乱码.sqlite"),
+        ("bank suggest-tags 二进制", ["bank", "suggest-tags", f("bank2/二进制.yaml", JUNK), "-o", str(out / "x.xlsx")],
+         "二进制.yaml"),
+        ("bank stats 别名炸弹", ["bank", "stats", "--bank", f("bank2/炸弹.yaml", ALIAS_BOMB)], "炸弹.yaml"),
+        ("bank export 加密", ["bank", "export", "--bank", f("bank2/加密.xlsx", _encrypted_zip(good)),
+                            "-o", str(out / "x.xlsx")], "加密.xlsx"),
+        ("blueprint structure 二进制", ["blueprint", "--level", "4", "--direction", "A", "--kind", "theory",
+                                      "--structure", f("structure/b.yaml", JUNK)], "b.yaml"),
+        ("blueprint split 标量", ["blueprint", "--level", "4", "--direction", "A", "--kind", "theory",
+                                "--split", f("split/s.yaml", "[1, 2]\n")], "s.yaml"),
+        ("review 乱码文件夹", ["review", junk_folder], "乱码文件夹"),
+        ("score forms 乱码清单", ["score", f("score/r.csv", "准考证号,姓名,试卷编号,1\n"), "--forms", junk_folder,
+                              "-o", str(out / "成绩.xlsx")], "乱码文件夹"),
+        ("generate review seed 负数", ["generate", "--level", "2", "--kind", "review", "--seed", "-1", "--no-ledger",
+                                    "-o", str(out)], "--seed"),
+        ("review-panel manifest 二进制", ["review-panel", f("panel/s.xlsx", good), "--manifest",
+                                        f("panel/m.json", JUNK), "-o", str(out)], "s.xlsx"),
+    ]
     # an output path under a regular file fails as a read-only folder does, even for root
     blocker = f("输出/是文件", "x")
     cases += [
