@@ -457,19 +457,22 @@ def generate_cmd(level, direction, kind, n_forms, seed, structure, split_file, b
 @click.argument("scores", type=click.Path(dir_okay=False), metavar="SCORES.xlsx")
 @click.option("--template", is_flag=True, help="写出空白评分录入表（按 --level 的综合评审结构）")
 @click.option("--level", default="2", show_default=True, help="仅 --template：二级 2 或 一级 1")
+@click.option("--panel-size", type=int, default=None, help="仅 --template：评审组人数（单数，不少于 3，默认 5）")
+@click.option("--panel-rule", default="trimmed", show_default=True, help="仅 --template：计分规则 trimmed 或 mean")
+@click.option("--candidates", type=click.IntRange(1, 500), default=1, show_default=True, help="仅 --template：考生人数")
 @click.option("--manifest", default=None, type=click.Path(dir_okay=False), help="套题清单 R….json（默认在评分表旁按套号查找）")
 @click.option("-o", "--output", default=None, type=click.Path(file_okay=False), help="汇总表输出目录（默认评分表所在目录）")
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件")
-def review_panel_cmd(scores, template, level, manifest, output, force) -> None:
+def review_panel_cmd(scores, template, level, panel_size, panel_rule, candidates, manifest, output, force) -> None:
     """综合评审计分：检查每位评委的各部分评分，按规则计算评审结果并写出综合评审汇总表。"""
     if template:
         from .review_blueprint import build_review_blueprint
-        from .review_panel import write_panel_template
+        from .review_panel import parse_rule, write_panel_template
 
-        bp = build_review_blueprint(load_standard(), level)
+        bp = build_review_blueprint(load_standard(), level, panel_size=panel_size)
         write_panel_template(scores, "", bp.panel_size, [(p.name, p.points) for p in bp.structure.parts],
-                             overwrite=force)
-        click.echo(f"已生成评分录入表模板 {scores}")
+                             parse_rule(panel_rule), candidates, overwrite=force)
+        click.echo(f"已生成评分录入表模板 {scores}（评审组 {bp.panel_size} 人，{candidates} 名考生）")
         return
     from .review_generate import summarise_panel
 

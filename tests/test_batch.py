@@ -127,7 +127,7 @@ def test_batch_review_entry_writes_panel_documents(tmp_path):
         assert {f"{code}-答辩题单.docx", f"{code}-评分表.docx", f"{code}-汇总表.docx", f"{code}-评分录入.xlsx"} <= set(keys)
         assert (folder / "清单" / f"{code}.json").exists()
     assert not any(n.startswith("R2-") for n in (p.name for p in (folder / "试卷").iterdir()))
-    sheets = "\n".join(p.text for p in Document(folder / "答案" / "R2-23-01-评分表.docx").paragraphs)
+    sheets = [p.text for p in Document(folder / "答案" / "R2-23-01-评分表.docx").paragraphs]
     assert sheets.count("综合评审评分表") == 3
     with zipfile.ZipFile(folder / "技师场次-答案及评分.zip") as z:
         assert "R2-23-02-答辩题单.docx" in z.namelist()

@@ -139,9 +139,11 @@ def test_generate_documents_and_panel_summary(tmp_path):
     qtext = "\n".join(p.text for p in Document(tmp_path / f"{s.code}-答辩题单.docx").paragraphs)
     assert "答辩前不得向考生公开" in qtext and all(i in qtext for i in s.ids())
     sheets = Document(tmp_path / f"{s.code}-评分表.docx")
-    body = "\n".join(p.text for p in sheets.paragraphs)
-    assert body.count("综合评审评分表") == 3 and body.count("评委（签名）") == 3
-    assert "第 2 号评委" in [c.text for t in sheets.tables for row in t.rows for c in row.cells]
+    texts = [p.text for p in sheets.paragraphs]
+    assert texts.count("综合评审评分表") == 3 and texts.count("综合评审评分表（续）") == 3
+    assert sum("评委（签名）" in t for t in texts) == 3
+    cells = [c.text for t in sheets.tables for row in t.rows for c in row.cells]
+    assert cells.count("第 2 号评委") == 2  # both pages of member 2's sheet name the member
     book = tmp_path / f"{s.code}-评分录入.xlsx"
     _fill(book, [("A001", "张三", 1, 30, 40), (None, None, 2, 36, 50), (None, None, 3, 32, 44)])
     results, files = summarise_panel(book)
@@ -264,3 +266,30 @@ def test_defence_workbook_validation_names_sheet_row_column(tmp_path):
     assert f"{book}，工作表「答辩题」，第 3 行，「技能要求代码（D列）」列：技能要求代码 9.9.9 不属于{STD.level(QUESTIONS[1].level).name}「{QUESTIONS[1].function}」" in out
     assert f"{book}，工作表「评分要点」，第 2 行，「配分（D列）」列：配分「五分」应为正数" in out
     assert f"工作表「评分要点」，第 {wp.max_row} 行，「题号」列：评分要点对应的题号 D2-NONE 在「答辩题」表中不存在" in out
+
+
+def test_review_panel_template_options_and_member_checks(tmp_path):
+    book = tmp_path / "s.xlsx"
+    res = CliRunner().invoke(main, ["review-panel", str(book), "--template", "--level", "1", "--panel-size", "3",
+                                    "--panel-rule", "mean", "--candidates", "2"])
+    assert res.exit_code == 0 and res.output == f"已生成评分录入表模板 {book}（评审组 3 人，2 名考生）\n"
+    wb = load_workbook(book)
+    settings = {r[0].value: r[1].value for r in wb["设置"].iter_rows(min_row=2)}
+    assert settings["评审组人数"] == 3 and settings["计分规则"] == "mean"
+    assert wb["评分"].max_row == 1 + 2 * 3
+    res = CliRunner().invoke(main, ["review-panel", str(book), "--template", "--panel-size", "4"])
+    assert res.exit_code == 2 and "评审组 4 人不符合标准：应不少于 3 人且为单数" in res.output
+    _fill(book, [("（准考证号1）", "赵六", 1, 30, 40), (None, None, 2, 30, 40), (None, None, 7, 30, 40),
+                 ("B002", "钱七", 1, 30, 40), (None, None, 2.0, 30, 40), (None, None, 2, 30, 40)])
+    res = CliRunner().invoke(main, ["review-panel", str(book)])
+    assert res.exit_code == 1
+    assert "第 2 行，「准考证号」列：「（准考证号1）」是模板占位文字：请填写考生的准考证号" in res.output
+    assert "第 4 行，「评委序号」列：评委序号「7」无效：应为 1～3 的整数" in res.output
+    assert "第 7 行，「评委序号」列：评委 2 重复评分" in res.output
+    _fill(book, [("B001", "赵六", 1, 30, 40), (None, None, 2, 36, 50), (None, None, 3, 20, 30),
+                 ("B002", "钱七", 1, 30, 40), (None, None, 2, 30, 40), (None, None, 3, 30, 40)])
+    res = CliRunner().invoke(main, ["review-panel", str(book)])
+    assert res.exit_code == 0, res.output
+    assert "B001 赵六：评委合计 70、86、50，评审结果 68.7 分，合格" in res.output
+    doc = Document(tmp_path / "综合评审-B001-汇总表.docx")
+    assert any("计分规则：取全体评委的平均分。本评审组 3 人" in p.text for p in doc.paragraphs)

@@ -55,7 +55,7 @@ def render_question_sheet(ds: DefenceSet, questions: dict[str, DefenceQuestion])
     doc.para("答辩题单", "ZJTitle")
     doc.para(PANEL_ONLY, "ZJSubtitle")
     doc.para(f"{clean(ds.title)}　　套号：{clean(ds.code)}　　答辩 {len(ds.entries)} 题，共 "
-             f"{pts(sum(e.points for e in ds.entries))} 分", "ZJCode")
+             f"{pts(sum(e.points for e in ds.entries))} 分　　综合评审时间 {ds.duration_minutes} 分钟", "ZJCode")
     for e in ds.entries:
         q = questions[e.id]
         doc.para(f"第 {e.number} 题（{pts(e.points)} 分）　{clean(q.function)}　技能要求 {clean(e.code)}　题号 {clean(q.id)}",
@@ -77,7 +77,8 @@ def render_question_sheet(ds: DefenceSet, questions: dict[str, DefenceQuestion])
 
 def render_member_sheets(ds: DefenceSet, questions: dict[str, DefenceQuestion],
                          materials: list[MaterialElement]) -> bytes:
-    """Return the 综合评审评分表: one page per panel member (申报材料 part + 答辩 part, signature, date)."""
+    """Return the 综合评审评分表: one sheet per panel member, two pages each (申报材料 part; 答辩 part
+    with the total, 合格/不合格, signature and date), each page naming the candidate and the member."""
     title = f"{clean(ds.title)} 综合评审评分表"
     doc = DocBuilder(f"{clean(ds.title)}　　套号：{clean(ds.code)}")
     head = {"bold": True, "shade": SHADE}
@@ -91,6 +92,10 @@ def render_member_sheets(ds: DefenceSet, questions: dict[str, DefenceQuestion],
                   Cell(clean(e.standard), align="left", style="ZJSmall"), Cell("")] for e in materials]
         rows.append([Cell("小计", span=2, bold=True), Cell(str(mp), bold=True), Cell(""), Cell("")])
         doc.table(rows, [1300, 1500, 700, TEXT_W - 4300, 800], header_rows=1, row_height=420)
+        # the 答辩 part starts its own page, which names the candidate and the member again, so a
+        # loose page is never mistaken for another member's
+        doc.para("综合评审评分表（续）", "ZJSheetTitle", page_break_before=True)
+        _info(doc, ds, m)
         doc.para(f"二、{_part_name(ds, 'defence')}（{dp} 分）", "ZJHeading", keep_next=True)
         rows = [[Cell(h, **head) for h in ("题号", "评分要点", "配分", "得分")]]
         for e in ds.entries:
@@ -138,9 +143,9 @@ def render_summary_sheet(ds: DefenceSet, rule: PanelRule = PanelRule(), result: 
         else:
             scores, total, note, label = [""] * len(names), "", "", f"第 {m + 1} 号"
         rows.append([Cell(label)] + [Cell(s) for s in scores] + [Cell(total), Cell(note), Cell("")])
-    fixed = 1100 + 1000 + 1500 + 1500
+    fixed = 1100 + 900 + 1900 + 1300
     each = (TEXT_W - fixed) // len(names)
-    doc.table(rows, [1100] + [each] * len(names) + [1000, 1500, TEXT_W - 1100 - each * len(names) - 2500],
+    doc.table(rows, [1100] + [each] * len(names) + [900, 1900, TEXT_W - 1100 - each * len(names) - 2800],
               header_rows=1, row_height=480)
     doc.spacer(6)
     rule_text = result.outcome.rule_text if result else rule.describe(ds.panel_size)
