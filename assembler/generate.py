@@ -17,8 +17,15 @@ from .errors import InputError
 from .fileio import Transaction, refuse_clashes
 from .form import Form
 from .formats import Document, WriteContext, select_writers, write_documents
-from .ledger import (DEFAULT_LEDGER, check_recordable, ensure_ledger, ledger_marker, marker_recorded, recent_items,
-                     recording)
+from .ledger import (
+    DEFAULT_LEDGER,
+    check_recordable,
+    ensure_ledger,
+    ledger_marker,
+    marker_recorded,
+    recent_items,
+    recording,
+)
 from .review_blueprint import ReviewBlueprint, is_review_kind
 from .review_generate import assemble_review
 from .standard import Standard, load_standard

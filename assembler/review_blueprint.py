@@ -17,7 +17,12 @@ from fractions import Fraction
 from .blueprint import largest_remainder
 from .errors import InputError
 from .standard import Kind, Standard, parse_review_level
-from .structure import ReviewPart, ReviewStructure, load_review_structure, review_session_problems
+from .structure import (
+    ReviewPart,
+    ReviewStructure,
+    load_review_structure,
+    review_session_problems,
+)
 
 __all__ = ["ReviewBlueprint", "ReviewFunction", "ReviewPart", "ReviewStructure", "build_review_blueprint",
            "is_review_kind", "review_blueprint_text", "load_review_structure"]

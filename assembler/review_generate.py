@@ -14,7 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .bank.defence import DefenceQuestion, materials_file
-from .defence_assemble import DefenceSet, assemble_defence_sets, defence_bank_hash, load_materials_rubric
+from .defence_assemble import (
+    DefenceSet,
+    assemble_defence_sets,
+    defence_bank_hash,
+    load_materials_rubric,
+)
 from .errors import DataError, InputError, Problem
 from .formats import Document, Group
 from .ledger import check_recordable, recent_items
@@ -41,7 +46,7 @@ def check_review_formats(formats: tuple[str, ...] | None) -> None:
         require_soffice()
 
 
-def assemble_review(req: "GenerateRequest", std: Standard, bank: "Bank | None" = None) -> "Assembled":
+def assemble_review(req: GenerateRequest, std: Standard, bank: Bank | None = None) -> Assembled:
     """Return the request's 答辩 sets and their documents, writing nothing.
 
     The questions are the bank's 答辩题 (Bank.defence: YAML files under a `defence/` folder of the
@@ -66,8 +71,9 @@ def assemble_review(req: "GenerateRequest", std: Standard, bank: "Bank | None" =
     if not questions:
         raise DataError([Problem("题库中没有答辩题（应放在题库的 defence/ 文件夹中）",
                                  file="、".join(map(str, req.bank)) or "question_bank/")], "答辩题库有误")
-    materials = load_materials_rubric(req.materials or materials_file(list(req.bank)),
-                                      bp.structure.part("materials").points)
+    materials_part = bp.structure.part("materials")
+    assert materials_part is not None, "the review structure always has a materials part"
+    materials = load_materials_rubric(req.materials or materials_file(list(req.bank)), materials_part.points)
     session = session_name(req)
     excluded, avoided = (recent_items(ledger_path(req), req.avoid_sessions, before=session)
                          if req.avoid_sessions else (frozenset(), []))
@@ -99,7 +105,11 @@ def manifest_bytes(s: DefenceSet) -> bytes:
 def review_documents(s: DefenceSet, questions: dict[str, DefenceQuestion], materials: list,
                      rule: PanelRule) -> list[Document]:
     """Return one set's 答辩题单, 评分表, blank 汇总表 and scores workbook (examiners' documents)."""
-    from .render.review_panel_docs import render_member_sheets, render_question_sheet, render_summary_sheet
+    from .render.review_panel_docs import (
+        render_member_sheets,
+        render_question_sheet,
+        render_summary_sheet,
+    )
 
     scores = panel_template_bytes(s.code, s.panel_size, [(n, p) for _, n, p in s.parts], rule)
     return [Document(f"{s.code}-答辩题单.docx", Group.KEYS, render_question_sheet(s, questions)),
@@ -108,11 +118,12 @@ def review_documents(s: DefenceSet, questions: dict[str, DefenceQuestion], mater
             Document(f"{s.code}-评分录入.xlsx", Group.KEYS, scores)]
 
 
-def audit_sets(sets: list[DefenceSet], bank: "Bank") -> list[str]:
+def audit_sets(sets: list[DefenceSet], bank: Bank) -> list[str]:
     """Return why assembled 答辩 sets fail the blueprint (empty when they pass): a question not in
     the bank or not active, a function's points off the blueprint, a question in two sets."""
     by_id = {q.id: q for q in bank.defence}
-    reasons, seen = [], {}
+    reasons: list[str] = []
+    seen: dict[str, str] = {}
     for s in sets:
         for e in s.entries:
             q = by_id.get(e.id)

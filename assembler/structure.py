@@ -9,8 +9,9 @@ from pathlib import Path
 
 import yaml
 
-from .errors import InputError, Problem, DataError
+from .errors import DataError, InputError, Problem
 from .standard import PACKAGE_ROOT
+from .yaml_safe import load_yaml
 
 STRUCTURES_DIR = PACKAGE_ROOT / "blueprints" / "structures"
 REVIEW_STRUCTURES_DIR = PACKAGE_ROOT / "blueprints" / "review"
@@ -93,7 +94,7 @@ def read_structure_file(name_or_path: str | Path | None, folder: Path, what: str
             raise InputError(f"没有名为「{value}」的{what}：可用 {names}，或给出结构文件路径。")
         path = candidate
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")), str(path)
+        return load_yaml(path.read_text(encoding="utf-8")), str(path)
     except yaml.YAMLError as exc:
         raise DataError([Problem(f"不是合法的 YAML：{exc}", file=str(path))], title=f"{what}文件有误") from None
     except (OSError, UnicodeDecodeError) as exc:

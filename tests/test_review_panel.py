@@ -8,16 +8,21 @@ from docx import Document
 from openpyxl import load_workbook
 
 from assembler.bank import read_bank
-from assembler.bank.defence import dump_defence, load_defence_bank, parse_defence, read_defence_bank
-from assembler.bank.stats import review_capacities
+from assembler.bank.defence import (
+    dump_defence,
+    load_defence_bank,
+    parse_defence,
+    read_defence_bank,
+)
 from assembler.bank.models import Origin
+from assembler.bank.stats import review_capacities
 from assembler.cli import main
 from assembler.defence_assemble import assemble_defence_sets, load_materials_rubric
 from assembler.errors import DataError, InfeasibleError, InputError
-from assembler.review_blueprint import build_review_blueprint
 from assembler.generate import GenerateRequest, generate
+from assembler.review_blueprint import build_review_blueprint
 from assembler.review_generate import summarise_panel
-from assembler.review_panel import PanelRule, panel_result, parse_rule
+from assembler.review_panel import panel_result, parse_rule
 from assembler.standard import load_standard
 
 STD = load_standard()
@@ -204,9 +209,10 @@ def test_bank_stats_review_capacity(tmp_path):
 
 
 def test_template_has_defence_sheets_with_an_example():
+    import tempfile
+
     from assembler.bank.excel_io import DEFENCE_SHEET, POINT_SHEET
     from assembler.bank.template import EXAMPLE_DEFENCE, write_template
-    import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "t.xlsx"
@@ -237,7 +243,7 @@ def test_defence_workbook_round_trip_and_import(tmp_path):
     into = tmp_path / "bank"
     res = CliRunner().invoke(main, ["bank", "import", str(book), "--into", str(into)])
     assert res.exit_code == 0, res.output
-    assert f"已导入 3 题，覆盖 0 题，写入 1 个文件" in res.output
+    assert "已导入 3 题，覆盖 0 题，写入 1 个文件" in res.output
     back = load_defence_bank([into / "defence"], STD)
     assert [q.to_dict() for q in back] == [q.to_dict() for q in QUESTIONS[:3]]
     res = CliRunner().invoke(main, ["bank", "import", str(book), "--into", str(into)])

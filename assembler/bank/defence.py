@@ -5,15 +5,17 @@ whose points add up to the question's points, so a second panel member scores it
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 import yaml
 
 from ..errors import DataError, InputError, Problem
 from ..standard import PACKAGE_ROOT, Standard, parse_level
+from ..yaml_safe import load_yaml
 from .models import Origin, Status, _with_bookkeeping
 
 DEFENCE_DIR = PACKAGE_ROOT / "question_bank" / "defence"
@@ -81,13 +83,13 @@ def _texts(value: object) -> tuple[str, ...] | None:
     return None
 
 
-def parse_defence(raw: object, standard: Standard, origin: Origin,
+def parse_defence(raw: object, standard: Standard, origin: Origin,  # noqa: C901
                   column: Callable[[str], str] | None = None) -> tuple[DefenceQuestion | None, list[Problem]]:
     """Return the question read from one YAML mapping (or one workbook row, see excel_io) and every
     problem found in it. `column` names a field as the author sees it (a workbook column); a
     rubric row may carry its own `__sheet`/`__row`/`__columns` (the 评分要点 sheet)."""
-    where = dict(file=origin.file, sheet=origin.sheet, row=origin.row)
-    name = column or (lambda key: key)
+    where: dict[str, Any] = dict(file=origin.file, sheet=origin.sheet, row=origin.row)
+    name: Callable[[str], str] = column or (lambda key: key)
     if not isinstance(raw, dict):
         return None, [Problem("答辩题应为映射（id、level、function、code、question、points、rubric …）", **where)]
     problems: list[Problem] = []
@@ -170,6 +172,7 @@ def parse_defence(raw: object, standard: Standard, origin: Origin,
         status = Status.ACTIVE
     if problems:
         return None, problems
+    assert points is not None and follow_ups is not None and enemies is not None  # else a problem was added
     return DefenceQuestion(qid, level, function, codes, question, points, tuple(rubric), follow_ups, enemies,
                            status, str(raw.get("source") or ""), origin), []
 
@@ -178,7 +181,7 @@ def read_defence_file(path: str | Path, standard: Standard) -> tuple[list[Defenc
     """Return the questions of one YAML file and every problem found in it."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         return [], [Problem(f"不是合法的 YAML：{exc}", file=str(path))]
     except UnicodeDecodeError:
@@ -260,24 +263,26 @@ def defence_cross_checks(questions: list[DefenceQuestion]) -> list[Problem]:
     problems = []
     seen: dict[str, DefenceQuestion] = {}
     for q in questions:
+        here = q.origin or Origin("")
         if is_example_id(q.id):
-            problems.append(Problem(f"题号 {q.id} 是模板示例题，导入时会跳过", file=q.origin.file, sheet=q.origin.sheet,
-                                    row=q.origin.row, column=_id_column(q), severity="warning",
+            problems.append(Problem(f"题号 {q.id} 是模板示例题，导入时会跳过", file=here.file, sheet=here.sheet,
+                                    row=here.row, column=_id_column(here), severity="warning",
                                     hint="删除示例行，或改用自己的题号"))
         if q.id in seen:
-            problems.append(Problem(f"题号 {q.id} 重复（另见 {seen[q.id].origin.describe()}）", file=q.origin.file,
-                                    sheet=q.origin.sheet, row=q.origin.row, column=_id_column(q)))
+            problems.append(Problem(f"题号 {q.id} 重复（另见 {(seen[q.id].origin or here).describe()}）",
+                                    file=here.file, sheet=here.sheet, row=here.row, column=_id_column(here)))
         seen.setdefault(q.id, q)
     for q in questions:
         missing = [e for e in q.enemies if e not in seen]
         if missing:
-            problems.append(Problem(f"互斥题 {'、'.join(missing)} 不存在", file=q.origin.file, sheet=q.origin.sheet,
-                                    row=q.origin.row, column="互斥题号" if q.origin.sheet else "enemies"))
+            here = q.origin or Origin("")
+            problems.append(Problem(f"互斥题 {'、'.join(missing)} 不存在", file=here.file, sheet=here.sheet,
+                                    row=here.row, column="互斥题号" if here.sheet else "enemies"))
     return problems
 
 
-def _id_column(q: DefenceQuestion) -> str:
-    return "题号" if q.origin and q.origin.sheet else "id"
+def _id_column(origin: Origin) -> str:
+    return "题号" if origin.sheet else "id"
 
 
 def read_defence_bank(paths: list[str | Path] | None, standard: Standard) -> tuple[list[DefenceQuestion], list[Problem]]:

@@ -5,8 +5,12 @@ import enum
 import hashlib
 import json
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
 from ..structure import ItemType
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .defence import DefenceQuestion
 
 LETTERS = "ABCDE"
 TRUE_MARK, FALSE_MARK = "√", "×"
@@ -37,7 +41,18 @@ class Origin:
         return f"{self.file}，第 {self.row} 项"
 
 
-def _with_bookkeeping(d: dict, rec) -> dict:
+class Bookkept(Protocol):
+    """What _with_bookkeeping reads: items, tasks and 答辩题 (bank/defence.py) all have it."""
+
+    @property
+    def enemies(self) -> tuple[str, ...]: ...
+    @property
+    def status(self) -> Status: ...
+    @property
+    def source(self) -> str: ...
+
+
+def _with_bookkeeping(d: dict, rec: Bookkept) -> dict:
     """Return d with the record's enemies, status and source added where they differ from the defaults."""
     if rec.enemies:
         d["enemies"] = list(rec.enemies)
@@ -184,10 +199,16 @@ class Bank:
     items: tuple[Item, ...]
     tasks: tuple[Task, ...]
     sources: tuple[str, ...] = ()
-    defence: tuple = ()   # 答辩题 (bank/defence.py DefenceQuestion), from defence/ folders; not in hash
+    defence: tuple[DefenceQuestion, ...] = ()   # 答辩题 from defence/ folders or 答辩题 sheets; not in hash
+    _by_id: dict[str, Item | Task] = field(init=False, repr=False, compare=False)  # set in __post_init__
 
     def __post_init__(self):
-        object.__setattr__(self, "_by_id", {x.id: x for x in (*self.items, *self.tasks)})
+        object.__setattr__(self, "_by_id", {x.id: x for x in self.records})
+
+    @property
+    def records(self) -> tuple[Item | Task, ...]:
+        """Return every item, then every task."""
+        return (*self.items, *self.tasks)
 
     def get(self, item_id: str) -> Item | Task | None:
         return self._by_id.get(item_id)
@@ -202,7 +223,7 @@ class Bank:
         if cached:
             return cached
         h = hashlib.sha256()
-        for rec in sorted((*self.items, *self.tasks), key=lambda x: x.id):
+        for rec in sorted(self.records, key=lambda x: x.id):
             h.update(json.dumps(rec.to_dict(), ensure_ascii=False, sort_keys=True, default=str).encode())
         value = h.hexdigest()[:16]
         object.__setattr__(self, "_hash", value)

@@ -8,8 +8,8 @@ from pathlib import Path
 from ..fileio import write_bytes_atomic
 from ..standard import load_standard
 from ..structure import ItemType
-from .excel_io import write_workbook
 from .defence import DefenceQuestion, ScoringPoint
+from .excel_io import write_workbook
 from .models import Item, Material, RubricRow, Task
 
 EXAMPLE_ITEMS = [
