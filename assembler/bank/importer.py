@@ -44,9 +44,9 @@ def _is_defence_target(into: Path, f: Path) -> bool:
 
 def _raw_records(path: Path) -> list[dict]:
     if is_defence_file(path):
-        import yaml
+        from ..yaml_safe import load_yaml
 
-        return list(yaml.safe_load(path.read_text(encoding="utf-8"))["defence"])
+        return list(load_yaml(path.read_text(encoding="utf-8"))["defence"])
     problems: list[Problem] = []
     records = parse_yaml_bank(path.read_bytes(), str(path), problems)
     if problems:
