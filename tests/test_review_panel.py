@@ -102,8 +102,10 @@ def test_three_disjoint_sets_exact_points(level):
         assert sum(sum(r.points for r in by_id[i].rubric) for i in s.ids()) == 60
     again = assemble_defence_sets(QUESTIONS, bp, 3, 11, bank_hash="h", created=CREATED)
     assert [s.ids() for s in again] == [s.ids() for s in sets]
-    with pytest.raises(InfeasibleError, match="答辩题不足"):
-        assemble_defence_sets(QUESTIONS, bp, 3, 11, bank_hash="h", excluded=frozenset(sets[0].ids()))
+    first = bp.functions[0].name  # leave that function too few questions for three sets
+    used = frozenset([q.id for q in QUESTIONS if q.level == level and q.function == first][2 * bp.functions[0].questions:])
+    with pytest.raises(InfeasibleError, match=f"答辩题不足.*「{first}」需要 3 套"):
+        assemble_defence_sets(QUESTIONS, bp, 3, 11, bank_hash="h", excluded=used)
 
 
 def test_materials_rubric_adds_up():
@@ -299,3 +301,15 @@ def test_review_panel_template_options_and_member_checks(tmp_path):
     assert "B001 赵六：评委合计 70、86、50，评审结果 68.7 分，合格" in res.output
     doc = Document(tmp_path / "综合评审-B001-汇总表.docx")
     assert any("计分规则：取全体评委的平均分。本评审组 3 人" in p.text for p in doc.paragraphs)
+
+
+def test_bank_validate_checks_the_materials_rubric(tmp_path):
+    root = _bank_with_defence(tmp_path, [QUESTIONS[0].to_dict()])
+    rubric = root / "defence" / "materials.yaml"
+    rubric.write_text(yaml.safe_dump({"materials": [{"material": "业绩材料", "elements": [
+        {"element": "工作业绩", "points": 30, "standard": "有单位证明得 30 分"},
+        {"element": "技术革新", "points": "多", "standard": "每项 2 分"}]}]}, allow_unicode=True), encoding="utf-8")
+    res = CliRunner().invoke(main, ["bank", "validate", str(root)])
+    assert res.exit_code == 1
+    assert f"[错误] {rubric}，第 1 项，字段 elements：「业绩材料」第 2 个评审要素应有 element、正数 points 和 standard" in res.output
+    assert "1 道答辩题：1 个错误" in res.output

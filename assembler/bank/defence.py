@@ -219,18 +219,50 @@ def defence_files(paths: list[str | Path]) -> list[Path]:
     """Return the defence YAML files under the given files/folders, sorted: every YAML file in a
     folder named `defence` (the rubric materials.yaml excepted), and any file given by name whose
     top-level key is `defence:`."""
+    return [f for f in _in_defence_folders(paths) if f.name != MATERIALS_FILE] + \
+        [Path(p) for p in paths if not Path(p).is_dir() and is_defence_file(p)]
+
+
+def rubric_files(paths: list[str | Path]) -> list[Path]:
+    """Return the 申报材料 rubrics (defence/materials.yaml) under the given files/folders, sorted."""
+    return [f for f in _in_defence_folders(paths) if f.name == MATERIALS_FILE] + \
+        [Path(p) for p in paths if not Path(p).is_dir() and is_materials_file(p)]
+
+
+def _in_defence_folders(paths: list[str | Path]) -> list[Path]:
+    """Return the YAML files in folders named `defence` under the given folders (hidden ones skipped)."""
     out: list[Path] = []
     for p in map(Path, paths):
-        if p.is_dir():
-            for x in sorted(p.rglob("*")):
-                rel = x.relative_to(p).parts
-                folders = (p.name, *rel[:-1]) if p.name == "defence" else rel[:-1]
-                if (x.suffix.lower() in (".yaml", ".yml") and x.name != MATERIALS_FILE
-                        and not x.name.startswith(".") and not any(f.startswith(".") for f in rel[:-1])
-                        and "defence" in folders):
-                    out.append(x)
-        elif is_defence_file(p):
-            out.append(p)
+        if not p.is_dir():
+            continue
+        for x in sorted(p.rglob("*")):
+            rel = x.relative_to(p).parts
+            folders = (p.name, *rel[:-1]) if p.name == "defence" else rel[:-1]
+            if (x.suffix.lower() in (".yaml", ".yml") and not x.name.startswith(".")
+                    and not any(f.startswith(".") for f in rel[:-1]) and "defence" in folders):
+                out.append(x)
+    return out
+
+
+def is_materials_file(path: str | Path) -> bool:
+    """Return whether a path is a 申报材料 rubric beside 答辩题 (defence/materials.yaml)."""
+    p = Path(path)
+    return p.name == MATERIALS_FILE and p.parent.name == "defence"
+
+
+def materials_problems(files: list[Path]) -> list[Problem]:
+    """Return the problems of the 申报材料 rubrics (checked against the default 综合评审 structure's
+    申报材料 points)."""
+    from ..defence_assemble import load_materials_rubric
+    from ..structure import load_review_structure
+
+    part = load_review_structure().part("materials")
+    out: list[Problem] = []
+    for f in files:
+        try:
+            load_materials_rubric(f, part.points if part else None)
+        except DataError as exc:
+            out += exc.problems
     return out
 
 
