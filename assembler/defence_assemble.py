@@ -148,6 +148,45 @@ def load_materials_rubric(path: str | Path | None = None, total: int | None = No
     return out
 
 
+DRAW_STEPS = 200_000  # search steps before a function's draw is given up as infeasible
+
+
+def _draw(pool: list[DefenceQuestion], forms: int, k: int) -> list[list[DefenceQuestion]] | None:
+    """Return `forms` disjoint groups of k questions from pool, no two enemies in a group, or None.
+
+    Depth-first in pool order, so the first answer is the greedy one whenever greedy succeeds;
+    backtracks when enemies make greedy fail, and gives up after DRAW_STEPS steps.
+    """
+    if len(pool) < forms * k:
+        return None
+    sets: list[list[DefenceQuestion]] = [[] for _ in range(forms)]
+    used: set[str] = set()
+    steps = 0
+
+    def fill(i: int, start: int) -> bool:
+        nonlocal steps
+        if i == forms:
+            return True
+        if len(sets[i]) == k:
+            return fill(i + 1, 0)
+        for j in range(start, len(pool)):
+            q = pool[j]
+            if q.id in used or any(q.id in c.enemies or c.id in q.enemies for c in sets[i]):
+                continue
+            steps += 1
+            if steps > DRAW_STEPS:
+                return False
+            sets[i].append(q)
+            used.add(q.id)
+            if fill(i, j + 1):
+                return True
+            sets[i].pop()
+            used.discard(q.id)
+        return False
+
+    return sets if fill(0, 0) else None
+
+
 def assemble_defence_sets(questions: list[DefenceQuestion], bp: ReviewBlueprint, forms: int, seed: int, *,
                           bank_hash: str, excluded: frozenset = frozenset(), created: str | None = None,
                           session: str = "", code_prefix: str = "") -> list[DefenceSet]:
@@ -163,21 +202,13 @@ def assemble_defence_sets(questions: list[DefenceQuestion], bp: ReviewBlueprint,
         pool = sorted((q for q in questions if q.active and q.level == bp.level and q.function == f.name
                        and q.points == each and q.id not in excluded), key=lambda q: q.id)
         rng.shuffle(pool)
-        sets: list[list[DefenceQuestion]] = []
-        left = list(pool)
-        for _ in range(forms):
-            chosen: list[DefenceQuestion] = []
-            for q in list(left):
-                if len(chosen) == f.questions:
-                    break
-                if any(q.id in c.enemies or c.id in q.enemies for c in chosen):
-                    continue
-                chosen.append(q)
-                left.remove(q)
-            sets.append(chosen)
-        if any(len(s) < f.questions for s in sets):
-            short.append(f"「{f.name}」需要 {forms} 套 × {f.questions} 题（每题 {each} 分），"
-                         f"可用 {len(pool)} 题" + (f"（已排除近期用过的 {sum(1 for q in questions if q.id in excluded and q.function == f.name)} 题）" if excluded else ""))
+        sets = _draw(pool, forms, f.questions)
+        if sets is None:
+            left_out = sum(1 for q in questions if q.id in excluded and q.function == f.name)
+            short.append(f"「{f.name}」需要 {forms} 套 × {f.questions} 题（每题 {each} 分），可用 {len(pool)} 题"
+                         + (f"（已排除近期用过的 {left_out} 题）" if excluded else "")
+                         + ("" if len(pool) < forms * f.questions else "，但互斥题使其无法分成互不重复的各套"))
+            continue
         drawn[f.name] = sets
     if short:
         raise InfeasibleError(f"{bp.title}：答辩题不足，无法组成 {forms} 套互不重复的答辩题：" + "；".join(short) + "。请补充答辩题或减少套数。")

@@ -313,3 +313,31 @@ def test_bank_validate_checks_the_materials_rubric(tmp_path):
     assert res.exit_code == 1
     assert f"[错误] {rubric}，第 1 项，字段 elements：「业绩材料」第 2 个评审要素应有 element、正数 points 和 standard" in res.output
     assert "1 道答辩题：1 个错误" in res.output
+
+
+def test_draw_backtracks_when_enemies_defeat_the_greedy_draw():
+    from dataclasses import replace
+
+    from assembler.defence_assemble import _draw
+
+    a, b, c, d = (replace(QUESTIONS[0], id=x, enemies=()) for x in "ABCD")
+    d = replace(d, enemies=("C",))  # greedy takes A+B, then C+D are enemies
+    sets = _draw([a, b, c, d], 2, 2)
+    assert [[q.id for q in s] for s in sets] == [["A", "C"], ["B", "D"]]
+    assert _draw([a, c, d], 1, 3) is None  # no set holds both C and D
+
+
+@pytest.mark.parametrize("level", ["2", "1"])
+def test_every_seed_reaches_the_stated_capacity(level):
+    bank, _ = read_bank(check_similar=False)
+    cap = {c.key: c.forms for c in review_capacities(bank, STD)}[f"{level}/review"]
+    bp = build_review_blueprint(STD, level)
+    assert cap >= 6
+    for seed in range(60):
+        sets = assemble_defence_sets(QUESTIONS, bp, cap, seed, bank_hash="h", created=CREATED)
+        ids = [i for s in sets for i in s.ids()]
+        assert len(ids) == len(set(ids)) == cap * sum(f.questions for f in bp.functions)
+        by_id = {q.id: q for q in QUESTIONS}
+        for s in sets:
+            chosen = [by_id[i] for i in s.ids()]
+            assert not any(x.id in y.enemies for x in chosen for y in chosen)
