@@ -341,3 +341,13 @@ def test_every_seed_reaches_the_stated_capacity(level):
         for s in sets:
             chosen = [by_id[i] for i in s.ids()]
             assert not any(x.id in y.enemies for x in chosen for y in chosen)
+
+
+def test_review_of_a_folder_leaves_the_panel_documents_alone(tmp_path):
+    res = generate(GenerateRequest("2", None, "review", forms=1, seed=5, output=str(tmp_path / "r"), record=False,
+                                   created=CREATED))
+    code = res.forms[0].code
+    out = CliRunner().invoke(main, ["review", str(tmp_path / "r")])
+    assert out.exit_code == 1 and "没有找到试卷清单或试卷" in out.output  # nothing to review, nothing refused
+    out = CliRunner().invoke(main, ["review", str(tmp_path / "r" / f"{code}-评分表.docx")])
+    assert out.exit_code == 1 and "这是综合评审（答辩）的文档或套题清单，不是试卷" in out.output
