@@ -713,5 +713,27 @@ def analyze_cmd(results, fmt, output, force, update_bank, mark_review, yes, bank
         click.echo(f"已写回 {len(files)} 个题库文件，分析结果已记入使用记录。", err=fmt == "json" and not output)
 
 
+# ---- serve (the local web workbench) --------------------------------------------------------------
+@main.command("serve")
+@click.option("--bank", "bank_paths", multiple=True, type=click.Path(), help="题库路径，可多次给出（默认 question_bank/）")
+@click.option("--ledger", default=None, type=click.Path(dir_okay=False), help="使用记录数据库（默认 output/ledger.sqlite）")
+@click.option("-o", "--output", default=None, type=click.Path(file_okay=False), help="网页生成文件的输出目录（默认 output/web/）")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="端口")
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址；非本机地址须凭令牌访问")
+@click.option("--token", default=None, help="访问令牌（非本机地址时默认随机生成并打印）")
+@click.option("--max-upload-mb", default=50, show_default=True, type=click.IntRange(1, 1024), help="上传文件大小上限（MB）")
+def serve_cmd(bank_paths, ledger, output, port, host, token, max_upload_mb) -> None:
+    """启动本机网页工作台（题库、蓝图、组卷、审核、场次、使用记录），按 Ctrl+C 停止。"""
+    from .web import WebConfig, make_server
+
+    server, url = make_server(WebConfig(tuple(bank_paths), ledger, output, host, port, token, max_upload_mb))
+    click.echo(f"网页工作台已启动：{url}")
+    click.echo("在浏览器中打开上面的地址；按 Ctrl+C 停止。")
+    try:
+        server.run()
+    finally:
+        server.close()
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -11,9 +11,42 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from .errors import DataError, Problem
+
+
+class _Entry(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def number(self) -> int: ...
+
+
+class _KindValue(Protocol):
+    @property
+    def value(self) -> str: ...
+
+
+class Recordable(Protocol):
+    """What the ledger stores of a form: a theory or skill Form, or a 综合评审 DefenceSet."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def level(self) -> str: ...
+    @property
+    def direction(self) -> str | None: ...
+    @property
+    def kind(self) -> _KindValue: ...
+    @property
+    def seed(self) -> int: ...
+    @property
+    def bank_hash(self) -> str: ...
+    @property
+    def created(self) -> str: ...
+    @property
+    def entries(self) -> Sequence[_Entry]: ...
 
 DEFAULT_LEDGER = Path("output") / "ledger.sqlite"  # relative: the current folder, never the package
 
@@ -103,27 +136,6 @@ def ensure_ledger(path: str | Path) -> None:
             con.execute("ROLLBACK")
         except sqlite3.DatabaseError as exc:
             raise DataError([Problem(f"使用记录无法写入：{exc}", file=str(p))], title="使用记录（ledger）有误") from None
-
-
-class Recordable(Protocol):
-    """What the ledger records of a form: a paper (form.Form) or a 答辩 set (defence_assemble)."""
-
-    @property
-    def code(self) -> str: ...
-    @property
-    def level(self) -> str: ...
-    @property
-    def direction(self) -> str | None: ...
-    @property
-    def kind(self) -> Any: ...  # .value: theory | skill | review
-    @property
-    def seed(self) -> int: ...
-    @property
-    def bank_hash(self) -> str: ...
-    @property
-    def created(self) -> str: ...
-    @property
-    def entries(self) -> Sequence[Any]: ...  # FormEntry or DefenceEntry: each with .id and .number
 
 
 def check_recordable(forms: Sequence[Recordable]) -> None:

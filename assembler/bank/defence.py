@@ -305,6 +305,7 @@ def defence_cross_checks(questions: list[DefenceQuestion]) -> list[Problem]:
                                     file=here.file, sheet=here.sheet, row=here.row, column=_id_column(here)))
         seen.setdefault(q.id, q)
     for q in questions:
+        here = q.origin or Origin("")
         missing = [e for e in q.enemies if e not in seen]
         if missing:
             here = q.origin or Origin("")

@@ -8,9 +8,10 @@ from pathlib import Path
 from ..errors import DataError, Problem
 from ..fileio import write_files_atomic
 from ..standard import Standard, load_standard
+from ..yaml_safe import load_yaml
 from .defence import DefenceQuestion, defence_files, is_defence_file
 from .loader import DEFAULT_BANK, read_bank
-from .models import Item, Task
+from .models import Bank, Item, Task
 from .yaml_io import bank_files, parse_yaml_bank
 
 ABBREVIATIONS = {"市场分析": "SCFX", "内容创作": "NRCZ", "运营管理": "YYGL", "直播运营": "ZBYY", "流量运营": "LLYY",
@@ -44,8 +45,6 @@ def _is_defence_target(into: Path, f: Path) -> bool:
 
 def _raw_records(path: Path) -> list[dict]:
     if is_defence_file(path):
-        from ..yaml_safe import load_yaml
-
         return list(load_yaml(path.read_text(encoding="utf-8"))["defence"])
     problems: list[Problem] = []
     records = parse_yaml_bank(path.read_bytes(), str(path), problems)
@@ -69,8 +68,10 @@ def import_workbook(source: str | Path, into: str | Path | None = None, replace:
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise DataError(errors, title=f"{source} 有错误，未导入任何题目")
-    existing, existing_problems = (read_bank([into], std) if into.exists() and (bank_files([into]) or defence_files([into]))
-                                   else (None, []))
+    existing: Bank | None = None
+    existing_problems: list[Problem] = []
+    if into.exists() and (bank_files([into]) or defence_files([into])):
+        existing, existing_problems = read_bank([into], std)
     existing_errors = [p for p in existing_problems if p.severity == "error"]
     if existing_errors:
         raise DataError(existing_errors, title=f"目标题库 {into} 本身有错误，未导入")
@@ -100,9 +101,9 @@ def import_workbook(source: str | Path, into: str | Path | None = None, replace:
     if replaced_ids:
         for f in (*bank_files([into]), *defence_files([into])):
             if f.suffix.lower() in (".yaml", ".yml"):
-                recs = _raw_records(f)
-                kept = [r for r in recs if str(r.get("id")) not in replaced_ids]
-                if len(kept) != len(recs):
+                raw = _raw_records(f)
+                kept = [r for r in raw if str(r.get("id")) not in replaced_ids]
+                if len(kept) != len(raw):
                     plans[f] = kept
     grouped: dict[Path, list] = defaultdict(list)
     for r in incoming:

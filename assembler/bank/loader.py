@@ -36,7 +36,7 @@ from .normalize import item_from_record
 from .yaml_io import bank_files, parse_yaml_bank
 
 DEFAULT_BANK = PACKAGE_ROOT / "question_bank"
-_CACHE_VERSION = "4"  # 4: workbooks' 答辩题 sheet
+_CACHE_VERSION = "4"  # 3: JSON entries; 4: workbooks' 答辩题 sheet
 
 
 def _encode(x):

@@ -15,6 +15,9 @@ if TYPE_CHECKING:  # pragma: no cover
 LETTERS = "ABCDE"
 TRUE_MARK, FALSE_MARK = "√", "×"
 
+if TYPE_CHECKING:  # pragma: no cover
+    from .defence import DefenceQuestion
+
 
 class Status(str, enum.Enum):
     ACTIVE = "active"
