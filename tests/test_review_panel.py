@@ -143,8 +143,12 @@ def test_generate_documents_and_panel_summary(tmp_path):
     names = {Path(f).name for f in res.files}
     assert {f"{s.code}.json", f"{s.code}-答辩题单.docx", f"{s.code}-评分表.docx", f"{s.code}-汇总表.docx",
             f"{s.code}-评分录入.xlsx"} <= names
-    qtext = "\n".join(p.text for p in Document(tmp_path / f"{s.code}-答辩题单.docx").paragraphs)
+    paragraphs = [p.text for p in Document(tmp_path / f"{s.code}-答辩题单.docx").paragraphs]
+    qtext = "\n".join(paragraphs)
     assert "答辩前不得向考生公开" in qtext and all(i in qtext for i in s.ids())
+    by_id = {q.id: q for q in QUESTIONS}
+    for i in s.ids():  # each question one paragraph, its YAML line breaks joined
+        assert "".join(x.strip() for x in by_id[i].question.strip().splitlines()) in paragraphs
     sheets = Document(tmp_path / f"{s.code}-评分表.docx")
     texts = [p.text for p in sheets.paragraphs]
     assert texts.count("综合评审评分表") == 3 and texts.count("综合评审评分表（续）") == 3
@@ -351,3 +355,10 @@ def test_review_of_a_folder_leaves_the_panel_documents_alone(tmp_path):
     assert out.exit_code == 1 and "没有找到试卷清单或试卷" in out.output  # nothing to review, nothing refused
     out = CliRunner().invoke(main, ["review", str(tmp_path / "r" / f"{code}-评分表.docx")])
     assert out.exit_code == 1 and "这是综合评审（答辩）的文档或套题清单，不是试卷" in out.output
+
+
+def test_question_paragraphs_join_soft_wrapped_lines():
+    from assembler.render.review_panel_docs import question_paragraphs
+
+    assert question_paragraphs("请说明甲，\n并说明乙。\n\n追加一段。\n") == ["请说明甲，并说明乙。", "追加一段。"]
+

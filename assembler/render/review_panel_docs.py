@@ -45,20 +45,26 @@ def _info(doc: DocBuilder, ds: DefenceSet, member: int | None = None) -> None:
     doc.spacer(6)
 
 
+def question_paragraphs(text: str) -> list[str]:
+    """Return a question's paragraphs: lines of the YAML block are soft-wrapped and joined (a blank
+    line starts a new paragraph)."""
+    return [p for p in ("".join(line.strip() for line in block.splitlines()) for block in text.strip().split("\n\n")) if p]
+
+
 def render_question_sheet(ds: DefenceSet, questions: dict[str, DefenceQuestion]) -> bytes:
     """Return the 答辩题单 (for the panel): each question with its 评分要点 and 追问."""
     title = f"{clean(ds.title)} 答辩题单"
     doc = DocBuilder(f"{clean(ds.title)}　　套号：{clean(ds.code)}")
     doc.para("答辩题单", "ZJTitle")
     doc.para(PANEL_ONLY, "ZJSubtitle")
-    doc.para(f"{clean(ds.title)}　　套号：{clean(ds.code)}　　答辩 {len(ds.entries)} 题，共 "
-             f"{pts(sum(e.points for e in ds.entries))} 分　　综合评审时间 {ds.duration_minutes} 分钟", "ZJCode")
+    doc.para(f"套号：{clean(ds.code)}　　答辩 {len(ds.entries)} 题，共 {pts(sum(e.points for e in ds.entries))} 分"
+             f"　　综合评审时间 {ds.duration_minutes} 分钟　　评审组 {ds.panel_size} 人", "ZJCode")
     for e in ds.entries:
         q = questions[e.id]
         doc.para(f"第 {e.number} 题（{pts(e.points)} 分）　{clean(q.function)}　技能要求 {clean(e.code)}　题号 {clean(q.id)}",
                  "ZJHeading", keep_next=True)
-        for line in q.question.strip().splitlines():
-            doc.para(clean(line), "ZJBody", keep_next=True)
+        for text in question_paragraphs(q.question):
+            doc.para(clean(text), "ZJBody", keep_next=True)
         rows = [[Cell("序号", bold=True, shade=SHADE), Cell("评分要点", bold=True, shade=SHADE),
                  Cell("配分", bold=True, shade=SHADE)]]
         rows += [[Cell(str(k)), Cell(clean(r.point), align="left"), Cell(pts(float(r.points)))]
