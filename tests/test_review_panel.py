@@ -362,3 +362,23 @@ def test_question_paragraphs_join_soft_wrapped_lines():
 
     assert question_paragraphs("请说明甲，\n并说明乙。\n\n追加一段。\n") == ["请说明甲，并说明乙。", "追加一段。"]
 
+
+
+def test_generate_review_is_ledger_aware(tmp_path):
+    import json
+
+    led = tmp_path / "l.sqlite"
+    base = ["generate", "--level", "2", "--kind", "review", "--forms", "3", "--no-docx", "--ledger", str(led)]
+    r1 = CliRunner().invoke(main, [*base, "--seed", "1", "--session", "甲", "--date", "2026-06-01", "-o", str(tmp_path / "a")])
+    assert r1.exit_code == 0, r1.output
+    r2 = CliRunner().invoke(main, [*base, "--seed", "2", "--session", "乙", "--date", "2026-07-01", "--avoid-sessions", "1",
+                                   "-o", str(tmp_path / "b")])
+    assert r2.exit_code == 0, r2.output
+
+    def used(folder):
+        return {i["id"] for m in folder.glob("R2-*.json") for i in json.loads(m.read_text(encoding="utf-8"))["items"]}
+    first, second = used(tmp_path / "a"), used(tmp_path / "b")
+    assert len(first) == len(second) == 12 and not first & second
+    r3 = CliRunner().invoke(main, [*base, "--seed", "3", "--session", "丙", "--date", "2026-08-01", "--avoid-sessions", "2",
+                                   "-o", str(tmp_path / "c")])
+    assert r3.exit_code == 1 and "答辩题不足" in r3.output and "已排除近期用过的" in r3.output
