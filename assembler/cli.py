@@ -242,9 +242,12 @@ def blueprint_cmd(level, direction, kind, structure, split_file, fmt, output, fo
     std = load_standard()
     if is_review_kind(kind):
         from .review_blueprint import build_review_blueprint, review_blueprint_text
-        if fmt == "xlsx":
-            raise errors.InputError("综合评审细目表支持 text、json、yaml 格式。")
         rbp = build_review_blueprint(std, level, structure, duration, panel_size)
+        if fmt == "xlsx":
+            if not output:
+                raise errors.InputError("xlsx 格式须用 -o 指定输出文件。")
+            _emit(w.review_blueprint_xlsx(rbp, std), output, force)
+            return
         data = rbp.to_dict()
         text = {"text": lambda: review_blueprint_text(rbp),
                 "json": lambda: json.dumps(data, ensure_ascii=False, indent=2) + "\n",

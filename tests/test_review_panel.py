@@ -382,3 +382,19 @@ def test_generate_review_is_ledger_aware(tmp_path):
     r3 = CliRunner().invoke(main, [*base, "--seed", "3", "--session", "丙", "--date", "2026-08-01", "--avoid-sessions", "2",
                                    "-o", str(tmp_path / "c")])
     assert r3.exit_code == 1 and "答辩题不足" in r3.output and "已排除近期用过的" in r3.output
+
+
+def test_review_blueprint_workbook(tmp_path):
+    out = tmp_path / "b.xlsx"
+    res = CliRunner().invoke(main, ["blueprint", "--level", "1", "--kind", "review", "--format", "xlsx", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    rows = list(load_workbook(out)["综合评审细目表"].iter_rows(values_only=True))
+    assert rows[0][0] == "全媒体运营师（一级/高级技师）综合评审细目表"
+    assert "申报材料审阅 40 分" in rows[1][0] and "评审组 5 人" in rows[1][0]
+    body = {r[1]: r for r in rows[3:-1]}
+    bp = build_review_blueprint(STD, "1")
+    assert {n: (r[3], r[4]) for n, r in body.items()} == {f.name: (f.questions, f.points) for f in bp.functions}
+    assert "2.2.2 能根据人才标准制订薪酬绩效方案" in body["组织管理"][5]
+    assert rows[-1][:5] == ("合计", None, 100, 4, 60)
+    res = CliRunner().invoke(main, ["blueprint", "--level", "1", "--kind", "review", "--format", "xlsx"])
+    assert res.exit_code == 2 and "xlsx 格式须用 -o 指定输出文件。" in res.output
