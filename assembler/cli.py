@@ -224,7 +224,7 @@ def _load_split(path: str | None) -> dict | None:
 @click.option("--level", required=True, help=LEVEL_HELP)
 @click.option("--direction", default=None, help=DIRECTION_HELP)
 @click.option("--kind", required=True, help=KIND_HELP)
-@click.option("--structure", default=None, help="试卷结构：名称（standard、guojia-190）或 YAML 文件；仅理论")
+@click.option("--structure", default=None, help="试卷结构：名称（standard、guojia-190）或 YAML 文件，仅理论；--kind review 时为综合评审结构（blueprints/review/）")
 @click.option("--split", "split_file", default=None, type=click.Path(dir_okay=False),
               help="工作内容分值拆分文件（YAML），覆盖默认拆分规则")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "yaml", "xlsx"]), default="text",
@@ -403,7 +403,7 @@ def _split_formats(ctx, param, values) -> tuple[str, ...]:
 @click.option("--kind", required=True, help=KIND_HELP)
 @click.option("--forms", "n_forms", default=1, show_default=True, type=click.IntRange(1, 100), help="平行试卷套数")
 @click.option("--seed", default=1, show_default=True, type=int, help="随机种子：相同种子与题库得到相同试卷")
-@click.option("--structure", default=None, help="试卷结构：standard、guojia-190 或 YAML 文件（仅理论）")
+@click.option("--structure", default=None, help="试卷结构：standard、guojia-190 或 YAML 文件（仅理论）；--kind review 时为综合评审结构（blueprints/review/）")
 @click.option("--split", "split_file", default=None, type=click.Path(dir_okay=False), help="工作内容分值拆分文件")
 @click.option("--bank", "bank_paths", multiple=True, type=click.Path(), help="题库路径，可多次给出（默认 question_bank/）")
 @click.option("--max-overlap", default=None, type=int, help="任意两套试卷最多重复的题数（默认 0）")
