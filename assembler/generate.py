@@ -5,10 +5,10 @@ review_generate.assemble_review and written and recorded here like the other kin
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from .assemble import AssemblyOptions, assemble_forms, parse_difficulty
+from .assembled import Assembled, ledger_path, session_name
 from .bank import load_bank
 from .bank.models import Bank
 from .blueprint import Blueprint, build_blueprint
@@ -16,9 +16,8 @@ from .defence_assemble import DefenceSet
 from .errors import InputError
 from .fileio import Transaction, refuse_clashes
 from .form import Form
-from .formats import Document, WriteContext, select_writers, write_documents
+from .formats import WriteContext, select_writers, write_documents
 from .ledger import (
-    DEFAULT_LEDGER,
     check_recordable,
     ensure_ledger,
     ledger_marker,
@@ -66,19 +65,6 @@ class GenerateRequest:
 
 
 @dataclass(frozen=True)
-class Assembled:
-    """Forms and their documents, built in memory; nothing written yet. For the 综合评审 the
-    blueprint is a ReviewBlueprint and the forms are DefenceSets (defence_assemble)."""
-
-    blueprint: Blueprint | ReviewBlueprint
-    forms: tuple[Form | DefenceSet, ...]
-    documents: tuple[Document, ...]
-    session: str
-    excluded: int = 0
-    avoided_sessions: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class GenerateResult:
     forms: tuple[Form | DefenceSet, ...]
     blueprint: Blueprint | ReviewBlueprint
@@ -87,15 +73,6 @@ class GenerateResult:
     avoided_sessions: tuple[str, ...] = ()
     output: str = ""
     recovered: tuple[str, ...] = ()   # what was finished or undone of an interrupted earlier run
-
-
-def session_name(req: GenerateRequest) -> str:
-    """Return the ledger session the request records under (default "<today> 组卷")."""
-    return req.session or f"{date.today().isoformat()} 组卷"
-
-
-def ledger_path(req: GenerateRequest) -> str:
-    return req.ledger or str(DEFAULT_LEDGER)
 
 
 def assemble_request(req: GenerateRequest, standard: Standard | None = None, bank: Bank | None = None) -> Assembled:

@@ -31,7 +31,7 @@ from .defence import (
     rubric_files,
 )
 from .excel_io import ColumnNamer, parse_workbook
-from .models import Bank, Item, Origin, Task
+from .models import Bank, Item, Origin, Task, is_example_id
 from .normalize import item_from_record
 from .yaml_io import bank_files, parse_yaml_bank
 
@@ -262,14 +262,6 @@ def _where(x: Item | Task) -> dict:
 def normalise_stem(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     return re.sub(r"[\W_]+", "", text).lower()
-
-
-EXAMPLE_PREFIX = "EX-"
-
-
-def is_example_id(item_id: str) -> bool:
-    """Return whether an id marks a template example (EX-…), which never imports."""
-    return str(item_id).upper().startswith(EXAMPLE_PREFIX)
 
 
 def _file_set(item_id: str) -> str:
