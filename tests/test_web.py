@@ -656,3 +656,18 @@ def test_a_bad_answer_sheet_names_the_uploaded_file_and_cell(tmp_path):
                             content_type="multipart/form-data"))
     assert job.state == "failed" and "登记表.xlsx" in job.error and "NO-SUCH-FORM" in job.error
     assert "upload.xlsx" not in job.error
+
+
+def test_drafts_get_the_suggest_tags_workbook(tmp_path, small_bank):
+    from openpyxl import load_workbook
+
+    from assembler.bank.tag_review import is_review_workbook
+
+    app, client = make_client(tmp_path, bank=(str(small_bank),))
+    assert "为草稿生成标注建议" in text_of(client.get("/bank?level=basic"))
+    job = run_job(app, post(app, client, "/bank/suggest-tags"))
+    assert job.state == "done", job.error
+    assert job.files() == ["标注建议.xlsx"] and is_review_workbook(job.folder / "标注建议.xlsx")
+    ids = [c.value for row in load_workbook(job.folder / "标注建议.xlsx").worksheets[0].iter_rows() for c in row]
+    assert "DRAFT-001" in ids
+    assert "已为 1 道草稿题生成标注建议" in text_of(client.get(f"/jobs/{job.id}"))

@@ -35,6 +35,7 @@ def register(app: Flask) -> None:
     app.add_url_rule("/session", "session", session_page, methods=["GET", "POST"])
     app.add_url_rule("/score", "score", score_page, methods=["GET", "POST"])
     app.add_url_rule("/analyze", "analyze", analyze_page, methods=["POST"])
+    app.add_url_rule("/bank/suggest-tags", "bank_suggest", suggest_page, methods=["POST"])
     app.add_url_rule("/jobs", "jobs_list", jobs_page)
     app.add_url_rule("/jobs/<job_id>", "job", job_page)
     app.add_url_rule("/jobs/<job_id>.json", "job_status", job_status)
@@ -431,4 +432,23 @@ def analyze_page():
             store.remove(up)
 
     job = jobs(current_app).submit("score", f"题目分析：{up.name}", work, writes=False)
+    return redirect(url_for("job", job_id=job.id), code=303)
+
+
+# ---- 草稿标注建议 -----------------------------------------------------------------------------------
+def suggest_page():
+    """Write the tag-suggestion workbook for the bank's drafts (as `zujuan bank suggest-tags`) in a job;
+    the filled-in workbook comes back through 上传题库文件."""
+    from ..bank.tag_review import suggest_tags
+
+    cfg, std = config_of(current_app), standard(current_app)
+    level, direction = _text("level"), _text("direction")
+
+    def work(job: Job) -> dict:
+        job.progress(0, "学习已标注题目并生成建议", total=1)
+        res = suggest_tags(cfg.bank_paths, job.folder / "标注建议.xlsx", level, direction, cfg.bank_paths, std)
+        job.progress(1, "完成")
+        return {"drafts": res.drafts, "trained": res.trained_items}
+
+    job = jobs(current_app).submit("suggest", "草稿标注建议", work, writes=False)
     return redirect(url_for("job", job_id=job.id), code=303)
