@@ -671,3 +671,14 @@ def test_drafts_get_the_suggest_tags_workbook(tmp_path, small_bank):
     ids = [c.value for row in load_workbook(job.folder / "标注建议.xlsx").worksheets[0].iter_rows() for c in row]
     assert "DRAFT-001" in ids
     assert "已为 1 道草稿题生成标注建议" in text_of(client.get(f"/jobs/{job.id}"))
+
+
+def test_without_a_token_only_this_machines_names_are_served(tmp_path):
+    from assembler.web.app import request_hostname
+
+    _, client = make_client(tmp_path)
+    assert client.get("/bank", headers={"Host": "127.0.0.1:8765"}).status_code == 200
+    assert client.get("/bank", headers={"Host": "localhost"}).status_code == 200
+    rebound = client.get("/bank", headers={"Host": "attacker.example:8765"})
+    assert rebound.status_code == 403 and "请用本机地址（127.0.0.1 或 localhost）打开工作台" in text_of(rebound)
+    assert [request_hostname(h) for h in ("a:1", "[::1]:80", "::1", "b")] == ["a", "::1", "::1", "b"]
