@@ -97,21 +97,11 @@ class CandidateResult:
     outcome: PanelOutcome
 
 
-def write_panel_template(path: str | Path, set_code: str, panel_size: int, parts: list[tuple[str, int]],
-                         rule: PanelRule = PanelRule(), candidates: int = 1, overwrite: bool = False) -> None:
-    """Write the empty scores workbook: settings, and one row per member for each candidate.
-
-    Raises OutputError if the file exists and overwrite is False.
-    """
+def panel_template_bytes(set_code: str, panel_size: int, parts: list[tuple[str, int]],
+                         rule: PanelRule = PanelRule(), candidates: int = 1) -> bytes:
+    """Return the empty scores workbook: settings, and one row per member for each candidate."""
     from openpyxl import Workbook
 
-    from .errors import OutputError
-    from .fileio import write_bytes_atomic
-    from .xlsx import workbook_bytes
-
-    path = Path(path)
-    if path.exists() and not overwrite:
-        raise OutputError(f"输出文件已存在：{path}。请换一个文件名，或加 --force 覆盖。")
     wb = Workbook()
     ws = wb.active
     ws.title = SETTINGS_SHEET
@@ -131,7 +121,20 @@ def write_panel_template(path: str | Path, set_code: str, panel_size: int, parts
             sc.append([f"（准考证号{c + 1}）" if m == 1 else None, None, m] + [None] * len(parts))
     for col, wdt in zip("ABCDEFG", (16, 12, 10, 18, 18, 18, 18)):
         sc.column_dimensions[col].width = wdt
-    write_bytes_atomic(path, workbook_bytes(wb), overwrite=overwrite)
+    from .xlsx import workbook_bytes
+
+    return workbook_bytes(wb)
+
+
+def write_panel_template(path: str | Path, set_code: str, panel_size: int, parts: list[tuple[str, int]],
+                         rule: PanelRule = PanelRule(), candidates: int = 1, overwrite: bool = False) -> None:
+    """Write the empty scores workbook (see panel_template_bytes) atomically.
+
+    Raises OutputError if the file exists and overwrite is False, or if it cannot be written.
+    """
+    from .fileio import write_bytes_atomic
+
+    write_bytes_atomic(path, panel_template_bytes(set_code, panel_size, parts, rule, candidates), overwrite)
 
 
 def _number(value: object) -> float | None:

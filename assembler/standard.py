@@ -106,6 +106,8 @@ class Assessment:
     review_minutes: int
     full_marks: int
     pass_mark: int
+    review_levels: tuple[str, ...] = ("2", "1")   # levels examined by 综合评审 (1.9.2)
+    review_panel_min: int = 3                     # 综合评审委员 3 人（含）以上单数 (1.9.3)
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,15 @@ def parse_level(value: object) -> str:
     raise InputError(f"等级「{value}」无效：请填写 4/3/2/1，或 四级/中级工、三级/高级工、二级/技师、一级/高级技师。")
 
 
+def parse_review_level(value: object, standard: Standard) -> str:
+    """Return the level code of a level examined by 综合评审 (二级, 一级); raise InputError otherwise."""
+    lv = parse_level(value)
+    if lv not in standard.assessment.review_levels:
+        names = "、".join(standard.level(x).name for x in standard.assessment.review_levels)
+        raise InputError(f"综合评审只适用于{names}，{standard.level(lv).name}不进行综合评审。")
+    return lv
+
+
 def parse_direction(value: object, standard: Standard) -> str:
     """Return the direction code for A–E or a direction name; raise InputError otherwise."""
     text = str(value).strip()
@@ -314,7 +325,8 @@ def _build(raw: dict, path: str, problems: list[Problem]) -> Standard:
     )
     a = raw["assessment"]
     assessment = Assessment(a["theory_minutes"], a["skill_minutes"], a["review_minutes"],
-                            a["full_marks"], a["pass_mark"])
+                            a["full_marks"], a["pass_mark"], tuple(str(v) for v in a.get("review_levels", ("2", "1"))),
+                            int(a.get("review_panel_min", 3)))
     basics = tuple(
         BasicSection(
             str(sec["code"]), sec["name"],

@@ -546,27 +546,28 @@ class DocBuilder:
         return self.add(p)
 
     # -- save ---------------------------------------------------------------------------------------
+    def pinned_bytes(self, when: datetime, title: str, *, subject: str = "", keywords: str = "",
+                     category: str = "", comments: str = "") -> bytes:
+        """Return the document's bytes with its properties and every zip entry dated `when`
+        (so the same inputs give the same bytes)."""
+        cp = self.doc.core_properties
+        cp.author = cp.last_modified_by = "zujuan"
+        cp.title = clean(title)
+        cp.subject, cp.keywords, cp.category, cp.comments = clean(subject), clean(keywords), category, comments
+        cp.revision = 1
+        cp.created = cp.modified = cp.last_printed = when
+        buf = io.BytesIO()
+        self.doc.save(buf)
+        return normalise_zip(buf.getvalue(), when)
+
     def finish(self, form: Form, kind: str, title: str) -> bytes:
         """Return the document's bytes: pinned properties, embedded manifest, fixed zip dates."""
         from .embed import embed_manifest
 
-        when = created_datetime(form.created)
-        cp = self.doc.core_properties
-        cp.author = "zujuan"
-        cp.last_modified_by = "zujuan"
-        cp.title = clean(title)
-        cp.subject = clean(f"试卷编号 {form.code}")
-        cp.keywords = clean(form.code)
-        cp.category = {"paper": "试卷", "key": "答案", "skill_paper": "试卷", "scoring_sheet": "评分记录表"}[kind]
-        cp.comments = ""
-        cp.revision = 1
-        cp.created = when
-        cp.modified = when
-        cp.last_printed = when
         embed_manifest(self.doc, form, kind)
-        buf = io.BytesIO()
-        self.doc.save(buf)
-        return normalise_zip(buf.getvalue(), when)
+        category = {"paper": "试卷", "key": "答案", "skill_paper": "试卷", "scoring_sheet": "评分记录表"}[kind]
+        return self.pinned_bytes(created_datetime(form.created), title, subject=f"试卷编号 {form.code}",
+                                 keywords=form.code, category=category)
 
 
 def created_datetime(created: str) -> datetime:

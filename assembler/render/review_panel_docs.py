@@ -2,7 +2,6 @@
 综合评审汇总表 (blank for the panel, or filled from the members' scores)."""
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from ..bank.defence import DefenceQuestion
@@ -14,7 +13,6 @@ from .docx_base import (
     DocBuilder,
     clean,
     created_datetime,
-    normalise_zip,
     pts,
 )
 
@@ -24,19 +22,9 @@ PANEL_ONLY = "（本题单仅供评审组使用，答辩前不得向考生公开
 
 
 def _finish(doc: DocBuilder, ds: DefenceSet, title: str, category: str) -> bytes:
-    when = created_datetime(ds.created)
-    cp = doc.doc.core_properties
-    cp.author = cp.last_modified_by = "zujuan"
-    cp.title = clean(title)
-    cp.subject = clean(f"套号 {ds.code}")
-    cp.keywords = clean(ds.code)
-    cp.category = category
-    cp.comments = f"seed={ds.seed} bank_hash={ds.bank_hash} blueprint_hash={ds.blueprint_hash}"
-    cp.revision = 1
-    cp.created = cp.modified = cp.last_printed = when
-    buf = io.BytesIO()
-    doc.doc.save(buf)
-    return normalise_zip(buf.getvalue(), when)
+    return doc.pinned_bytes(created_datetime(ds.created), title, subject=f"套号 {ds.code}", keywords=ds.code,
+                            category=category,
+                            comments=f"seed={ds.seed} bank_hash={ds.bank_hash} blueprint_hash={ds.blueprint_hash}")
 
 
 def _part_points(ds: DefenceSet, code: str) -> int:

@@ -99,22 +99,23 @@ def run_generate(job: Job, req, std, cache) -> dict:
 
 def _submit_defence():
     """Submit a 综合评审 job (as `zujuan generate --kind review`)."""
-    from ..review_generate import ReviewRequest, generate_review
+    from ..generate import GenerateRequest, generate
 
     cfg = config_of(current_app)
     std = standard(current_app)
-    req = ReviewRequest(request.form.get("level", ""), _int("forms", "试卷套数", 1, 1, 100) or 1,
-                        _int("seed", "随机种子", 1) or 1, None, tuple(cfg.bank), ledger=cfg.ledger_path,
-                        avoid_sessions=_int("avoid_sessions", "排除场次数", 0, 0) or 0, session=_text("session"),
-                        session_date=_text("date"), record=bool(request.form.get("record")))
+    req = GenerateRequest(level=request.form.get("level", ""), direction=None, kind="review",
+                          forms=_int("forms", "试卷套数", 1, 1, 100) or 1, seed=_int("seed", "随机种子", 1) or 1,
+                          bank=tuple(cfg.bank), ledger=cfg.ledger_path,
+                          avoid_sessions=_int("avoid_sessions", "排除场次数", 0, 0) or 0, session=_text("session"),
+                          session_date=_text("date"), record=bool(request.form.get("record")))
 
     def work(job: Job) -> dict:
         from dataclasses import replace
 
         job.progress(0, "组卷中", total=1)
-        res = generate_review(replace(req, output=str(job.folder)), std)
+        res = generate(replace(req, output=str(job.folder)), std)
         job.progress(1, "完成")
-        return {"sets": res.sets, "blueprint": res.blueprint, "avoided": res.avoided_sessions,
+        return {"sets": res.forms, "blueprint": res.blueprint, "avoided": res.avoided_sessions,
                 "excluded": res.excluded, "seed": req.seed, "record": req.record}
 
     title = f"组卷：{req.level} 综合评审 {req.forms} 套，种子 {req.seed}"
