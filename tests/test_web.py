@@ -166,6 +166,25 @@ def test_make_server_binds_a_free_port_and_prints_the_token(tmp_path):
         server.close()
 
 
+def test_zujuan_serve_prints_its_address_and_answers_there(tmp_path):
+    import subprocess
+    import sys
+    import urllib.request
+
+    proc = subprocess.Popen([sys.executable, "-m", "assembler", "serve", "--port", "0", "-o", str(tmp_path / "w"),
+                             "--ledger", str(tmp_path / "l.sqlite")], cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        first = proc.stdout.readline().strip()
+        m = re.fullmatch(r"网页工作台已启动：(http://127\.0\.0\.1:\d+/)", first)
+        assert m, first + proc.stderr.read() if proc.poll() is not None else first
+        with urllib.request.urlopen(m.group(1) + "bank", timeout=30) as resp:
+            assert resp.status == 200 and "覆盖热图" in resp.read().decode("utf-8")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 def test_serve_refuses_a_busy_port_in_chinese(tmp_path):
     import socket
 
@@ -658,6 +677,7 @@ def test_a_bad_answer_sheet_names_the_uploaded_file_and_cell(tmp_path):
     assert "upload.xlsx" not in job.error
 
 
+@pytest.mark.filterwarnings("ignore:The number of unique classes:UserWarning")  # a one-file bank to learn from
 def test_drafts_get_the_suggest_tags_workbook(tmp_path, small_bank):
     from openpyxl import load_workbook
 

@@ -126,7 +126,11 @@ def test_upload_a_bad_workbook_then_a_good_one(server, page):
 def test_generate_two_forms_preview_download_and_review(server, page, tmp_path):
     base, _ = server
     page.goto(f"{base}/generate")
-    page.select_option("#level", "4")
+    page.select_option("#level", "2")  # 二级 has no directions: the picker offers none
+    assert page.input_value("#direction") == "" and page.locator("#direction option[value=A]").is_disabled()
+    page.select_option("#level", "4")  # 四级 has A–D, not E
+    assert page.locator("#direction option[value=E]").is_disabled()
+    assert not page.locator("#direction option[value=A]").is_disabled()
     page.select_option("#direction", "A")
     page.select_option("#kind", "theory")
     page.fill("#forms", "2")
