@@ -702,3 +702,33 @@ def test_without_a_token_only_this_machines_names_are_served(tmp_path):
     rebound = client.get("/bank", headers={"Host": "attacker.example:8765"})
     assert rebound.status_code == 403 and "请用本机地址（127.0.0.1 或 localhost）打开工作台" in text_of(rebound)
     assert [request_hostname(h) for h in ("a:1", "[::1]:80", "::1", "b")] == ["a", "::1", "::1", "b"]
+
+
+def test_skill_preview_lists_each_task_with_its_rubric(tmp_path):
+    from assembler.bank import load_bank
+
+    app, client = make_client(tmp_path)
+    job = run_job(app, post(app, client, "/generate", {**GENERATE, "level": "2", "direction": "", "kind": "skill",
+                                                      "forms": "1", "record": ""}))
+    assert job.state == "done", job.error
+    form = job.result["forms"][0]
+    body = text_of(client.get(f"/jobs/{job.id}/preview/{form.code}"))
+    bank = load_bank()
+    for e in form.entries:
+        t = bank.get(e.id)
+        assert f"试题 {e.number}：{t.title}" in body and t.rubric[0].standard in body
+    assert "考核时间" in text_of(client.get(f"/jobs/{job.id}"))
+
+
+def test_an_unexpected_error_is_a_chinese_page_and_the_traceback_goes_to_the_log(tmp_path, caplog):
+    app, client = make_client(tmp_path)
+
+    def broken():
+        raise RuntimeError("secret detail")
+
+    app.add_url_rule("/broken", "broken", broken)
+    resp = client.get("/broken")
+    body = text_of(resp)
+    assert resp.status_code == 500 and "服务器内部错误；详情见服务器日志。" in body
+    assert "secret detail" not in body and "Traceback" not in body
+    assert any("secret detail" in (r.exc_text or "") or "secret detail" in str(r.exc_info) for r in caplog.records)
