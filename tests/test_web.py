@@ -732,3 +732,14 @@ def test_an_unexpected_error_is_a_chinese_page_and_the_traceback_goes_to_the_log
     assert resp.status_code == 500 and "服务器内部错误；详情见服务器日志。" in body
     assert "secret detail" not in body and "Traceback" not in body
     assert any("secret detail" in (r.exc_text or "") or "secret detail" in str(r.exc_info) for r in caplog.records)
+
+
+def test_after_a_restart_earlier_jobs_can_be_downloaded_and_reviewed(tmp_path):
+    app, client = make_client(tmp_path)
+    gen = run_job(app, post(app, client, "/generate", {**GENERATE, "forms": "1", "record": ""}))
+    app2, client2 = make_client(tmp_path)  # the same output folder: a restarted server
+    page = text_of(client2.get(f"/jobs/{gen.id}"))
+    assert "服务器重启前完成的任务" in page and "4A-T-7-01.json" in page
+    assert client2.get(f"/jobs/{gen.id}/download.zip").status_code == 200
+    job = run_job(app2, post(app2, client2, "/review", {"job": gen.id}))
+    assert job.state == "done" and job.result["review"].verdict == "pass"

@@ -225,7 +225,7 @@ def review_page():
 
     cfg, std, cache, store = config_of(current_app), standard(current_app), bank_cache(current_app), uploads(current_app)
     if request.method == "GET":
-        done = [j for j in jobs(current_app).jobs() if j.kind in ("generate", "batch") and j.state == "done"]
+        done = [j for j in jobs(current_app).jobs() if j.kind in ("generate", "batch", "earlier") and j.state == "done"]
         return render_template("review.html", done_jobs=done)
     source = request.form.get("job")
     if source:
@@ -357,7 +357,7 @@ def score_page():
     """GET: the forms; POST: a blank 答题登记表 (as `zujuan score --template`), or score an answer
     sheet and analyse the results (as `zujuan score` then `zujuan analyze`) in a job."""
     if request.method == "GET":
-        done = [j for j in jobs(current_app).jobs() if j.kind in ("generate", "batch") and j.state == "done"]
+        done = [j for j in jobs(current_app).jobs() if j.kind in ("generate", "batch", "earlier") and j.state == "done"]
         return render_template("score.html", done_jobs=done)
     from ..analyze import analyze_results
     from ..fileio import write_bytes_atomic
