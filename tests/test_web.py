@@ -743,3 +743,29 @@ def test_after_a_restart_earlier_jobs_can_be_downloaded_and_reviewed(tmp_path):
     assert client2.get(f"/jobs/{gen.id}/download.zip").status_code == 200
     job = run_job(app2, post(app2, client2, "/review", {"job": gen.id}))
     assert job.state == "done" and job.result["review"].verdict == "pass"
+
+
+def test_an_analysis_is_written_back_to_the_bank_only_when_confirmed(tmp_path):
+    from assembler.bank import load_bank
+    from assembler.ledger import item_history
+
+    into = tmp_path / "bank"
+    shutil.copytree(ROOT / "question_bank" / "theory", into / "theory")
+    app, client = make_client(tmp_path, bank=(str(into),))
+    gen = run_job(app, post(app, client, "/generate", {**GENERATE, "forms": "1", "record": ""}))
+    form = gen.result["forms"][0]
+    template = post(app, client, "/score", {"job": gen.id, "action": "template"}).data
+    sheet = _answer_sheet(template, form, tmp_path / "答题登记表.xlsx")
+    with sheet.open("rb") as fh:
+        job = run_job(app, post(app, client, "/score", {"job": gen.id, "action": "score", "responses": (fh, sheet.name)},
+                                content_type="multipart/form-data"))
+    before = sorted((p.name, p.read_bytes()) for p in into.rglob("*.yaml"))
+    preview = post(app, client, f"/jobs/{job.id}/update-bank")
+    assert "确认写入" in text_of(preview) and form.entries[0].id in text_of(preview)
+    assert sorted((p.name, p.read_bytes()) for p in into.rglob("*.yaml")) == before  # nothing written yet
+    done = text_of(post(app, client, f"/jobs/{job.id}/update-bank", {"confirm": "1"}))
+    assert "分析结果已记入使用记录" in done
+    item = load_bank([into]).get(form.entries[0].id)
+    assert item.p_value is not None and item.p_count == 30
+    _, analyses = item_history(str(tmp_path / "ledger.sqlite"), item.id)
+    assert analyses and analyses[0]["candidates"] == 30

@@ -36,6 +36,7 @@ def register(app: Flask) -> None:
     app.add_url_rule("/score", "score", score_page, methods=["GET", "POST"])
     app.add_url_rule("/analyze", "analyze", analyze_page, methods=["POST"])
     app.add_url_rule("/bank/suggest-tags", "bank_suggest", suggest_page, methods=["POST"])
+    app.add_url_rule("/jobs/<job_id>/update-bank", "job_update_bank", update_bank_page, methods=["POST"])
     app.add_url_rule("/jobs", "jobs_list", jobs_page)
     app.add_url_rule("/jobs/<job_id>", "job", job_page)
     app.add_url_rule("/jobs/<job_id>.json", "job_status", job_status)
@@ -400,7 +401,7 @@ def score_page():
                 out["analysis_error"] = str(exc)
             else:
                 write_bytes_atomic(job.folder / "题目分析.xlsx", analysis_xlsx(analysis))
-                out["text"] = analysis_text(analysis)
+                out["text"], out["analysis"] = analysis_text(analysis), analysis
             job.progress(2, "完成")
             return out
         finally:
@@ -428,7 +429,8 @@ def analyze_page():
             except DataError as exc:
                 raise shown_error(exc, [up]) from None
             write_bytes_atomic(job.folder / "题目分析.xlsx", analysis_xlsx(analysis))
-            return {"results": None, "text": analysis_text(analysis), "sheet": up.name, "analysis_error": ""}
+            return {"results": None, "text": analysis_text(analysis), "sheet": up.name, "analysis_error": "",
+                    "analysis": analysis}
         finally:
             store.remove(up)
 
@@ -453,3 +455,24 @@ def suggest_page():
 
     job = jobs(current_app).submit("suggest", "草稿标注建议", work, writes=False)
     return redirect(url_for("job", job_id=job.id), code=303)
+
+
+def update_bank_page(job_id: str):
+    """Show the bank changes an analysis implies (as `zujuan analyze --update-bank`), and write them
+    with the ledger record when confirmed (as `--yes`), holding the lock of writing jobs."""
+    from ..feedback import apply_updates, diff_summary, plan_updates, record_in_ledger
+
+    job = _finished(_job(job_id))
+    analysis = job.result.get("analysis")
+    if analysis is None:
+        abort(404)
+    mark_review = bool(request.form.get("mark_review"))
+    cache = bank_cache(current_app)
+    updates = plan_updates(analysis, cache.load(), mark_review)
+    written = None
+    if request.form.get("confirm"):
+        with jobs(current_app).writing():
+            written = apply_updates(updates)
+            record_in_ledger(config_of(current_app).ledger_path, analysis)
+    return render_template("update_bank.html", job=job, diff=diff_summary(updates), count=len(updates),
+                           mark_review=mark_review, written=written)
