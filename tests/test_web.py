@@ -769,3 +769,12 @@ def test_an_analysis_is_written_back_to_the_bank_only_when_confirmed(tmp_path):
     assert item.p_value is not None and item.p_count == 30
     _, analyses = item_history(str(tmp_path / "ledger.sqlite"), item.id)
     assert analyses and analyses[0]["candidates"] == 30
+
+
+def test_generate_with_no_format_ticked_writes_only_the_manifests(tmp_path):
+    app, client = make_client(tmp_path)
+    data = {k: v for k, v in GENERATE.items() if k != "format"}
+    job = run_job(app, post(app, client, "/generate", {**data, "forms": "1", "record": "", "formats_shown": "1"}))
+    assert job.files() == ["4A-T-7-01.json"]
+    job = run_job(app, post(app, client, "/generate", {**data, "forms": "1", "seed": "8", "record": ""}))
+    assert job.files() == ["4A-T-8-01-答案.docx", "4A-T-8-01-试卷.docx", "4A-T-8-01.json"]

@@ -69,14 +69,16 @@ def generate_request():
     from ..generate import GenerateRequest
 
     cfg = config_of(current_app)
-    formats = tuple(request.form.getlist("format"))
+    formats: tuple[str, ...] | None = tuple(request.form.getlist("format"))
+    if not formats and not request.form.get("formats_shown"):
+        formats = None  # a form without the format boxes: the defaults (docx), as the CLI without --format
     return GenerateRequest(
         level=request.form.get("level", ""), direction=_text("direction"), kind=request.form.get("kind", ""),
         forms=_int("forms", "试卷套数", 1, 1, 100), seed=_int("seed", "随机种子", 1),
         structure=_text("structure"), bank=tuple(cfg.bank), max_overlap=_int("max_overlap", "最多重复题数", None, 0),
         difficulty=_text("difficulty"), ledger=cfg.ledger_path, avoid_sessions=_int("avoid_sessions", "排除场次数", 0, 0),
         session=_text("session"), session_date=_text("date"), explanations=bool(request.form.get("explanations")),
-        record=bool(request.form.get("record")), formats=formats or None)
+        record=bool(request.form.get("record")), formats=formats)
 
 
 def run_generate(job: Job, req, std, cache) -> dict:
