@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from flask import (
     Flask,
@@ -24,6 +25,9 @@ from ..review_blueprint import is_review_kind
 from .app import bank_cache, config_of, jobs, standard, uploads
 from .jobs import Job
 from .uploads import shown_error
+
+if TYPE_CHECKING:
+    from ..generate import GenerateRequest
 
 KIND_LABELS = (("theory", "理论知识"), ("skill", "操作技能"), ("review", "综合评审"))
 
@@ -46,10 +50,11 @@ def register(app: Flask) -> None:
     app.add_url_rule("/jobs/<job_id>/preview/<code>", "job_preview", job_preview)
 
 
-def _int(name: str, label: str, default: int | None, lo: int | None = None, hi: int | None = None) -> int | None:
+def _int_or_none(name: str, label: str, lo: int | None = None, hi: int | None = None) -> int | None:
+    """Return the form field as an int (None when empty); raise InputError naming the field otherwise."""
     raw = (request.form.get(name) or "").strip()
     if not raw:
-        return default
+        return None
     try:
         value = int(raw)
     except ValueError:
@@ -60,11 +65,17 @@ def _int(name: str, label: str, default: int | None, lo: int | None = None, hi: 
     return value
 
 
+def _int(name: str, label: str, default: int, lo: int | None = None, hi: int | None = None) -> int:
+    """Return the form field as an int, default when empty; raise InputError naming the field otherwise."""
+    value = _int_or_none(name, label, lo, hi)
+    return default if value is None else value
+
+
 def _text(name: str) -> str | None:
     return (request.form.get(name) or "").strip() or None
 
 
-def generate_request():
+def generate_request() -> GenerateRequest:
     """Return the GenerateRequest the 组卷 form describes (the same fields as `zujuan generate`)."""
     from ..generate import GenerateRequest
 
@@ -75,7 +86,7 @@ def generate_request():
     return GenerateRequest(
         level=request.form.get("level", ""), direction=_text("direction"), kind=request.form.get("kind", ""),
         forms=_int("forms", "试卷套数", 1, 1, 100), seed=_int("seed", "随机种子", 1),
-        structure=_text("structure"), bank=tuple(cfg.bank), max_overlap=_int("max_overlap", "最多重复题数", None, 0),
+        structure=_text("structure"), bank=tuple(cfg.bank), max_overlap=_int_or_none("max_overlap", "最多重复题数", 0),
         difficulty=_text("difficulty"), ledger=cfg.ledger_path, avoid_sessions=_int("avoid_sessions", "排除场次数", 0, 0),
         session=_text("session"), session_date=_text("date"), explanations=bool(request.form.get("explanations")),
         record=bool(request.form.get("record")), formats=formats)
@@ -107,9 +118,9 @@ def _submit_defence():
     cfg = config_of(current_app)
     std = standard(current_app)
     req = GenerateRequest(level=request.form.get("level", ""), direction=None, kind="review",
-                          forms=_int("forms", "试卷套数", 1, 1, 100) or 1, seed=_int("seed", "随机种子", 1) or 1,
+                          forms=_int("forms", "试卷套数", 1, 1, 100), seed=_int("seed", "随机种子", 1),
                           bank=tuple(cfg.bank), ledger=cfg.ledger_path,
-                          avoid_sessions=_int("avoid_sessions", "排除场次数", 0, 0) or 0, session=_text("session"),
+                          avoid_sessions=_int("avoid_sessions", "排除场次数", 0, 0), session=_text("session"),
                           session_date=_text("date"), record=bool(request.form.get("record")))
 
     def work(job: Job) -> dict:
