@@ -778,3 +778,18 @@ def test_generate_with_no_format_ticked_writes_only_the_manifests(tmp_path):
     assert job.files() == ["4A-T-7-01.json"]
     job = run_job(app, post(app, client, "/generate", {**data, "forms": "1", "seed": "8", "record": ""}))
     assert job.files() == ["4A-T-8-01-答案.docx", "4A-T-8-01-试卷.docx", "4A-T-8-01.json"]
+
+
+def test_an_uploaded_session_file_runs_with_the_servers_bank(tmp_path):
+    import io
+
+    app, client = make_client(tmp_path)
+    text = ("session: 上传场次\ndate: 2026-10-01\nbank: /nowhere/of/the/upload\n"
+            "entries:\n  - {level: 四级, direction: 创意策划, kind: theory, forms: 1, seed: 41}\n")
+    job = run_job(app, post(app, client, "/session", {"session_file": (io.BytesIO(text.encode()), "场次.yaml"),
+                                                      "record": ""}, content_type="multipart/form-data"))
+    assert job.state == "done", job.error
+    b = job.result["batch"]
+    assert b.session.bank == () and b.session.source == "场次.yaml" and [c for c, _ in b.verdicts] == ["4A-T-41-01"]
+    assert "上传场次/上传场次-试卷.zip" in job.files()
+    assert "上传场次" not in text_of(client.get("/ledger"))  # 写入使用记录 left unticked
