@@ -24,12 +24,15 @@ from .defence import (
     DefenceQuestion,
     defence_cross_checks,
     defence_files,
+    is_materials_file,
+    materials_problems,
     parse_defence,
     read_defence_file,
+    rubric_files,
 )
 from .excel_io import ColumnNamer, parse_workbook
 from .models import Bank, Item, Origin, Task, is_example_id
-from .normalize import item_from_record
+from .normalize import id_key, item_from_record
 from .task_files import task_file_problems
 from .yaml_io import bank_files, parse_yaml_bank
 
@@ -212,7 +215,9 @@ def read_bank(paths: list[str | Path] | None = None, standard: Standard | None =
             problems.append(Problem("路径不存在", file=str(p), hint="检查题库文件或文件夹的路径"))
     existing = [p for p in paths if Path(p).exists()]
     defence_paths = defence_files(existing)
-    files = [f for f in bank_files(existing) if f not in set(defence_paths)]
+    listed = bank_files(existing)
+    problems += materials_problems(rubric_files(existing))
+    files = [f for f in listed if f not in set(defence_paths) and not is_materials_file(f)]
     items: list[Item] = []
     tasks: list[Task] = []
     defence: list[DefenceQuestion] = []
@@ -235,7 +240,7 @@ def read_bank(paths: list[str | Path] | None = None, standard: Standard | None =
             elif isinstance(obj, Item):
                 items.append(obj)
     problems += defence_cross_checks(defence)
-    if not files and not defence_paths and not problems:
+    if not files and not defence_paths and not rubric_files(existing) and not problems:
         problems.append(Problem("没有找到题库文件（.yaml 或 .xlsx）", file=", ".join(map(str, paths))))
     problems += cross_checks(items, tasks, check_similar)
     problems += task_file_problems(tasks)
@@ -271,15 +276,19 @@ def cross_checks(items: list[Item], tasks: list[Task], check_similar: bool = Tru
     problems: list[Problem] = []
     records: list[Item | Task] = [*items, *tasks]
     first: dict[str, Item | Task] = {}
+    by_key: dict[str, Item | Task] = {}
     for x in records:
         if not x.id:
             continue
-        if x.id in first:
-            o = first[x.id].origin
-            problems.append(Problem(f"题号 {x.id} 重复（首次出现在 {o.describe() if o else '?'}）", column="题号",
+        key = id_key(x.id)
+        if key in by_key:
+            other = by_key[key]
+            o = other.origin
+            same = "" if other.id == x.id else f"（与 {other.id} 仅大小写或全角、半角不同，视为同一题号）"
+            problems.append(Problem(f"题号 {x.id} 重复{same}（首次出现在 {o.describe() if o else '?'}）", column="题号",
                                     hint="每道题的题号必须唯一", **_where(x)))
         else:
-            first[x.id] = x
+            by_key[key] = first[x.id] = x
     loaded_sets = {_file_set(i) for i in first}
     for x in records:
         if is_example_id(x.id):
