@@ -345,6 +345,7 @@ _OPTION_AT = re.compile(r"(?:^|(?<=[\s　\t]))[(（]?([A-EＡ-Ｅ])\s*(?:[)）]\
 _MARKER = re.compile(r"[【\[]\s*(答案|参考答案|正确答案|解析|试题解析|难度|知识点|鉴定点|考点)\s*[】\]]\s*[:：]?"
                      r"|(?:^|(?<=[\s　]))(?:(正确答案|参考答案|标准答案|答案)|(解析|难度|知识点|鉴定点|考点))\s*[:：]"
                      r"|(?:^|(?<=[\s　]))(正确答案|参考答案)(?=\s*[A-EＡ-Ｅ√×✓✗✔✘对错]+\s*$)")
+_ANSWER_BRACKET = re.compile(r"[（(][ \u3000\u00a0]*[)）]")  # 「（ ）」 as a PDF or an author wrote it
 _CODE = re.compile(r"\d+\.\d+(?:\.\d+)?(?:[(（]\d+[)）])?")
 _RANGE_KEY = re.compile(r"([0-9０-９]{1,4})\s*[-－~～—–至]\s*([0-9０-９]{1,4})\s*[.．、:：]?\s*"
                         r"([A-EＡ-Ｅ√×✓✗✔✘对错TF]+(?:[\s　]+[A-EＡ-Ｅ√×✓✗✔✘对错TF]+)*)")
@@ -459,6 +460,7 @@ def parse_lines(lines: list[Line], file: str) -> ParseResult:
     key_sections: list[int] = []
     key_explained: dict[tuple[int, int], list[str]] = {}
     last_key: tuple[int, int] | None = None
+    pending_numbers: list[int] = []
 
     def add_key(sec: int, number: int, raw: str, place: str) -> None:
         nonlocal last_key
@@ -475,7 +477,7 @@ def parse_lines(lines: list[Line], file: str) -> ParseResult:
         last_key = (sec, number)
 
     for line in lines:
-        text = line.text.replace("\u3000", " ").rstrip()
+        text = _ANSWER_BRACKET.sub("（    ）", line.text.replace("\u3000", " ")).rstrip()
         if not text.strip():
             continue
         if _KEY_HEADING.match(text) and (items or key_mode):
@@ -494,7 +496,20 @@ def parse_lines(lines: list[Line], file: str) -> ParseResult:
             continue
         if key_mode:
             found = False
-            rest_at = 0
+            heads = re.fullmatch(r"\s*题\s*号\s*[:：]?((?:\s+[0-9０-９]{1,4})+)\s*", text)
+            if heads:  # a key table read from a PDF: 题号 1 2 3 … then 答案 D C A …
+                pending_numbers = [int(n) for n in heads.group(1).split()]
+                continue
+            answers_row = re.fullmatch(r"\s*(?:参考)?答\s*案\s*[:：]?\s+(.+)", text)
+            if answers_row and pending_numbers:
+                values = answers_row.group(1).split()
+                if len(values) != len(pending_numbers):
+                    problems.append(Problem(f"答案表这一行有 {len(values)} 个答案，上一行却有 {len(pending_numbers)} 个题号",
+                                            file=file, place=line.place, hint="每个题号下写一个答案"))
+                for number, value in zip(pending_numbers, values):
+                    add_key(key_section, number, value, line.place)
+                pending_numbers = []
+                continue
             for m in _RANGE_KEY.finditer(text):
                 a, b = int(m.group(1)), int(m.group(2))
                 answers = m.group(3).split()
@@ -507,13 +522,13 @@ def parse_lines(lines: list[Line], file: str) -> ParseResult:
                 else:
                     for k, ans in enumerate(answers):
                         add_key(key_section, a + k, ans, line.place)
-                found, rest_at = True, m.end()
+                found = True
             if not found:
                 pieces = _split_markers(text)
                 head = pieces[0][1] if pieces and not pieces[0][0] else ""
                 for m in _ONE_KEY.finditer(head):
                     add_key(key_section, int(m.group(1)), m.group(2), line.place)
-                    found, rest_at = True, m.end()
+                    found = True
                 if not found:
                     m = re.match(r"^\s*([0-9０-９]{1,4})\s*[.．、:：)）]?\s*$", head or "")
                     if m and len(pieces) > 1 and pieces[1][0] == "answer":

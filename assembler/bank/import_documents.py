@@ -129,8 +129,8 @@ def import_document(source: str | Path, into: str | Path | None = None, level: o
             it = place_of[ids[0]]
             other = p.message.split("与 ", 1)[1].split(" ", 1)[0]
             other_item = next((x for x in existing if x.id == other), None)
-            where = f"（题库中的 {other}）" if other_item else f"（本文档的第 {place_of[other].number} 题）" if other in place_of else ""
-            problems.append(Problem(f"第 {it.number} 题与 {other}{where}" + p.message.split(other, 1)[1], file=str(src),
+            who = f"题库中的 {other}" if other_item else f"本文档的第 {place_of[other].number} 题" if other in place_of else other
+            problems.append(Problem(f"第 {it.number} 题与{who} " + p.message.split(other, 1)[1].strip(), file=str(src),
                                     place=it.place, hint="确认是否重复", severity="warning"))
     if not fresh:
         raise DataError([Problem(f"{len(items)} 道题都与题库中已有的题目完全相同，没有新题", file=str(src),
