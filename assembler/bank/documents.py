@@ -18,11 +18,10 @@ from pathlib import Path
 
 from ..errors import DataError, Problem
 from ..structure import ItemType
-from .models import FALSE_MARK, TRUE_MARK
+from .models import FALSE_MARK, IMAGE_MARK, TRUE_MARK
 from .normalize import JUDGE_ALIASES
 
 DOCUMENT_SUFFIXES = (".docx", ".pdf", ".txt", ".md")
-IMAGE_MARK = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")  # ![图](images/<sha16>.png), as in Markdown
 _IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/bmp": "bmp",
                 "image/x-emf": "emf", "image/x-wmf": "wmf", "image/tiff": "tiff"}
 
@@ -720,7 +719,7 @@ def item_problems(it: ParsedItem, t: ItemType | None, file: str) -> list[Problem
     """Return the problems of one parsed item: no question, no answer, an answer letter with no option."""
     out: list[Problem] = []
     where = f"第 {it.number} 题"
-    if not "".join(it.stem).strip() or IMAGE_MARK.sub("", "".join(it.stem)).strip() == "" and not it.stem:
+    if not IMAGE_MARK.sub("", "".join(it.stem)).strip():
         out.append(Problem(f"{where}只有题号，没有题干", file=file, place=it.place, hint="补写题干，或删除这一行"))
     if not it.answer:
         out.append(Problem(f"{where}没有答案", file=file, place=it.place,

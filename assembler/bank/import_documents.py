@@ -15,9 +15,9 @@ from ..errors import DataError, InputError, Problem
 from ..fileio import write_files_atomic
 from ..standard import BASIC_FUNCTIONS, Standard, load_standard, parse_level
 from ..structure import ItemType
-from .documents import IMAGE_MARK, DOCUMENT_SUFFIXES, ParsedItem, item_problems, parse_lines, read_document, resolve_type
+from .documents import DOCUMENT_SUFFIXES, ParsedItem, item_problems, parse_lines, read_document, resolve_type
 from .loader import DEFAULT_BANK, normalise_stem, read_bank, similar_stems
-from .models import Item, Origin
+from .models import IMAGE_MARK, Item, Origin
 from .normalize import item_from_record
 from .yaml_io import bank_files
 
@@ -98,6 +98,9 @@ def import_document(source: str | Path, into: str | Path | None = None, level: o
     for it, rec in records:
         local: list[Problem] = []
         obj = item_from_record(dict(rec), Origin(str(target)), lambda key: key, std, local)
+        # the document's own pictures are written with the items: not missing
+        local = [p for p in local if not any(p.message.endswith(f"图片「{ref}」不存在（应在 {target.parent} 下）")
+                                              for ref in doc.images)]
         for p in local:
             message = p.message.split("：", 1)[1] if p.message.startswith("题目 ") and "：" in p.message else p.message
             problems.append(Problem(f"第 {it.number} 题：{message}", file=str(src), place=it.place, hint=p.hint,

@@ -4,12 +4,16 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 
 from ..structure import ItemType
 
 LETTERS = "ABCDE"
 TRUE_MARK, FALSE_MARK = "√", "×"
+# A picture in a stem, option or explanation, as in Markdown: ![图](images/<sha16>.png), the path
+# relative to the bank file's folder; the name is the picture's content hash, so the bank hash covers it.
+IMAGE_MARK = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
 
 
 class Status(str, enum.Enum):

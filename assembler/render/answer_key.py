@@ -8,7 +8,7 @@ from ..bank.models import LETTERS, Bank, Item
 from ..form import Form, FormEntry
 from ..structure import ItemType
 from .docx_base import TEXT_W, Cell, DocBuilder, R, clean, pts
-from .theory_paper import displayed_options, lookup_items, theory_sections
+from .theory_paper import STEM_PICTURE_H, STEM_PICTURE_W, displayed_options, lookup_items, picture_runs, theory_sections
 
 PER_ROW = 10
 LABEL_W = 1000
@@ -76,6 +76,10 @@ def render_answer_key(form: Form, bank: Bank, explanations: bool = False) -> byt
                     if e.answer in shown:
                         runs.append(R(f"（{shown[e.answer]}）"))
                 text = clean(it.explanation).strip()
-                runs += [R("　解析：", bold=True), R(remap_letters(text, it, e) if text else "（题库未提供解析）")]
+                runs.append(R("　解析：", bold=True))
+                if text:
+                    runs += picture_runs(doc, it, remap_letters(text, it, e), STEM_PICTURE_W, STEM_PICTURE_H)
+                else:
+                    runs.append(R("（题库未提供解析）"))
                 doc.para(runs, "ZJStem")
     return doc.finish(form, "key", title)
