@@ -301,3 +301,21 @@ def test_answers_and_tables():
         "ACD", "ACD", "B", "√", "×", "×", "√", None, None]
     assert table_lines([["1", "D", "2", "C"], ["3", "AB", "4", "√"]]) == ["1．D", "2．C", "3．AB", "4．√"]
     assert table_lines([["指标", "数值"], ["播放量", "1200"]]) == ["指标 | 数值", "播放量 | 1200"]
+
+
+def test_validate_checks_the_pictures_an_item_names(tmp_path, std):
+    from assembler.bank import read_bank
+    from assembler.bank.documents import image_name
+
+    data = png()
+    ref = image_name(data, "png")
+    (tmp_path / "images").mkdir()
+    (tmp_path / ref).write_bytes(png(colour=(0, 0, 0)))  # replaced after import
+    bank_file = tmp_path / "b.yaml"
+    bank_file.write_text("items:\n  - {id: P-1, type: judge, status: draft, stem: '下图中的柱形最高。![图](%s)', answer: √}\n"
+                         "  - {id: P-2, type: judge, status: draft, stem: '下图是饼图。![图](images/lost.png)', answer: ×}\n"
+                         % ref, encoding="utf-8")
+    _, problems = read_bank([bank_file], std)
+    assert [p.message for p in problems] == [
+        f"题目 P-1：图片「{ref}」的内容与文件名中的摘要不符（图片被替换过）",
+        f"题目 P-2：图片「images/lost.png」不存在（应在 {tmp_path} 下）"]
