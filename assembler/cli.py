@@ -390,7 +390,7 @@ def bank_stats_cmd(bank_paths, fmt, output, exact, level, direction, force) -> N
     if fmt == "xlsx":
         if not output:
             raise errors.InputError("xlsx 格式须用 -o 指定输出文件。")
-        _emit(stats_xlsx(scoped.stats, std), output, force)
+        _emit(stats_xlsx(scoped.stats, std, scoped), output, force)
     else:
         text = scoped_json(scoped) if fmt == "json" else scoped_text(scoped, std, level not in (None, ""))
         _emit(text, output, force)
