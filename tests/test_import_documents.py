@@ -199,9 +199,10 @@ def test_every_problem_is_located_and_nothing_is_written(tmp_path):
     r = CliRunner().invoke(main, ["bank", "import", str(p), "--into", str(tmp_path / "bank")])
     assert r.exit_code == 1
     assert r.output.splitlines() == [
-        f"错误：{p}：4 道题中有问题，未导入任何题目（1 道题可以导入；改正下列各处后重新导入）（6 个错误）：",
+        f"错误：{p}：4 道题中有问题，未导入任何题目（1 道题可以导入；改正下列各处后重新导入）（7 个错误）：",
         f"[错误] {p}，第 7 行：第 2 题的题号重复（首次在第 4 行）（修改建议：改正题号，使每道题的题号唯一）",
         f"[错误] {p}，第 13 行：答案部分比题目多：第 9 题的答案没有对应的题目（修改建议：文档共 4 道题；检查题号或答案部分是否多写）",
+        f"[错误] {p}，第 2 行：答案部分只有 2 个答案，文档有 4 道题：第 1 题没有答案（修改建议：在答案部分补上这些题的答案）",
         f"[错误] {p}，第 2 行：第 1 题没有答案（修改建议：在题后写【答案】B（或 答案：B），或在文末「参考答案」中写出该题答案）",
         f"[错误] {p}，第 6 行：第 2 题的答案 E 中的 E 没有对应选项（只有 ABCD）（修改建议：改正答案字母，或补上缺少的选项）",
         f"[错误] {p}，第 10 行：第 4 题在「单项选择题」部分，却没有找到选项（修改建议：选项写成 A．…、B．…（每行一个或几个同在一行））",
@@ -319,3 +320,31 @@ def test_validate_checks_the_pictures_an_item_names(tmp_path, std):
     assert [p.message for p in problems] == [
         f"题目 P-1：图片「{ref}」的内容与文件名中的摘要不符（图片被替换过）",
         f"题目 P-2：图片「images/lost.png」不存在（应在 {tmp_path} 下）"]
+
+
+def test_skip_errors_imports_the_good_items_and_lists_the_rest(tmp_path):
+    p = tmp_path / "有错.txt"
+    p.write_text(BAD, encoding="utf-8")
+    r = CliRunner().invoke(main, ["bank", "import", str(p), "--into", str(tmp_path / "bank"), "--skip-errors"])
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert len([x for x in lines if x.startswith("[警告]")]) == 8
+    assert lines[-4] == f"[警告] {p}：7 处错误，涉及的题目未导入；其余 1 道题照常导入（修改建议：改正上列各处后，可用 --replace 重新导入整份文档）"
+    assert lines[-3].startswith("已导入：1 题（单项选择题 1 题）")
+    written = yaml.safe_load((tmp_path / "bank/imported/有错.yaml").read_text(encoding="utf-8"))["items"]
+    assert [x["stem"] for x in written] == ["短视频的黄金三秒是指（    ）。"]
+
+
+def test_a_short_answer_key_is_summarised(tmp_path):
+    text = "1．直播前应测试网络。\n2．账号定位应结合目标用户。\n3．直播间可以虚构原价。\n参考答案\n1．√\n"
+    res = parse_lines([Line(t, f"第 {k} 行") for k, t in enumerate(text.splitlines(), 1)], "k.txt")
+    assert [x.message for x in res.problems] == ["答案部分只有 1 个答案，文档有 3 道题：第 2、3 题没有答案"]
+
+
+def test_option_forms():
+    text = ["1．下列属于短视频平台的是（    ）。", "（A）抖音 （B）计算器 （C）记事本 （D）画图", "答案：A",
+            "2．下列属于直播数据的是（    ）。", "A)在线人数", "B)商品库存", "C)仓库面积", "D)员工人数", "答案：A"]
+    res = parse_lines([Line(t, f"第 {k} 行") for k, t in enumerate(text, 1)], "o.txt")
+    assert [[o[:2] for o in it.options] for it in res.items] == [
+        [["A", "抖音"], ["B", "计算器"], ["C", "记事本"], ["D", "画图"]],
+        [["A", "在线人数"], ["B", "商品库存"], ["C", "仓库面积"], ["D", "员工人数"]]]

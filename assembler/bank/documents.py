@@ -585,6 +585,7 @@ def parse_lines(lines: list[Line], file: str) -> ParseResult:
         _feed(current, text, line.place, problems, file)
 
     # the answer section fills the items left without an inline answer
+    key_total = len(key)
     if key:
         by_section = len(key_sections) > 0 and len({it.section for it in items}) == len(key_sections) \
             and any(n for n in (it.number for it in items) if list(it.number for it in items).count(n) > 1)
@@ -611,7 +612,14 @@ def parse_lines(lines: list[Line], file: str) -> ParseResult:
             problems.append(Problem(f"答案部分比题目多：第 {extra} 题的答案没有对应的题目", file=file,
                                     place=next(iter(key.values()))[1],
                                     hint=f"文档共 {len(items)} 道题；检查题号或答案部分是否多写"))
-    return ParseResult(items, problems, sum(1 for _ in key))
+    if key_total:
+        unanswered = [it for it in items if not it.answer]
+        if unanswered:
+            problems.append(Problem(f"答案部分只有 {key_total} 个答案，文档有 {len(items)} 道题：第 "
+                                    + "、".join(str(it.number) for it in unanswered[:20])
+                                    + (" 等" if len(unanswered) > 20 else "") + " 题没有答案", file=file,
+                                    place=unanswered[0].place, hint="在答案部分补上这些题的答案"))
+    return ParseResult(items, problems, key_total)
 
 
 def _feed(it: ParsedItem, text: str, place: str, problems: list[Problem], file: str) -> None:

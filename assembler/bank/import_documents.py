@@ -7,6 +7,7 @@ draft (status: draft) for `bank suggest-tags`. Nothing is written when any item 
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,12 +58,13 @@ def code_function(std: Standard, level: str | None, code: str) -> tuple[str | No
 
 def import_document(source: str | Path, into: str | Path | None = None, level: object | None = None,
                     prefix: str | None = None, dry_run: bool = False, replace: bool = False,
-                    standard: Standard | None = None) -> DocumentImport:
+                    skip_errors: bool = False, standard: Standard | None = None) -> DocumentImport:
     """Read a question document, check every item, and write them to `<into>/imported/<name>.yaml`.
 
     Raises DataError (writing nothing) listing every problem with its file and paragraph, page and
     line, or line; InputError for a bad level; OutputError when the target cannot be written.
-    A dry run checks and reports but writes nothing.
+    A dry run checks and reports but writes nothing. With skip_errors, the items without errors are
+    written and every problem is returned as a warning; DataError only when no item can be imported.
     """
     std = standard or load_standard()
     src = Path(source)
@@ -108,7 +110,11 @@ def import_document(source: str | Path, into: str | Path | None = None, level: o
         if isinstance(obj, Item) and not any(p.severity == "error" for p in local):
             items.append(obj)
     errors = [p for p in problems if p.severity == "error"]
-    if errors:
+    if errors and skip_errors and items:
+        problems = [dataclasses.replace(p, severity="warning") for p in problems]
+        problems.append(Problem(f"{len(errors)} 处错误，涉及的题目未导入；其余 {len(items)} 道题照常导入", file=str(src),
+                                hint="改正上列各处后，可用 --replace 重新导入整份文档", severity="warning"))
+    elif errors:
         ok = len(items)
         raise DataError(problems, title=f"{src}：{len(parsed.items)} 道题中有问题，未导入任何题目"
                                         f"（{ok} 道题可以导入；改正下列各处后重新导入）")
