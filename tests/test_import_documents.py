@@ -348,3 +348,14 @@ def test_option_forms():
     assert [[o[:2] for o in it.options] for it in res.items] == [
         [["A", "抖音"], ["B", "计算器"], ["C", "记事本"], ["D", "画图"]],
         [["A", "在线人数"], ["B", "商品库存"], ["C", "仓库面积"], ["D", "员工人数"]]]
+
+
+def test_a_stem_may_start_with_a_digit_after_a_full_width_dot():
+    text = ["1．5A模型中的第一个阶段是（    ）。", "A．了解 B．吸引 C．问询 D．行动", "答案：A",
+            "2.5G网络下直播画面更清晰。", "答案：√", "3. 1.5倍速播放会缩短观看时长。", "答案：√"]
+    res = parse_lines([Line(t, f"第 {k} 行") for k, t in enumerate(text, 1)], "d.txt")
+    assert [(it.number, it.stem) for it in res.items] == [(1, ["5A模型中的第一个阶段是（    ）。"]),
+                                                          (3, ["1.5倍速播放会缩短观看时长。"])]
+    assert res.items[0].explanation == ["2.5G网络下直播画面更清晰。"]  # 「2.5G」 reads as a number
+    assert [str(p) for p in res.problems] == [
+        "[错误] d.txt，第 5 行：第 1 题写了两个答案：A（第 3 行）和 √（修改建议：删除多余的答案；若是漏写了题号，补上题号（如「2．」））"]

@@ -339,7 +339,8 @@ _HEADING = re.compile(
 _KEY_HEADING = re.compile(r"^\s*(?:第?[一二三四五六七八九十]+\s*[、.．]\s*)?[【\[]?\s*(参考答案|标准答案|试题答案|答案与解析|答案及解析|"
                           r"参考答案与解析|参考答案及解析|答案)\s*[】\]]?\s*[:：]?\s*$")
 _LABEL = re.compile(rf"^\s*[【\[]\s*({_TYPE_ALT})\s*[】\]]\s*")
-_ITEM = re.compile(r"^\s*(?:[(（]\s*([0-9０-９]{1,4})\s*[)）]|([0-9０-９]{1,4})\s*(?:[.．、)）](?![0-9０-９])))\s*(.*)$")
+# 「1.5倍」 is a number, not item 1: a half-width dot followed by a digit does not end an item number
+_ITEM = re.compile(r"^\s*(?:[(（]\s*([0-9０-９]{1,4})\s*[)）]|([0-9０-９]{1,4})\s*(?:[．、)）]|\.(?![0-9])))\s*(.*)$")
 _OPTION_AT = re.compile(r"(?:^|(?<=[\s　\t]))[(（]?([A-EＡ-Ｅ])\s*(?:[)）]\s*[.．、:：]?|[.．、:：])\s*")
 _MARKER = re.compile(r"[【\[]\s*(答案|参考答案|正确答案|解析|试题解析|难度|知识点|鉴定点|考点)\s*[】\]]\s*[:：]?"
                      r"|(?:^|(?<=[\s　]))(?:(正确答案|参考答案|标准答案|答案)|(解析|难度|知识点|鉴定点|考点))\s*[:：]"
@@ -456,7 +457,8 @@ def parse_lines(lines: list[Line], file: str) -> ParseResult:
     key_mode = False
     key: dict[tuple[int, int], tuple[str, str]] = {}  # (key section, number) -> (answer, place)
     key_section = 0
-    key_sections: list[int] = []
+    key_section_types: dict[int, ItemType | None] = {}
+    section_types: dict[int, ItemType | None] = {}
     key_explained: dict[tuple[int, int], list[str]] = {}
     last_key: tuple[int, int] | None = None
     pending_numbers: list[int] = []
@@ -486,11 +488,12 @@ def parse_lines(lines: list[Line], file: str) -> ParseResult:
         if heading and len(text.strip()) <= 80:
             if key_mode:
                 key_section += 1
-                key_sections.append(key_section)
+                key_section_types[key_section] = _type_of(heading.group(1))
             else:
                 section += 1
                 section_word = heading.group(1)
                 section_type = _type_of(section_word)
+                section_types[section] = section_type
                 current = None
             continue
         if key_mode:
@@ -550,9 +553,10 @@ def parse_lines(lines: list[Line], file: str) -> ParseResult:
         opts = _options_in(text) if current is not None and current.part != "explanation" else None
         if m and opts is None:
             number = int(m.group(1) or m.group(2))
+            # inside an explanation a numbered line starts the next item only if its number goes up
+            # (a list 1．2． in an explanation of item 1 is then reported as a duplicate, never lost)
             inside_text = current is not None and current.part == "explanation"
-            expected = current is not None and number == current.number + 1
-            if not inside_text or expected or number == 1:
+            if not inside_text or number > current.number:
                 written = text.strip()[: len(text.strip()) - len(m.group(3))].strip()
                 current = ParsedItem(number, written, line.place, section, section_type,
                                      f"「{section_word}」部分" if section_type else "")
@@ -587,19 +591,13 @@ def parse_lines(lines: list[Line], file: str) -> ParseResult:
     # the answer section fills the items left without an inline answer
     key_total = len(key)
     if key:
-        by_section = len(key_sections) > 0 and len({it.section for it in items}) == len(key_sections) \
-            and any(n for n in (it.number for it in items) if list(it.number for it in items).count(n) > 1)
-        sections = sorted({it.section for it in items})
+        targets = _key_targets(items, key, key_section_types, section_types)
         for it in items:
-            k = (sections.index(it.section) + 1, it.number) if by_section else None
+            k = targets.get(id(it))
             entry = key.pop(k, None) if k else None
             if entry is None:
-                entry = next((key.pop(kk) for kk in list(key) if kk[1] == it.number and not by_section), None)
-                explained = next((key_explained.pop(kk) for kk in list(key_explained) if kk[1] == it.number), None)
-            else:
-                explained = key_explained.pop(k, None)
-            if entry is None:
                 continue
+            explained = key_explained.pop(k, None)
             if it.answer and it.answer != entry[0]:
                 problems.append(Problem(f"第 {it.number} 题题后的答案 {it.answer} 与答案部分的 {entry[0]} 不一致",
                                         file=file, place=entry[1], hint=f"题目在{it.place}；改正其中一处"))
@@ -620,6 +618,35 @@ def parse_lines(lines: list[Line], file: str) -> ParseResult:
                                     + (" 等" if len(unanswered) > 20 else "") + " 题没有答案", file=file,
                                     place=unanswered[0].place, hint="在答案部分补上这些题的答案"))
     return ParseResult(items, problems, key_total)
+
+
+def _key_targets(items: list[ParsedItem], key: dict, key_types: dict, section_types: dict) -> dict:
+    """Return {id(item): key entry} matching the answer section to the items.
+
+    With headings in the answer section (一、判断题 …), each of its parts answers the item section of
+    the same type (else the same position); without, numbers answer the items that have no inline
+    answer when those numbers are unique, else every item by its number."""
+    out: dict[int, tuple[int, int]] = {}
+    sections = sorted({it.section for it in items})
+    if key_types:
+        used: set[int] = set()
+        for ks, kt in sorted(key_types.items()):
+            match = next((s for s in sections if s not in used and kt is not None and section_types.get(s) is kt), None)
+            if match is None:
+                match = sections[ks - 1] if ks - 1 < len(sections) and sections[ks - 1] not in used else None
+            if match is None:
+                continue
+            used.add(match)
+            for it in items:
+                if it.section == match:
+                    out[id(it)] = (ks, it.number)
+        return out
+    pending = [it for it in items if not it.answer]
+    numbers = [it.number for it in pending]
+    pool = pending if len(set(numbers)) == len(numbers) else items
+    for it in pool:
+        out.setdefault(id(it), (0, it.number))
+    return out
 
 
 def _feed(it: ParsedItem, text: str, place: str, problems: list[Problem], file: str) -> None:
@@ -656,6 +683,9 @@ def _apply(it: ParsedItem, kind: str, part: str, place: str, problems: list[Prob
         if answer is None:
             problems.append(Problem(f"第 {it.number} 题的答案「{value}」无法识别", file=file, place=place,
                                     hint="选择题写字母（如 B 或 A、C、D），判断题写 √ 或 ×"))
+        elif it.answer and it.answer != answer:
+            problems.append(Problem(f"第 {it.number} 题写了两个答案：{it.answer}（{it.answer_place}）和 {answer}", file=file,
+                                    place=place, hint="删除多余的答案；若是漏写了题号，补上题号（如「2．」）"))
         else:
             it.answer, it.answer_place = answer, place
             if len(words) > 1 and parse_answer(value) is None:
