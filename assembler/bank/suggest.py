@@ -22,7 +22,7 @@ from .models import Item
 BASIC_LEVEL = "JC"  # label prefix of 职业道德/基础知识 codes, which serve every level
 REQUIREMENT_WEIGHT = 6.0  # a requirement text trains like this many items
 REQUIREMENT_SIMILARITY = 1.5  # weight of the item–requirement cosine similarity added to the margin
-CONFIDENCE_TEMPERATURE = 8.0  # softmax sharpness of the confidences (see bench_tagging --calibrate)
+CONFIDENCE_TEMPERATURE = 16.0  # softmax sharpness: fitted on held-out folds (bench_tagging --calibrate)
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,10 @@ class TagSuggester:
         self._class_function = np.array([c[1] for c in self._classes])
         self.trained_items = len(train)
 
+    def mask(self, scope: Scope) -> np.ndarray:
+        """Return which score columns the scope allows."""
+        return self._mask(scope)
+
     def _mask(self, scope: Scope) -> np.ndarray:
         """Return which classes the scope allows: a level's functions (or a direction's) plus basics."""
         if scope.level is None:
@@ -104,6 +108,16 @@ class TagSuggester:
             allowed &= np.isin(self._class_function, names)
         return allowed | (self._class_level == BASIC_LEVEL)
 
+    def scores(self, items: list[Item] | tuple[Item, ...]) -> np.ndarray:
+        """Return the score matrix (items × classes) the ranking and the confidences come from."""
+        features = self._vectorizer.transform([item_text(it) for it in items])
+        scores = np.atleast_2d(self._model.decision_function(features))
+        return scores + REQUIREMENT_SIMILARITY * (features @ self._requirements).toarray()
+
+    def class_labels(self) -> list[tuple[str | None, str, str]]:
+        """Return (level, function, code) of each score column (level None for the basics)."""
+        return [(None if lv == BASIC_LEVEL else lv, fn, code) for lv, fn, code in self._classes]
+
     def suggest(self, items: list[Item] | tuple[Item, ...], scope: Scope = Scope(), top: int = 3,
                 scopes: list[Scope] | None = None) -> list[list[Suggestion]]:
         """Return, for each item, its `top` best suggestions best first.
@@ -112,9 +126,7 @@ class TagSuggester:
         """
         if not items:
             return []
-        features = self._vectorizer.transform([item_text(it) for it in items])
-        scores = np.atleast_2d(self._model.decision_function(features))
-        scores = scores + REQUIREMENT_SIMILARITY * (features @ self._requirements).toarray()
+        scores = self.scores(items)
         out: list[list[Suggestion]] = []
         masks: dict[Scope, np.ndarray] = {}
         for k, (row, it) in enumerate(zip(scores, items)):
