@@ -1,30 +1,51 @@
 """A whole exam session in one run: a session file → every entry's forms (by generate's engine),
-papers, keys, manifests and reviews, a summary workbook and two zip archives (papers, keys), built
+papers, keys, manifests and reviews (an entry `kind: review` gives the 综合评审's 答辩 sets and
+panel documents in the keys folder), a summary workbook and two zip archives (papers, keys), built
 in memory and committed with the ledger record in one step (see fileio.Transaction)."""
 from __future__ import annotations
 
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 import yaml
 from openpyxl import Workbook
 
 from .bank import load_bank
+from .defence_assemble import REVIEW_KIND, DefenceSet, ReviewKind, set_code
 from .errors import AssemblerError, DataError, InputError, OutputError, Problem
 from .fileio import Transaction
 from .form import Form
 from .formats import Group, select_writers
-from .render.pdf import pdf_documents
 from .generate import DEFAULT_OUTPUT, GenerateRequest, assemble_request
-from .ledger import (DEFAULT_LEDGER, check_recordable, ensure_ledger, ledger_marker, marker_recorded, recording)
-from .review import LoadedForm, review_forms
-from .standard import Kind, Standard, load_standard, parse_kind, resolve_choice
+from .ledger import (
+    DEFAULT_LEDGER,
+    check_recordable,
+    ensure_ledger,
+    ledger_marker,
+    marker_recorded,
+    recording,
+)
+from .render.pdf import pdf_documents
+from .review import review_forms, with_documents
+from .review_blueprint import is_review_kind
+from .review_generate import audit_sets, check_review_formats
+from .standard import (
+    Kind,
+    Standard,
+    load_standard,
+    parse_kind,
+    parse_review_level,
+    resolve_choice,
+)
 from .writers.review import review_json, review_xlsx
 from .writers.xlsx_style import write_table
+from .xlsx import workbook_bytes
+from .yaml_safe import load_yaml
 
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 _ZIPS = {Group.PAPERS: "试卷", Group.KEYS: "答案及评分"}  # zip name suffix per document group
@@ -34,7 +55,7 @@ _ZIPS = {Group.PAPERS: "试卷", Group.KEYS: "答案及评分"}  # zip name suff
 class SessionEntry:
     level: str
     direction: str | None
-    kind: Kind
+    kind: Kind | ReviewKind   # ReviewKind: the 综合评审 (二级/一级), see review_generate
     forms: int
     structure: str | None
     seed: int
@@ -43,6 +64,9 @@ class SessionEntry:
     split: dict | None = None
     explanations: bool = False
     formats: tuple[str, ...] | None = None   # None: the session's formats
+    duration_minutes: int | None = None      # review only: None = the structure's
+    panel_size: int | None = None            # review only: None = the structure's
+    rule: str = "trimmed"                    # review only: the panel result rule
 
 
 @dataclass(frozen=True)
@@ -61,7 +85,7 @@ class Session:
 class BatchResult:
     session: Session
     folder: str
-    forms: tuple[Form, ...]
+    forms: tuple[Form | DefenceSet, ...]
     verdicts: tuple[tuple[str, str], ...]  # (form code, 合格/不合格)
     files: int
     recovered: tuple[str, ...] = field(default=())
@@ -80,6 +104,8 @@ def session_name_problem(name: str) -> str | None:
 
 def entry_codes(e: SessionEntry) -> list[str]:
     """Return the form codes an entry produces (see assemble.form_code)."""
+    if e.kind is REVIEW_KIND:
+        return [set_code(e.level, e.seed, i) for i in range(1, e.forms + 1)]
     kind = "T" if e.kind is Kind.THEORY else "S"
     return [f"{e.level}{e.direction or ''}-{kind}-{e.seed}-{i:02d}" for i in range(1, e.forms + 1)]
 
@@ -113,7 +139,7 @@ def _split(value: object, base: Path, where: dict, problems: list[Problem]) -> d
         return None
     if isinstance(value, str):
         try:
-            value = yaml.safe_load((base / value).read_text(encoding="utf-8"))
+            value = load_yaml((base / value).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             problems.append(Problem(f"无法读取分值拆分文件 {value}：{exc}", **where))
             return None
@@ -125,12 +151,12 @@ def _split(value: object, base: Path, where: dict, problems: list[Problem]) -> d
     return value
 
 
-def load_session(path: str | Path, standard: Standard | None = None) -> Session:
+def load_session(path: str | Path, standard: Standard | None = None) -> Session:  # noqa: C901
     """Return the session described by a YAML file. Raises DataError listing every problem."""
     std = standard or load_standard()
     p = Path(path)
     try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+        raw = load_yaml(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DataError([Problem("场次文件不存在", file=str(p))], title="场次文件有误") from None
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -153,23 +179,35 @@ def load_session(path: str | Path, standard: Standard | None = None) -> Session:
         problems.append(Problem("entries 应为非空列表", file=str(p), column="entries"))
         raw_entries = []
     for i, e in enumerate(raw_entries, 1):
-        where = dict(file=str(p), row=i, column="entries")
+        where: dict[str, Any] = dict(file=str(p), row=i, column="entries")
         if not isinstance(e, dict):
             problems.append(Problem("应为包含 level、kind、forms、seed 等字段的映射", **where))
             continue
         try:
-            lv, d = resolve_choice(std, e.get("level"), e.get("direction"))
-            kind = parse_kind(e.get("kind"))
+            review = is_review_kind(e.get("kind"))
+            kind: Kind | ReviewKind
+            if review:
+                lv = parse_review_level(e.get("level"), std)
+                if e.get("direction"):
+                    raise InputError("综合评审不分方向：请去掉 direction")
+                d, kind = None, REVIEW_KIND
+            else:
+                lv, d = resolve_choice(std, e.get("level"), e.get("direction"))
+                kind = parse_kind(e.get("kind"))
             forms = int(e.get("forms", 1))
-            seed = int(e.get("seed"))
+            seed = int(e.get("seed"))  # type: ignore[arg-type]  # a missing seed raises TypeError, reported below
             if forms < 1:
                 raise InputError("forms 应为正整数")
             overlap = e.get("max_overlap")
+            duration, panel = e.get("duration_minutes"), e.get("panel_size")
             entries.append(SessionEntry(lv, d, kind, forms, e.get("structure"), seed, e.get("difficulty"),
                                         None if overlap is None else int(overlap),
                                         split=_split(e.get("split"), p.parent, where, problems),
                                         explanations=bool(e.get("explanations", False)),
-                                        formats=_formats(e.get("formats"), where, problems)))
+                                        formats=_formats(e.get("formats"), where, problems),
+                                        duration_minutes=None if duration is None else int(duration),
+                                        panel_size=None if panel is None else int(panel),
+                                        rule=str(e.get("rule") or "trimmed")))
         except InputError as exc:
             problems.append(Problem(str(exc), **where))
         except (TypeError, ValueError):
@@ -227,18 +265,22 @@ def run_batch(session: Session, output: str | Path | None = None, overwrite: boo
     return BatchResult(session, str(folder), tuple(forms), tuple(verdicts), len(files), tuple(txn.recovered))
 
 
-def _build(session: Session, bank, std: Standard, ledger: str, progress) -> tuple[dict[str, bytes], list[Form], list]:
+def _build(session: Session, bank, std: Standard, ledger: str,  # noqa: C901
+           progress) -> tuple[dict[str, bytes], list[Form | DefenceSet], list]:
     """Return ({path in the session folder: bytes}, forms, verdicts), writing nothing."""
     created = session.created or f"{session.date}T00:00:00+08:00"
-    all_forms: list[Form] = []
+    all_forms: list[Form | DefenceSet] = []
     verdicts: list[tuple[str, str]] = []
     summary: list[list] = []
     files: dict[str, bytes] = {}
     zips: dict[Group, dict[str, bytes]] = {g: {} for g in _ZIPS}
     # PDF is converted once for the whole session (LibreOffice's start-up dominates per call):
     # entries asking for pdf are assembled with docx, and their Word documents converted at the end
-    for e in session.entries:
-        select_writers(_entry_formats(session, e), e.kind)  # a missing soffice is refused before anything
+    for e in session.entries:  # a bad format or a missing soffice is refused before anything
+        if isinstance(e.kind, ReviewKind):
+            check_review_formats(_entry_formats(session, e))
+        else:
+            select_writers(_entry_formats(session, e), e.kind)
     for_pdf: dict[str, bytes] = {}
     for k, e in enumerate(session.entries, 1):
         label = f"{std.level(e.level).name}{std.direction(e.direction).name if e.direction else ''}{e.kind.label}"
@@ -248,8 +290,10 @@ def _build(session: Session, bank, std: Standard, ledger: str, progress) -> tupl
                               structure=e.structure, max_overlap=e.max_overlap, difficulty=e.difficulty,
                               ledger=ledger, avoid_sessions=session.avoid_sessions, session=session.name,
                               session_date=session.date, created=created, record=False, split=e.split,
+                              bank=tuple(session.bank),
                               explanations=e.explanations,
-                              formats=_without_pdf(_entry_formats(session, e)))
+                              formats=_without_pdf(_entry_formats(session, e)),
+                              duration_minutes=e.duration_minutes, panel_size=e.panel_size, rule=e.rule)
         try:
             built = assemble_request(req, std, bank)
         except AssemblerError as exc:
@@ -264,12 +308,21 @@ def _build(session: Session, bank, std: Standard, ledger: str, progress) -> tupl
             files[f"{d.group.value}/{d.name}"] = d.data
             if d.group in zips:
                 zips[d.group][d.name] = d.data
-        review = review_forms([LoadedForm(f, f"{f.code}.json") for f in forms], bank, std, ledger)
-        stem = f"{k:02d}-{e.level}{e.direction or ''}-{e.kind.value}"
-        files[f"审核/{stem}-审核.json"] = review_json(review).encode("utf-8")
-        files[f"审核/{stem}-审核.xlsx"] = review_xlsx(review)
-        for f, fr in zip(forms, review.forms):
-            verdict = "合格" if fr.passed else "不合格"
+        if e.kind is REVIEW_KIND:  # 答辩 sets: checked against the bank and the blueprint
+            reasons = audit_sets([f for f in forms if isinstance(f, DefenceSet)], bank)
+            passed = [not any(r.startswith(f"{f.code}：") for r in reasons) for f in forms]
+        else:
+            # the review checks the Word documents written, not only the manifests (as `review DIR` does)
+            review = review_forms([with_documents(f, f"{f.code}.json",
+                                                  {d.name: d.data for d in built.documents
+                                                   if d.name.startswith(f"{f.code}-") and d.name.endswith(".docx")})
+                                   for f in forms if isinstance(f, Form)], bank, std, ledger)
+            stem = f"{k:02d}-{e.level}{e.direction or ''}-{e.kind.value}"
+            files[f"审核/{stem}-审核.json"] = review_json(review).encode("utf-8")
+            files[f"审核/{stem}-审核.xlsx"] = review_xlsx(review)
+            passed = [fr.passed for fr in review.forms]
+        for f, ok in zip(forms, passed):
+            verdict = "合格" if ok else "不合格"
             verdicts.append((f.code, verdict))
             names = "、".join(d.name for d in built.documents if d.name.startswith(f.code) and d.group is not Group.MANIFESTS
                              and f"{d.group.value}/{d.name}" in files)
@@ -311,9 +364,7 @@ def _summary_xlsx(session: Session, rows: list[list]) -> bytes:
     write_table(ws, f"{session.name} 试卷汇总", f"考试日期 {session.date}　共 {len(rows)} 套试卷",
                 ["等级", "方向", "类型", "试卷编号", "题数", "种子", "文件", "审核结论"], rows,
                 [14, 10, 10, 16, 6, 8, 60, 10], left_cols=(6,))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb, session.created or f"{session.date}T00:00:00+08:00")
 
 
 def _zip(files: dict[str, bytes]) -> bytes:

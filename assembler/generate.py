@@ -1,5 +1,7 @@
 """The main job, and the one engine behind batch: blueprint + bank → forms → documents in every
-chosen format (see formats), committed to a folder together with the ledger record."""
+chosen format (see formats), committed to a folder together with the ledger record. The kind
+review (综合评审, 二级/一级) is a path of the same job: its sets and panel documents are built by
+review_generate.assemble_review and written and recorded here like the other kinds."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,12 +12,22 @@ from .assemble import AssemblyOptions, assemble_forms, parse_difficulty
 from .bank import load_bank
 from .bank.models import Bank
 from .blueprint import Blueprint, build_blueprint
+from .defence_assemble import DefenceSet
 from .errors import InputError
 from .fileio import Transaction, refuse_clashes
 from .form import Form
 from .formats import Document, WriteContext, select_writers, write_documents
-from .ledger import (DEFAULT_LEDGER, check_recordable, ensure_ledger, ledger_marker, marker_recorded, recent_items,
-                     recording)
+from .ledger import (
+    DEFAULT_LEDGER,
+    check_recordable,
+    ensure_ledger,
+    ledger_marker,
+    marker_recorded,
+    recent_items,
+    recording,
+)
+from .review_blueprint import ReviewBlueprint, is_review_kind
+from .review_generate import assemble_review
 from .standard import Standard, load_standard
 
 DEFAULT_OUTPUT = Path("output")  # relative: the current folder, never the package
@@ -45,14 +57,21 @@ class GenerateRequest:
     split: dict | None = None
     code_prefix: str = ""
     formats: tuple[str, ...] | None = None   # names from formats.WRITERS; None: the defaults (docx)
+    # kind "review" (综合评审, 二级/一级) only: see review_generate
+    duration_minutes: int | None = None      # None: the structure's (30)
+    panel_size: int | None = None            # None: the structure's (5)
+    rule: str = "trimmed"                    # panel result rule: trimmed | mean
+    trim_from: int = 5                       # trimmed: drop highest and lowest from this many members
+    materials: str | None = None             # 申报材料 rubric; None: the bank's defence/materials.yaml
 
 
 @dataclass(frozen=True)
 class Assembled:
-    """Forms and their documents, built in memory; nothing written yet."""
+    """Forms and their documents, built in memory; nothing written yet. For the 综合评审 the
+    blueprint is a ReviewBlueprint and the forms are DefenceSets (defence_assemble)."""
 
-    blueprint: Blueprint
-    forms: tuple[Form, ...]
+    blueprint: Blueprint | ReviewBlueprint
+    forms: tuple[Form | DefenceSet, ...]
     documents: tuple[Document, ...]
     session: str
     excluded: int = 0
@@ -61,8 +80,8 @@ class Assembled:
 
 @dataclass(frozen=True)
 class GenerateResult:
-    forms: tuple[Form, ...]
-    blueprint: Blueprint
+    forms: tuple[Form | DefenceSet, ...]
+    blueprint: Blueprint | ReviewBlueprint
     files: tuple[str, ...]
     excluded: int = 0
     avoided_sessions: tuple[str, ...] = ()
@@ -82,9 +101,12 @@ def ledger_path(req: GenerateRequest) -> str:
 def assemble_request(req: GenerateRequest, standard: Standard | None = None, bank: Bank | None = None) -> Assembled:
     """Return the request's forms and documents (every chosen format), writing nothing.
 
+    Kind review (综合评审) takes the review path (review_generate.assemble_review).
     Raises InputError/DataError/InfeasibleError.
     """
     std = standard or load_standard()
+    if is_review_kind(req.kind):
+        return assemble_review(req, std, bank)
     if not 1 <= req.forms <= 100:
         raise InputError(f"试卷套数 {req.forms} 超出范围：应为 1～100。")
     bp = build_blueprint(std, req.level, req.direction, req.kind, req.structure, split=req.split)

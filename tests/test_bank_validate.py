@@ -104,7 +104,7 @@ def test_workbook_with_wrong_sheets_and_columns(tmp_path):
     wb = Workbook()
     wb.active.title = "Sheet1"
     wb.save(p)
-    assert messages([p])[0].startswith(f"[错误] {p}：不是题库工作簿：找不到工作表「题目」或「操作题」（现有：Sheet1）")
+    assert messages([p])[0].startswith(f"[错误] {p}：不是题库工作簿：找不到工作表「题目」「操作题」或「答辩题」（现有：Sheet1）")
     wb = Workbook()
     wb.active.title = "题目"
     wb.active.append(["编号", "内容"])

@@ -7,7 +7,9 @@ supports under the default structure:
   the smallest quotient, rounded down, is the capacity and names the binding cell;
 - skill: for every function, the largest number of disjoint task sets (of up to four tasks) whose
   配分 sum exactly to the function's weight (an exact set-packing program); the smallest over the
-  functions is the capacity.
+  functions is the capacity;
+- review (综合评审, 二级/一级): disjoint 答辩 sets of the default review structure, confirmed by
+  assembling them (defence_assemble.review_capacity).
 """
 from __future__ import annotations
 
@@ -65,7 +67,7 @@ def item_serves(item: Item | Task, level: str) -> bool:
 def bank_stats(bank: Bank, standard: Standard, structure: str | None = None, exact: bool = False) -> BankStats:
     """Return counts, uncovered requirements and capacity for every valid level/direction
     (exact=True confirms the theory capacities by assembling the forms)."""
-    records = [*bank.items, *bank.tasks]
+    records = bank.records
     by_type = {t.value: sum(1 for x in records if x.type is t) for t in ItemType}
     counter: Counter = Counter()
     for x in records:  # a task counts once in each work content it examines
@@ -124,6 +126,20 @@ def capacities(bank: Bank, standard: Standard, structure: str | None = None, exa
             if exact and kind is Kind.THEORY:
                 forms, binding = _confirmed(bank, bp, standard, forms, binding)
             out.append(Capacity(key, label, forms, binding))
+    return out + review_capacities(bank, standard)
+
+
+def review_capacities(bank: Bank, standard: Standard) -> list[Capacity]:
+    """Return the 综合评审 capacity of 二级 and 一级 (keys "2/review", "1/review"): disjoint 答辩 sets
+    of the default review structure that the bank's 答辩题 support."""
+    from ..defence_assemble import REVIEW_KIND, review_capacity
+    from ..review_blueprint import build_review_blueprint
+
+    out = []
+    for lv in standard.assessment.review_levels:
+        bp = build_review_blueprint(standard, lv)
+        forms, binding = review_capacity(list(bank.defence), bp)
+        out.append(Capacity(f"{lv}/review", f"{combination_label(standard, lv, None)} {REVIEW_KIND.label}", forms, binding))
     return out
 
 

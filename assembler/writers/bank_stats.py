@@ -1,7 +1,6 @@
 """Bank statistics writers: JSON (the contract), text and a workbook."""
 from __future__ import annotations
 
-import io
 import json
 
 from openpyxl import Workbook
@@ -9,6 +8,7 @@ from openpyxl import Workbook
 from ..bank.stats import BankStats
 from ..standard import Standard
 from ..structure import ItemType
+from ..xlsx import workbook_bytes
 from .xlsx_style import write_table
 
 
@@ -54,9 +54,7 @@ def stats_xlsx(stats: BankStats, standard: Standard, scoped=None) -> bytes:
                     cell.number_format = "0%"
     if scoped is not None:
         _scope_sheet(wb, scoped, standard)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def _scope_sheet(wb: Workbook, scoped, standard: Standard) -> None:
