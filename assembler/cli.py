@@ -308,15 +308,24 @@ def bank_validate_cmd(paths: tuple[str, ...], quiet: bool) -> None:
 @click.option("--prefix", default=None, help="文档：新题号的前缀（默认 IM-加文档内容摘要）")
 @click.option("--dry-run", is_flag=True, help="文档：只检查并报告，不写入题库")
 @click.option("--skip-errors", is_flag=True, help="文档：有错误的题目不导入，其余照常导入（错误逐条列出）")
+@click.option("--columns", default=None, type=click.Path(dir_okay=False),
+              help="其他系统的表格（.xlsx/.csv）：列映射文件 MAPPING.yaml（不给时自动识别常见表头）")
 def bank_import_cmd(source: str, into: str | None, replace: bool, level: str | None, prefix: str | None,
-                    dry_run: bool, skip_errors: bool) -> None:
-    """导入题库：Excel 题库工作簿、标注建议工作簿，或 Word/PDF/文本题目文档（.docx .pdf .txt .md）；有任何错误时不写入。"""
+                    dry_run: bool, skip_errors: bool, columns: str | None) -> None:
+    """导入题库：Excel 题库工作簿、标注建议工作簿，Word/PDF/文本题目文档（.docx .pdf .txt .md），
+    或其他系统的表格（.csv，或配合 --columns 的 .xlsx）；有任何错误时不写入。"""
     from .bank.import_documents import import_document, is_document
+    from .bank.import_tables import import_table, is_foreign_table
     from .bank.importer import import_workbook
     from .bank.tag_review import apply_review, is_review_workbook
 
-    if is_document(source):
-        doc = import_document(source, into, level, prefix, dry_run, replace, skip_errors)
+    foreign = columns is not None or is_foreign_table(source)
+    if is_document(source) or foreign:
+        if foreign:
+            doc = import_table(source, into, columns, level, prefix, dry_run, replace, skip_errors)
+            click.echo(f"识别的表格格式：{doc.layout}")
+        else:
+            doc = import_document(source, into, level, prefix, dry_run, replace, skip_errors)
         for p in doc.warnings:
             click.echo(str(p))
         counts = "，".join(f"{k} {v} 题" for k, v in doc.by_type.items() if v)

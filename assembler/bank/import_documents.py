@@ -37,6 +37,7 @@ class DocumentImport:
     warnings: tuple[Problem, ...]
     files: tuple[str, ...]  # written files; empty for a dry run
     by_type: dict
+    layout: str = ""  # a foreign spreadsheet: the layout recognised (or 「按映射文件 …」)
 
 
 def is_document(path: str | Path) -> bool:
@@ -66,17 +67,27 @@ def import_document(source: str | Path, into: str | Path | None = None, level: o
     A dry run checks and reports but writes nothing. With skip_errors, the items without errors are
     written and every problem is returned as a warning; DataError only when no item can be imported.
     """
-    std = standard or load_standard()
     src = Path(source)
-    lvl = parse_level(level) if level not in (None, "") else None
-    into = Path(into or DEFAULT_BANK)
     doc = read_document(src)
     parsed = parse_lines(doc.lines, str(src))
-    problems = list(parsed.problems)
     if not parsed.items:
-        raise DataError(problems + [Problem("没有找到任何题目（不是题目文档？）", file=str(src),
-                                            hint="题目以题号开头，如「1．」「1、」「（1）」；题型由「一、单项选择题」这样的标题或选项和答案确定")],
+        raise DataError(parsed.problems + [Problem("没有找到任何题目（不是题目文档？）", file=str(src),
+                                                   hint="题目以题号开头，如「1．」「1、」「（1）」；题型由「一、单项选择题」这样的标题或选项和答案确定")],
                         title=f"{src} 中没有可导入的题目")
+    return import_parsed(src, parsed.items, parsed.problems, doc.images, into, level, prefix, dry_run, replace,
+                         skip_errors, standard, joiner="" if src.suffix.lower() == ".pdf" else "\n")
+
+
+def import_parsed(src: Path, parsed_items: list[ParsedItem], found_problems: list[Problem], images: dict[str, bytes],
+                  into: str | Path | None, level: object | None, prefix: str | None, dry_run: bool, replace: bool,
+                  skip_errors: bool, standard: Standard | None, joiner: str = "\n",
+                  layout: str = "") -> DocumentImport:
+    """Check parsed items (from a document or a foreign spreadsheet) and write them as
+    `<into>/imported/<source name>.yaml`; see import_document for what it raises."""
+    std = standard or load_standard()
+    lvl = parse_level(level) if level not in (None, "") else None
+    into = Path(into or DEFAULT_BANK)
+    problems = list(found_problems)
     target_rel = f"{IMPORTED_FOLDER}/{src.stem}.yaml"
     target = into / target_rel
     if target.exists() and not replace and not dry_run:
@@ -84,15 +95,14 @@ def import_document(source: str | Path, into: str | Path | None = None, level: o
                                  hint="改文件名后再导入，或加 --replace 用本次结果替换它")], title="未导入")
     tag = (prefix or "IM-" + hashlib.sha256(src.read_bytes()).hexdigest()[:6].upper()).rstrip("-")
     records: list[tuple[ParsedItem, dict]] = []
-    for it in parsed.items:
+    for it in parsed_items:
         found: list[Problem] = []
         t = resolve_type(it, str(src), found)
         found += item_problems(it, t, str(src))
         problems += found
         if t is None or any(p.severity == "error" for p in found):
             continue
-        records.append((it, _record(it, t, "", lvl, std,
-                                    joiner="" if src.suffix.lower() == ".pdf" else "\n")))
+        records.append((it, _record(it, t, "", lvl, std, joiner=joiner)))
     # ids in document order, unique even when numbering restarts in each section
     for k, (_, rec) in enumerate(records, 1):
         rec["id"] = f"{tag}-{k:04d}"
@@ -102,7 +112,7 @@ def import_document(source: str | Path, into: str | Path | None = None, level: o
         obj = item_from_record(dict(rec), Origin(str(target)), lambda key: key, std, local)
         # the document's own pictures are written with the items: not missing
         local = [p for p in local if not any(p.message.endswith(f"图片「{ref}」不存在（应在 {target.parent} 下）")
-                                              for ref in doc.images)]
+                                              for ref in images)]
         for p in local:
             message = p.message.split("：", 1)[1] if p.message.startswith("题目 ") and "：" in p.message else p.message
             problems.append(Problem(f"第 {it.number} 题：{message}", file=str(src), place=it.place, hint=p.hint,
@@ -116,7 +126,7 @@ def import_document(source: str | Path, into: str | Path | None = None, level: o
                                 hint="改正上列各处后，可用 --replace 重新导入整份文档", severity="warning"))
     elif errors:
         ok = len(items)
-        raise DataError(problems, title=f"{src}：{len(parsed.items)} 道题中有问题，未导入任何题目"
+        raise DataError(problems, title=f"{src}：{len(parsed_items)} 道题中有问题，未导入任何题目"
                                         f"（{ok} 道题可以导入；改正下列各处后重新导入）")
     # against the bank already there: exact duplicates are skipped, near duplicates reported
     existing: list[Item] = []
@@ -156,10 +166,10 @@ def import_document(source: str | Path, into: str | Path | None = None, level: o
         files = {target_rel: dump_yaml_bank(fresh).encode("utf-8")}
         for ref in sorted(used_images):
             if not (into / IMPORTED_FOLDER / ref).exists():
-                files[f"{IMPORTED_FOLDER}/{ref}"] = doc.images[ref]
+                files[f"{IMPORTED_FOLDER}/{ref}"] = images[ref]
         written = tuple(str(p) for p in write_files_atomic(into, files))
     return DocumentImport(str(src), tuple(fresh), drafts, skipped, len(used_images),
-                          tuple(p for p in problems if p.severity == "warning"), written, by_type)
+                          tuple(p for p in problems if p.severity == "warning"), written, by_type, layout)
 
 
 def _record(it: ParsedItem, t: ItemType, rid: str, level: str | None, std: Standard, joiner: str) -> dict:
