@@ -359,3 +359,17 @@ def test_a_stem_may_start_with_a_digit_after_a_full_width_dot():
     assert res.items[0].explanation == ["2.5G网络下直播画面更清晰。"]  # 「2.5G」 reads as a number
     assert [str(p) for p in res.problems] == [
         "[错误] d.txt，第 5 行：第 1 题写了两个答案：A（第 3 行）和 √（修改建议：删除多余的答案；若是漏写了题号，补上题号（如「2．」））"]
+
+
+def test_pictures_survive_the_workbook_round_trip(tmp_path, std):
+    from assembler.bank.excel_io import write_workbook
+
+    _, res = _import(tmp_path, "带图.docx", save(_word_auto_numbered(with_image=True)))
+    folder = tmp_path / "bank" / "imported"
+    bank = load_bank([folder], std)
+    book = folder / "导出.xlsx"  # beside the YAML, so images/ resolves the same way
+    book.write_bytes(write_workbook(list(bank.items), [], std))
+    (folder / "带图.yaml").unlink()
+    again = load_bank([book], std)
+    assert [(it.stem, it.options) for it in again.items] == [(it.stem, it.options) for it in bank.items]
+    assert again.hash == bank.hash and "![图](images/" in again.items[1].stem
