@@ -295,6 +295,12 @@ def test_pdf_problems_name_page_and_line_and_a_scan_is_refused(tmp_path):
     with pytest.raises(DataError) as exc:
         import_document(tmp_path / "扫描.pdf", tmp_path / "bank")
     assert exc.value.problems[0].message == "PDF 共 1 页，没有文字层（可能是扫描件），无法识别题目"
+    w.encrypt("secret")
+    with open(tmp_path / "加密.pdf", "wb") as f:
+        w.write(f)
+    with pytest.raises(DataError) as exc:
+        import_document(tmp_path / "加密.pdf", tmp_path / "bank")
+    assert str(exc.value.problems[0]) == f"[错误] {tmp_path / '加密.pdf'}：PDF 已加密（需要密码），无法读取（修改建议：去掉密码保护后再导入）"
 
 
 def test_answers_and_tables():

@@ -149,7 +149,8 @@ def _read_pdf(data: bytes, name: str) -> DocumentText:
         raise DataError([Problem("PDF 已加密（需要密码），无法读取", file=name, hint="去掉密码保护后再导入")],
                         title="无法导入") from None
     except (PDFSyntaxError, Exception) as exc:  # pdfminer raises several unrelated types for damaged files
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+        inner = " ".join(f"{type(a).__name__} {a}" for a in (exc, *exc.args, exc.__cause__) if a is not None)
+        if "password" in inner.lower() or "encrypt" in inner.lower() or b"/Encrypt" in data:
             raise DataError([Problem("PDF 已加密（需要密码），无法读取", file=name, hint="去掉密码保护后再导入")],
                             title="无法导入") from None
         raise DataError([Problem(f"不是可读取的 PDF 文件（{type(exc).__name__}）", file=name)], title="无法导入") from None
