@@ -118,9 +118,11 @@ def read_mapping(path: str | Path) -> dict:
     """Return a column mapping file's content, checked. Raises DataError naming what is wrong."""
     import yaml
 
+    from ..yaml_safe import load_yaml
+
     name = str(path)
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = load_yaml(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise DataError([Problem(f"无法读取映射文件：{exc.strerror or exc}", file=name)], title="无法导入") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
