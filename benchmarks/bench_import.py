@@ -22,14 +22,19 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import docx  # noqa: E402
+from docbuild import auto_numbered, numbered  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 
 from assembler.bank import load_bank, read_bank  # noqa: E402
 from assembler.bank.import_documents import import_document  # noqa: E402
-from assembler.bank.tag_review import ACCEPT_COL, REVIEW_SHEET, apply_review, suggest_tags  # noqa: E402
+from assembler.bank.tag_review import (  # noqa: E402
+    ACCEPT_COL,
+    REVIEW_SHEET,
+    apply_review,
+    suggest_tags,
+)
 from assembler.standard import load_standard  # noqa: E402
 from assembler.structure import ItemType  # noqa: E402
-from docbuild import auto_numbered, numbered  # noqa: E402
 
 TARGET_S = 10.0
 

@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assembler.bank import load_bank  # noqa: E402
 import numpy as np  # noqa: E402
 
+from assembler.bank import load_bank  # noqa: E402
 from assembler.bank.suggest import CONFIDENCE_TEMPERATURE, Scope, TagSuggester  # noqa: E402
 from assembler.standard import Kind, load_standard  # noqa: E402
 

@@ -7,6 +7,7 @@ import docx
 import pytest
 import yaml
 from click.testing import CliRunner
+from docbuild import auto_numbered, numbered, png, save
 
 from assembler.bank import load_bank
 from assembler.bank.documents import Line, parse_answer, parse_lines, table_lines
@@ -14,7 +15,6 @@ from assembler.bank.import_documents import import_document
 from assembler.cli import main
 from assembler.errors import DataError
 from assembler.structure import ItemType
-from docbuild import auto_numbered, numbered, png, save
 
 TEXT_BANK = """全媒体运营师（三级）理论知识复习题
 
@@ -319,9 +319,9 @@ def test_validate_checks_the_pictures_an_item_names(tmp_path, std):
     (tmp_path / "images").mkdir()
     (tmp_path / ref).write_bytes(png(colour=(0, 0, 0)))  # replaced after import
     bank_file = tmp_path / "b.yaml"
-    bank_file.write_text("items:\n  - {id: P-1, type: judge, status: draft, stem: '下图中的柱形最高。![图](%s)', answer: √}\n"
-                         "  - {id: P-2, type: judge, status: draft, stem: '下图是饼图。![图](images/lost.png)', answer: ×}\n"
-                         % ref, encoding="utf-8")
+    bank_file.write_text(f"items:\n  - {{id: P-1, type: judge, status: draft, stem: '下图中的柱形最高。![图]({ref})', answer: √}}\n"
+                         "  - {id: P-2, type: judge, status: draft, stem: '下图是饼图。![图](images/lost.png)', answer: ×}\n",
+                         encoding="utf-8")
     _, problems = read_bank([bank_file], std)
     assert [p.message for p in problems] == [
         f"题目 P-1：图片「{ref}」的内容与文件名中的摘要不符（图片被替换过）",

@@ -286,7 +286,7 @@ class _Numbering:
         defs = self.levels.get(num_id or "")
         if not defs or level not in defs:
             return ""
-        counts = self.counters.setdefault(num_id, [0] * 9)
+        counts = self.counters.setdefault(num_id or "", [0] * 9)
         counts[level] += 1
         for deeper in range(level + 1, 9):
             counts[deeper] = 0
@@ -450,175 +450,214 @@ def _options_in(text: str) -> list[tuple[str, str]] | None:
 
 def parse_lines(lines: list[Line], file: str) -> ParseResult:
     """Return the items of a document's lines, with every problem located (file and place)."""
-    problems: list[Problem] = []
-    items: list[ParsedItem] = []
-    section, section_type, section_word = 0, None, ""
-    seen: dict[tuple[int, int], ParsedItem] = {}
-    current: ParsedItem | None = None
-    key_mode = False
-    key: dict[tuple[int, int], tuple[str, str]] = {}  # (key section, number) -> (answer, place)
-    key_section = 0
-    key_section_types: dict[int, ItemType | None] = {}
-    section_types: dict[int, ItemType | None] = {}
-    key_explained: dict[tuple[int, int], list[str]] = {}
-    last_key: tuple[int, int] | None = None
-    pending_numbers: list[int] = []
-
-    def add_key(sec: int, number: int, raw: str, place: str) -> None:
-        nonlocal last_key
-        value = parse_answer(raw)
-        if value is None:
-            problems.append(Problem(f"答案部分第 {number} 题的答案「{raw.strip()}」无法识别", file=file, place=place,
-                                    hint="选择题写字母（如 B 或 ACD），判断题写 √ 或 ×"))
-            return
-        if (sec, number) in key:
-            problems.append(Problem(f"答案部分第 {number} 题出现了两次", file=file, place=place,
-                                    hint=f"首次在{key[(sec, number)][1]}；删除多余的一处"))
-            return
-        key[(sec, number)] = (value, place)
-        last_key = (sec, number)
-
+    parser = _Parser(file)
     for line in lines:
         text = _ANSWER_BRACKET.sub("（    ）", line.text.replace("\u3000", " ")).rstrip()
-        if not text.strip():
-            continue
-        if _KEY_HEADING.match(text) and (items or key_mode):
-            key_mode, current = True, None
-            continue
+        if text.strip():
+            parser.line(text, line.place)
+    return parser.finish()
+
+
+class _Parser:
+    """The state of one document's parse: the section, the item being read, the answer section."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[Problem] = []
+        self.items: list[ParsedItem] = []
+        self.section, self.section_word = 0, ""
+        self.section_type: ItemType | None = None
+        self.section_types: dict[int, ItemType | None] = {}
+        self.seen: dict[tuple[int, int], ParsedItem] = {}
+        self.current: ParsedItem | None = None
+        self.key_mode = False
+        self.key: dict[tuple[int, int], tuple[str, str]] = {}  # (key section, number) -> (answer, place)
+        self.key_section = 0
+        self.key_section_types: dict[int, ItemType | None] = {}
+        self.key_explained: dict[tuple[int, int], list[str]] = {}
+        self.last_key: tuple[int, int] | None = None
+        self.pending_numbers: list[int] = []
+
+    def problem(self, message: str, place: str, hint: str = "") -> None:
+        self.problems.append(Problem(message, file=self.file, place=place, hint=hint))
+
+    # -- one line ---------------------------------------------------------------------------------
+    def line(self, text: str, place: str) -> None:
+        if _KEY_HEADING.match(text) and (self.items or self.key_mode):
+            self.key_mode, self.current = True, None
+            return
         heading = _HEADING.match(text)
         if heading and len(text.strip()) <= 80:
-            if key_mode:
-                key_section += 1
-                key_section_types[key_section] = _type_of(heading.group(1))
-            else:
-                section += 1
-                section_word = heading.group(1)
-                section_type = _type_of(section_word)
-                section_types[section] = section_type
-                current = None
-            continue
-        if key_mode:
-            found = False
-            heads = re.fullmatch(r"\s*题\s*号\s*[:：]?((?:\s+[0-9０-９]{1,4})+)\s*", text)
-            if heads:  # a key table read from a PDF: 题号 1 2 3 … then 答案 D C A …
-                pending_numbers = [int(n) for n in heads.group(1).split()]
-                continue
-            answers_row = re.fullmatch(r"\s*(?:参考)?答\s*案\s*[:：]?\s+(.+)", text)
-            if answers_row and pending_numbers:
-                values = answers_row.group(1).split()
-                if len(values) != len(pending_numbers):
-                    problems.append(Problem(f"答案表这一行有 {len(values)} 个答案，上一行却有 {len(pending_numbers)} 个题号",
-                                            file=file, place=line.place, hint="每个题号下写一个答案"))
-                for number, value in zip(pending_numbers, values):
-                    add_key(key_section, number, value, line.place)
-                pending_numbers = []
-                continue
-            for m in _RANGE_KEY.finditer(text):
-                a, b = int(m.group(1)), int(m.group(2))
-                answers = m.group(3).split()
-                if len(answers) == 1 and b - a + 1 == len(answers[0]):
-                    answers = list(answers[0])
-                if len(answers) != b - a + 1:
-                    problems.append(Problem(f"答案「{m.group(0).strip()}」写了 {b - a + 1} 题的题号，却有 "
-                                            f"{len(answers)} 个答案", file=file, place=line.place,
-                                            hint="多选题答案之间用空格分开，如 1-3 AB ACD BCD"))
-                else:
-                    for k, ans in enumerate(answers):
-                        add_key(key_section, a + k, ans, line.place)
-                found = True
-            if not found:
-                pieces = _split_markers(text)
-                head = pieces[0][1] if pieces and not pieces[0][0] else ""
-                for m in _ONE_KEY.finditer(head):
-                    add_key(key_section, int(m.group(1)), m.group(2), line.place)
-                    found = True
-                if not found:
-                    m = re.match(r"^\s*([0-9０-９]{1,4})\s*[.．、:：)）]?\s*$", head or "")
-                    if m and len(pieces) > 1 and pieces[1][0] == "answer":
-                        add_key(key_section, int(m.group(1)), pieces[1][1], line.place)
-                        found = True
-                        pieces = pieces[1:]
-                for kind, part in pieces:
-                    if kind == "explanation" and (last_key is not None):
-                        key_explained.setdefault(last_key, []).append(part.strip())
-                        found = True
-                if found:
-                    continue
-            if not found and last_key is not None:
-                key_explained.setdefault(last_key, []).append(text.strip())  # an explanation goes on
-            elif not found:
-                problems.append(Problem(f"答案部分这一行无法识别：「{text.strip()[:40]}」", file=file, place=line.place,
-                                        hint="写成 1．D、1-5 ABCDB 或 1．【答案】D"))
-            continue
-        m = _ITEM.match(text)
-        opts = _options_in(text) if current is not None and current.part != "explanation" else None
-        if m and opts is None:
-            number = int(m.group(1) or m.group(2))
-            # inside an explanation a numbered line starts the next item only if its number goes up
-            # (a list 1．2． in an explanation of item 1 is then reported as a duplicate, never lost)
-            inside_text = current is not None and current.part == "explanation"
-            if not inside_text or number > current.number:
-                written = text.strip()[: len(text.strip()) - len(m.group(3))].strip()
-                current = ParsedItem(number, written, line.place, section, section_type,
-                                     f"「{section_word}」部分" if section_type else "")
-                label = _LABEL.match(m.group(3))
-                rest = m.group(3)
-                if label:
-                    current.declared, current.declared_by = _type_of(label.group(1)), f"标注「{label.group(1)}」"
-                    rest = rest[label.end():]
-                if (section, number) in seen:
-                    first = seen[(section, number)]
-                    problems.append(Problem(f"第 {number} 题的题号重复（首次在{first.place}）", file=file,
-                                            place=line.place, hint="改正题号，使每道题的题号唯一"))
-                seen[(section, number)] = current
-                items.append(current)
-                _feed(current, rest, line.place, problems, file)
-                continue
-        if current is None:
-            continue  # a title, an instruction or a blank before the first item
-        if opts is not None and current.part in ("stem", "option"):
-            for letter, body in opts:
-                current.options.append([letter, body, line.place])
-            current.part = "option"
-            tail = current.options[-1][1]
-            pieces = _split_markers(tail)
-            if pieces and pieces[0][0] == "" and len(pieces) > 1:
-                current.options[-1][1] = pieces[0][1].strip()
-                for kind, part in pieces[1:]:
-                    _apply(current, kind, part, line.place, problems, file)
-            continue
-        _feed(current, text, line.place, problems, file)
+            self.heading(heading.group(1))
+        elif self.key_mode:
+            self.key_line(text, place)
+        elif not self.item_start(text, place) and self.current is not None:
+            # text before the first item (a title, instructions) is skipped
+            if not self.option_line(text, place):
+                _feed(self.current, text, place, self.problems, self.file)
 
-    # the answer section fills the items left without an inline answer
-    key_total = len(key)
-    if key:
-        targets = _key_targets(items, key, key_section_types, section_types)
+    def heading(self, word: str) -> None:
+        if self.key_mode:
+            self.key_section += 1
+            self.key_section_types[self.key_section] = _type_of(word)
+        else:
+            self.section += 1
+            self.section_word, self.section_type = word, _type_of(word)
+            self.section_types[self.section] = self.section_type
+            self.current = None
+
+    def item_start(self, text: str, place: str) -> bool:
+        """Start a new item if the line is numbered (and not an option line); return whether it did."""
+        m = _ITEM.match(text)
+        cur = self.current
+        if not m or (cur is not None and cur.part != "explanation" and _options_in(text) is not None):
+            return False
+        number = int(m.group(1) or m.group(2))
+        # inside an explanation a numbered line starts the next item only if its number goes up
+        # (a list 1．2． in an explanation of item 1 is then reported as a duplicate, never lost)
+        if cur is not None and cur.part == "explanation" and number <= cur.number:
+            return False
+        written = text.strip()[: len(text.strip()) - len(m.group(3))].strip()
+        it = ParsedItem(number, written, place, self.section, self.section_type,
+                        f"「{self.section_word}」部分" if self.section_type else "")
+        rest = m.group(3)
+        label = _LABEL.match(rest)
+        if label:
+            it.declared, it.declared_by = _type_of(label.group(1)), f"标注「{label.group(1)}」"
+            rest = rest[label.end():]
+        first = self.seen.get((self.section, number))
+        if first is not None:
+            self.problem(f"第 {number} 题的题号重复（首次在{first.place}）", place, "改正题号，使每道题的题号唯一")
+        self.seen[(self.section, number)] = it
+        self.items.append(it)
+        self.current = it
+        _feed(it, rest, place, self.problems, self.file)
+        return True
+
+    def option_line(self, text: str, place: str) -> bool:
+        """Add the options a line holds to the current item; return whether it held any."""
+        cur = self.current
+        if cur is None or cur.part not in ("stem", "option"):
+            return False
+        opts = _options_in(text)
+        if opts is None:
+            return False
+        for letter, body in opts:
+            cur.options.append([letter, body, place])
+        cur.part = "option"
+        pieces = _split_markers(cur.options[-1][1])  # 「D．访客数 【答案】A」
+        if pieces and pieces[0][0] == "" and len(pieces) > 1:
+            cur.options[-1][1] = pieces[0][1].strip()
+            for kind, part in pieces[1:]:
+                _apply(cur, kind, part, place, self.problems, self.file)
+        return True
+
+    # -- the answer section -----------------------------------------------------------------------
+    def add_key(self, number: int, raw: str, place: str) -> None:
+        value = parse_answer(raw)
+        k = (self.key_section, number)
+        if value is None:
+            self.problem(f"答案部分第 {number} 题的答案「{raw.strip()}」无法识别", place,
+                         "选择题写字母（如 B 或 ACD），判断题写 √ 或 ×")
+        elif k in self.key:
+            self.problem(f"答案部分第 {number} 题出现了两次", place, f"首次在{self.key[k][1]}；删除多余的一处")
+        else:
+            self.key[k] = (value, place)
+            self.last_key = k
+
+    def key_line(self, text: str, place: str) -> None:
+        if self.key_table_row(text, place) or self.key_ranges(text, place) or self.key_entries(text, place):
+            return
+        if self.last_key is not None:
+            self.key_explained.setdefault(self.last_key, []).append(text.strip())  # an explanation goes on
+        else:
+            self.problem(f"答案部分这一行无法识别：「{text.strip()[:40]}」", place, "写成 1．D、1-5 ABCDB 或 1．【答案】D")
+
+    def key_table_row(self, text: str, place: str) -> bool:
+        """A key table as a PDF gives it: 题号 1 2 3 … then 答案 D C A …"""
+        heads = re.fullmatch(r"\s*题\s*号\s*[:：]?((?:\s+[0-9０-９]{1,4})+)\s*", text)
+        if heads:
+            self.pending_numbers = [int(n) for n in heads.group(1).split()]
+            return True
+        row = re.fullmatch(r"\s*(?:参考)?答\s*案\s*[:：]?\s+(.+)", text)
+        if not (row and self.pending_numbers):
+            return False
+        values = row.group(1).split()
+        if len(values) != len(self.pending_numbers):
+            self.problem(f"答案表这一行有 {len(values)} 个答案，上一行却有 {len(self.pending_numbers)} 个题号", place,
+                         "每个题号下写一个答案")
+        for number, value in zip(self.pending_numbers, values):
+            self.add_key(number, value, place)
+        self.pending_numbers = []
+        return True
+
+    def key_ranges(self, text: str, place: str) -> bool:
+        """「1-5 ABCDB」 or 「1-3 AB ACD BCD」."""
+        found = False
+        for m in _RANGE_KEY.finditer(text):
+            a, b = int(m.group(1)), int(m.group(2))
+            answers = m.group(3).split()
+            if len(answers) == 1 and b - a + 1 == len(answers[0]):
+                answers = list(answers[0])
+            if len(answers) != b - a + 1:
+                self.problem(f"答案「{m.group(0).strip()}」写了 {b - a + 1} 题的题号，却有 {len(answers)} 个答案", place,
+                             "多选题答案之间用空格分开，如 1-3 AB ACD BCD")
+            else:
+                for k, ans in enumerate(answers):
+                    self.add_key(a + k, ans, place)
+            found = True
+        return found
+
+    def key_entries(self, text: str, place: str) -> bool:
+        """「1．D 2．C」, 「1．【答案】D【解析】…」 and explanations after an entry."""
+        found = False
+        pieces = _split_markers(text)
+        head = pieces[0][1] if pieces and not pieces[0][0] else ""
+        for m in _ONE_KEY.finditer(head):
+            self.add_key(int(m.group(1)), m.group(2), place)
+            found = True
+        if not found:
+            lone = re.match(r"^\s*([0-9０-９]{1,4})\s*[.．、:：)）]?\s*$", head or "")
+            if lone and len(pieces) > 1 and pieces[1][0] == "answer":
+                self.add_key(int(lone.group(1)), pieces[1][1], place)
+                found = True
+                pieces = pieces[1:]
+        for kind, part in pieces:
+            if kind == "explanation" and self.last_key is not None:
+                self.key_explained.setdefault(self.last_key, []).append(part.strip())
+                found = True
+        return found
+
+    # -- the end ----------------------------------------------------------------------------------
+    def finish(self) -> ParseResult:
+        """Fill the items left without an inline answer from the answer section; report mismatches."""
+        key, items = self.key, self.items
+        key_total = len(key)
+        targets = _key_targets(items, key, self.key_section_types, self.section_types) if key else {}
         for it in items:
             k = targets.get(id(it))
             entry = key.pop(k, None) if k else None
-            if entry is None:
+            if entry is None or k is None:
                 continue
-            explained = key_explained.pop(k, None)
+            explained = self.key_explained.pop(k, None)
             if it.answer and it.answer != entry[0]:
-                problems.append(Problem(f"第 {it.number} 题题后的答案 {it.answer} 与答案部分的 {entry[0]} 不一致",
-                                        file=file, place=entry[1], hint=f"题目在{it.place}；改正其中一处"))
+                self.problem(f"第 {it.number} 题题后的答案 {it.answer} 与答案部分的 {entry[0]} 不一致", entry[1],
+                             f"题目在{it.place}；改正其中一处")
             it.answer = it.answer or entry[0]
             it.answer_place = it.answer_place or entry[1]
             if explained and not it.explanation:
                 it.explanation = explained
         if key:
             extra = "、".join(str(n) for _, n in sorted(key))
-            problems.append(Problem(f"答案部分比题目多：第 {extra} 题的答案没有对应的题目", file=file,
-                                    place=next(iter(key.values()))[1],
-                                    hint=f"文档共 {len(items)} 道题；检查题号或答案部分是否多写"))
-    if key_total:
+            self.problem(f"答案部分比题目多：第 {extra} 题的答案没有对应的题目", next(iter(key.values()))[1],
+                         f"文档共 {len(items)} 道题；检查题号或答案部分是否多写")
         unanswered = [it for it in items if not it.answer]
-        if unanswered:
-            problems.append(Problem(f"答案部分只有 {key_total} 个答案，文档有 {len(items)} 道题：第 "
-                                    + "、".join(str(it.number) for it in unanswered[:20])
-                                    + (" 等" if len(unanswered) > 20 else "") + " 题没有答案", file=file,
-                                    place=unanswered[0].place, hint="在答案部分补上这些题的答案"))
-    return ParseResult(items, problems, key_total)
+        if key_total and unanswered:
+            self.problem(f"答案部分只有 {key_total} 个答案，文档有 {len(items)} 道题：第 "
+                         + "、".join(str(it.number) for it in unanswered[:20])
+                         + (" 等" if len(unanswered) > 20 else "") + " 题没有答案", unanswered[0].place,
+                         "在答案部分补上这些题的答案")
+        return ParseResult(items, self.problems, key_total)
 
 
 def _key_targets(items: list[ParsedItem], key: dict, key_types: dict, section_types: dict) -> dict:

@@ -12,13 +12,20 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import DataError, InputError, Problem
+from ..errors import DataError, Problem
 from ..fileio import write_files_atomic
 from ..standard import BASIC_FUNCTIONS, Standard, load_standard, parse_level
 from ..structure import ItemType
-from .documents import DOCUMENT_SUFFIXES, ParsedItem, item_problems, parse_lines, read_document, resolve_type
+from .documents import (
+    DOCUMENT_SUFFIXES,
+    ParsedItem,
+    item_problems,
+    parse_lines,
+    read_document,
+    resolve_type,
+)
 from .loader import DEFAULT_BANK, normalise_stem, read_bank, similar_stems
-from .models import IMAGE_MARK, Item, Origin
+from .models import IMAGE_MARK, Item, Origin, Task
 from .normalize import item_from_record
 from .yaml_io import bank_files
 
@@ -106,6 +113,43 @@ def import_parsed(src: Path, parsed_items: list[ParsedItem], found_problems: lis
     # ids in document order, unique even when numbering restarts in each section
     for k, (_, rec) in enumerate(records, 1):
         rec["id"] = f"{tag}-{k:04d}"
+    items = _checked_items(records, target, images, std, src, problems)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors and skip_errors and items:
+        problems = [dataclasses.replace(p, severity="warning") for p in problems]
+        problems.append(Problem(f"{len(errors)} 处错误，涉及的题目未导入；其余 {len(items)} 道题照常导入", file=str(src),
+                                hint="改正上列各处后，可用 --replace 重新导入整份文档", severity="warning"))
+    elif errors:
+        ok = len(items)
+        raise DataError(problems, title=f"{src}：{len(parsed_items)} 道题中有问题，未导入任何题目"
+                                        f"（{ok} 道题可以导入；改正下列各处后重新导入）")
+    fresh, skipped = _against_bank(items, records, into, target, replace, std, src, problems)
+    if not fresh:
+        raise DataError([Problem(f"{len(items)} 道题都与题库中已有的题目完全相同，没有新题", file=str(src),
+                                 severity="error")], title="未导入")
+    used_images = {m.group(2) for x in fresh for text in (x.stem, *(v for _, v in x.options))
+                   for m in IMAGE_MARK.finditer(text)}
+    by_type = {t.label if hasattr(t, "label") else t.value: sum(1 for x in fresh if x.type is t) for t in
+               (ItemType.JUDGE, ItemType.SINGLE, ItemType.MULTIPLE)}
+    drafts = sum(1 for x in fresh if x.is_draft)
+    written: tuple[str, ...] = ()
+    if not dry_run:
+        from .yaml_io import dump_yaml_bank
+
+        records_out: list[Item | Task] = list(fresh)
+        files = {target_rel: dump_yaml_bank(records_out).encode("utf-8")}
+        for ref in sorted(used_images):
+            if not (into / IMPORTED_FOLDER / ref).exists():
+                files[f"{IMPORTED_FOLDER}/{ref}"] = images[ref]
+        written = tuple(str(p) for p in write_files_atomic(into, files))
+    return DocumentImport(str(src), tuple(fresh), drafts, skipped, len(used_images),
+                          tuple(p for p in problems if p.severity == "warning"), written, by_type, layout)
+
+
+def _checked_items(records: list[tuple[ParsedItem, dict]], target: Path, images: dict[str, bytes], std: Standard,
+                   src: Path, problems: list[Problem]) -> list[Item]:
+    """Return the records as Items, checked as the loader checks them; their problems are added,
+    located at the item in the source."""
     items: list[Item] = []
     for it, rec in records:
         local: list[Problem] = []
@@ -119,57 +163,32 @@ def import_parsed(src: Path, parsed_items: list[ParsedItem], found_problems: lis
                                     severity=p.severity))
         if isinstance(obj, Item) and not any(p.severity == "error" for p in local):
             items.append(obj)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors and skip_errors and items:
-        problems = [dataclasses.replace(p, severity="warning") for p in problems]
-        problems.append(Problem(f"{len(errors)} 处错误，涉及的题目未导入；其余 {len(items)} 道题照常导入", file=str(src),
-                                hint="改正上列各处后，可用 --replace 重新导入整份文档", severity="warning"))
-    elif errors:
-        ok = len(items)
-        raise DataError(problems, title=f"{src}：{len(parsed_items)} 道题中有问题，未导入任何题目"
-                                        f"（{ok} 道题可以导入；改正下列各处后重新导入）")
-    # against the bank already there: exact duplicates are skipped, near duplicates reported
+    return items
+
+
+def _against_bank(items: list[Item], records: list[tuple[ParsedItem, dict]], into: Path, target: Path,
+                  replace: bool, std: Standard, src: Path, problems: list[Problem]) -> tuple[list[Item], int]:
+    """Return (the items not already in the bank at into, how many were); exact duplicates are
+    skipped, near duplicates reported (as warnings naming the bank's item or the source's)."""
     existing: list[Item] = []
     if into.exists() and bank_files([into]):
         bank, _ = read_bank([into], std, check_similar=False)
         existing = [x for x in bank.items if not (replace and x.origin and Path(x.origin.file) == target)]
-    have = {normalise_stem(x.stem + "".join(v for _, v in x.options)): x for x in existing}
-    fresh, skipped = [], 0
-    for obj in items:
-        if normalise_stem(obj.stem + "".join(v for _, v in obj.options)) in have:
-            skipped += 1
-        else:
-            fresh.append(obj)
+    have = {normalise_stem(x.stem + "".join(v for _, v in x.options)) for x in existing}
+    fresh = [x for x in items if normalise_stem(x.stem + "".join(v for _, v in x.options)) not in have]
     place_of = {rec["id"]: it for it, rec in records}
     new_ids = {x.id for x in fresh}
+    existing_ids = {x.id for x in existing}
     for p in similar_stems(existing + fresh):
         ids = [w for w in p.message.split() if w in new_ids]
         if ids and "高度相似" in p.message:
             it = place_of[ids[0]]
             other = p.message.split("与 ", 1)[1].split(" ", 1)[0]
-            other_item = next((x for x in existing if x.id == other), None)
-            who = f"题库中的 {other}" if other_item else f"本文档的第 {place_of[other].number} 题" if other in place_of else other
+            who = (f"题库中的 {other}" if other in existing_ids
+                   else f"本文档的第 {place_of[other].number} 题" if other in place_of else other)
             problems.append(Problem(f"第 {it.number} 题与{who} " + p.message.split(other, 1)[1].strip(), file=str(src),
                                     place=it.place, hint="确认是否重复", severity="warning"))
-    if not fresh:
-        raise DataError([Problem(f"{len(items)} 道题都与题库中已有的题目完全相同，没有新题", file=str(src),
-                                 severity="error")], title="未导入")
-    used_images = {m.group(2) for x in fresh for text in (x.stem, *(v for _, v in x.options))
-                   for m in IMAGE_MARK.finditer(text)}
-    by_type = {t.label if hasattr(t, "label") else t.value: sum(1 for x in fresh if x.type is t) for t in
-               (ItemType.JUDGE, ItemType.SINGLE, ItemType.MULTIPLE)}
-    drafts = sum(1 for x in fresh if x.is_draft)
-    written: tuple[str, ...] = ()
-    if not dry_run:
-        from .yaml_io import dump_yaml_bank
-
-        files = {target_rel: dump_yaml_bank(fresh).encode("utf-8")}
-        for ref in sorted(used_images):
-            if not (into / IMPORTED_FOLDER / ref).exists():
-                files[f"{IMPORTED_FOLDER}/{ref}"] = images[ref]
-        written = tuple(str(p) for p in write_files_atomic(into, files))
-    return DocumentImport(str(src), tuple(fresh), drafts, skipped, len(used_images),
-                          tuple(p for p in problems if p.severity == "warning"), written, by_type, layout)
+    return fresh, len(items) - len(fresh)
 
 
 def _record(it: ParsedItem, t: ItemType, rid: str, level: str | None, std: Standard, joiner: str) -> dict:

@@ -29,7 +29,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DataError, Problem
-from .documents import ParsedItem, _difficulty, _options_in, _type_of, decode_text, parse_answer
+from ..structure import ItemType
+from .documents import (
+    ParsedItem,
+    _difficulty,
+    _options_in,
+    _type_of,
+    decode_text,
+    parse_answer,
+)
 from .import_documents import DocumentImport, import_parsed
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
@@ -130,9 +138,10 @@ def read_mapping(path: str | Path) -> dict:
     if not isinstance(raw, dict) or not isinstance(raw.get("columns") or raw.get("列"), dict):
         raise DataError([Problem("映射文件应含 columns: 映射（字段: 列名）", file=name,
                                  hint="参见 zujuan bank import --help 或 README「导入已有题库」")], title="无法导入")
-    columns = {}
+    columns: dict = {}
     problems = []
-    for key, value in (raw.get("columns") or raw.get("列")).items():
+    given: dict = raw.get("columns") or raw.get("列") or {}
+    for key, value in given.items():
         field = _CHINESE_KEYS.get(str(key), str(key))
         if field not in FIELD_NAMES:
             problems.append(Problem(f"未知字段「{key}」", file=name,
@@ -219,7 +228,7 @@ def import_table(source: str | Path, into: str | Path | None = None, columns: st
                 index["options"] = [(chr(65 + k), _find(headers, c), c) for k, c in enumerate(spec)]
                 missing = [c for _, k, c in index["options"] if k is None]
             else:
-                col = spec.get("column") if isinstance(spec, dict) else spec
+                col = str(spec.get("column") if isinstance(spec, dict) else spec)
                 index["options"] = (_find(headers, col), (spec.get("separator") if isinstance(spec, dict) else None))
                 missing = [col] if index["options"][0] is None else []
         else:
@@ -234,68 +243,69 @@ def import_table(source: str | Path, into: str | Path | None = None, columns: st
     items: list[ParsedItem] = []
     sheet_label = f"工作表「{table.sheet}」" if table.sheet else ""
     for r, row in enumerate(table.rows[header_row:], header_row + 1):
-        def cell(field: str) -> str:
-            k = index.get(field)
-            return row[k].strip() if k is not None and k < len(row) and row[k] else ""
-
-        if not any(c.strip() for c in row):
-            continue
-        place = f"{sheet_label}第 {r} 行" if sheet_label else f"第 {r} 行"
-        written = cell("number")
-        number = int(written) if written.isdigit() else r
-        it = ParsedItem(number, written or str(r), place, 0, None)
-        raw_type = cell("type")
-        if raw_type:
-            word = next((w for w in ("判断", "是非", "多选", "多项", "不定项", "单选", "单项") if w in raw_type), "")
-            t = _type_of({"判断": "判断题", "是非": "是非题", "多选": "多选题", "多项": "多选题", "不定项": "不定项选择题",
-                          "单选": "单选题", "单项": "单选题"}.get(word, "")) if word else None
-            if t is None and raw_type.lower() in ("judge", "single", "multiple"):
-                from ..structure import ItemType
-
-                t = ItemType(raw_type.lower())
-            if t is None:
-                problems.append(Problem(f"题型「{raw_type}」无法识别", file=str(src), place=place,
-                                        hint="写 判断题/单选题/多选题"))
-            it.declared, it.declared_by = t, f"题型列「{raw_type}」"
-        it.stem = [cell("stem")] if cell("stem") else []
-        if "options" in index:
-            spec = index["options"]
-            if isinstance(spec, list):
-                for letter, k, _ in spec:
-                    text = row[k].strip() if k is not None and k < len(row) and row[k] else ""
-                    if text:
-                        it.options.append([letter, text, place])
-            else:
-                k = spec[0]
-                text = row[k].strip() if k < len(row) and row[k] else ""
-                it.options = [[letter, body, place] for letter, body in _split_options(text, spec[1])]
-        raw_answer = cell("answer")
-        if raw_answer:
-            answer = parse_answer(raw_answer)
-            if answer is None:
-                problems.append(Problem(f"答案「{raw_answer}」无法识别", file=str(src), place=place,
-                                        hint="选择题写字母（如 B 或 A,C,D），判断题写 √ 或 ×"))
-            else:
-                it.answer, it.answer_place = answer, place
-        if cell("explanation"):
-            it.explanation = [cell("explanation")]
-        if cell("difficulty"):
-            it.difficulty = _difficulty(cell("difficulty"))
-            if it.difficulty is None:
-                problems.append(Problem(f"难度「{cell('difficulty')}」无法识别", file=str(src), place=place,
-                                        hint="写 1～5、易/中/难，或 0～1 的难度系数", severity="warning"))
-        for field in ("code", "topic"):
-            value = cell(field)
-            m = re.search(r"\d+\.\d+(?:\.\d+)?(?:[(（]\d+[)）])?", value)
-            if m and not it.code:
-                it.code = m.group(0).replace("（", "(").replace("）", ")")
-            elif value and field == "topic":
-                it.topic = value
-        items.append(it)
+        if any(c.strip() for c in row):
+            place = f"{sheet_label}第 {r} 行" if sheet_label else f"第 {r} 行"
+            items.append(_row_item(row, r, place, index, str(src), problems))
     if not items:
         raise DataError([Problem("表头以下没有题目", file=str(src), sheet=table.sheet)], title=f"{src} 中没有可导入的题目")
     return import_parsed(src, items, problems, {}, into, level, prefix, dry_run, replace, skip_errors, standard,
                          joiner="\n", layout=layout)
+
+
+def _type_cell(raw: str) -> ItemType | None:
+    """Return the type a 题型 cell names (单选题, 单项选择, 多选, 判断题, single …), or None."""
+    words = {"判断": "判断题", "是非": "是非题", "多选": "多选题", "多项": "多选题", "不定项": "不定项选择题",
+             "单选": "单选题", "单项": "单选题"}
+    word = next((w for w in words if w in raw), "")
+    if word:
+        return _type_of(words[word])
+    return ItemType(raw.lower()) if raw.lower() in ("judge", "single", "multiple") else None
+
+
+def _row_item(row: list[str], r: int, place: str, index: dict, file: str, problems: list[Problem]) -> ParsedItem:
+    """Return one row as a ParsedItem (as the document grammar would give it); add its problems."""
+    def cell(field: str) -> str:
+        k = index.get(field)
+        return row[k].strip() if isinstance(k, int) and k < len(row) and row[k] else ""
+
+    written = cell("number")
+    it = ParsedItem(int(written) if written.isdigit() else r, written or str(r), place, 0, None)
+    raw_type = cell("type")
+    if raw_type:
+        it.declared, it.declared_by = _type_cell(raw_type), f"题型列「{raw_type}」"
+        if it.declared is None:
+            problems.append(Problem(f"题型「{raw_type}」无法识别", file=file, place=place, hint="写 判断题/单选题/多选题"))
+    it.stem = [cell("stem")] if cell("stem") else []
+    spec = index.get("options")
+    if isinstance(spec, list):
+        it.options = [[letter, row[k].strip(), place] for letter, k, _ in spec
+                      if k is not None and k < len(row) and row[k].strip()]
+    elif spec is not None and spec[0] is not None:
+        text = row[spec[0]].strip() if spec[0] < len(row) else ""
+        it.options = [[letter, body, place] for letter, body in _split_options(text, spec[1])]
+    raw_answer = cell("answer")
+    if raw_answer:
+        answer = parse_answer(raw_answer)
+        if answer is None:
+            problems.append(Problem(f"答案「{raw_answer}」无法识别", file=file, place=place,
+                                    hint="选择题写字母（如 B 或 A,C,D），判断题写 √ 或 ×"))
+        else:
+            it.answer, it.answer_place = answer, place
+    if cell("explanation"):
+        it.explanation = [cell("explanation")]
+    if cell("difficulty"):
+        it.difficulty = _difficulty(cell("difficulty"))
+        if it.difficulty is None:
+            problems.append(Problem(f"难度「{cell('difficulty')}」无法识别", file=file, place=place,
+                                    hint="写 1～5、易/中/难，或 0～1 的难度系数", severity="warning"))
+    for field in ("code", "topic"):
+        value = cell(field)
+        m = re.search(r"\d+\.\d+(?:\.\d+)?(?:[(（]\d+[)）])?", value)
+        if m and not it.code:
+            it.code = m.group(0).replace("（", "(").replace("）", ")")
+        elif value and field == "topic":
+            it.topic = value
+    return it
 
 
 def _at(table: Table, row: int) -> dict:

@@ -8,7 +8,14 @@ from ..bank.models import LETTERS, Bank, Item
 from ..form import Form, FormEntry
 from ..structure import ItemType
 from .docx_base import TEXT_W, Cell, DocBuilder, R, clean, pts
-from .theory_paper import STEM_PICTURE_H, STEM_PICTURE_W, displayed_options, lookup_items, picture_runs, theory_sections
+from .theory_paper import (
+    STEM_PICTURE_H,
+    STEM_PICTURE_W,
+    displayed_options,
+    lookup_items,
+    picture_runs,
+    theory_sections,
+)
 
 PER_ROW = 10
 LABEL_W = 1000
