@@ -247,7 +247,7 @@ def table_lines(rows: list[list[str]]) -> list[str]:
 class _Numbering:
     """Word's automatic numbering: the number a paragraph shows, computed from numbering.xml."""
 
-    def __init__(self, document):
+    def __init__(self, document) -> None:
         self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # numId -> ilvl -> (fmt, text, start)
         self.counters: dict[str, list[int]] = {}
         try:
