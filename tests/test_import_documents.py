@@ -379,3 +379,15 @@ def test_pictures_survive_the_workbook_round_trip(tmp_path, std):
     again = load_bank([book], std)
     assert [(it.stem, it.options) for it in again.items] == [(it.stem, it.options) for it in bank.items]
     assert again.hash == bank.hash and "![图](images/" in again.items[1].stem
+
+
+def test_direction_settles_a_code_that_two_functions_share(tmp_path):
+    text = "1．职业道德的基本要求包括爱岗敬业。\n答案：√\n【鉴定点】2.1.1\n"
+    _, alone = _import(tmp_path, "道德.txt", text, into="a", level=3, dry_run=True)
+    assert (alone.items[0].is_draft, alone.items[0].source) == (True, "原文鉴定点：2.1.1")  # 内容创作 or 职业道德?
+    _, directed = _import(tmp_path, "道德.txt", text, into="b", level=3, direction="视听运营", dry_run=True)
+    it = directed.items[0]
+    assert (it.is_draft, it.level, it.function, it.code) == (False, None, "职业道德", "2.1.1")
+    p = tmp_path / "道德.txt"
+    r = CliRunner().invoke(main, ["bank", "import", str(p), "--direction", "B", "--into", str(tmp_path / "c")])
+    assert r.exit_code == 2 and r.output == "错误：指定职业方向（--direction）时须同时指定等级（--level）。\n"

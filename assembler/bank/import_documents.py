@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import DataError, Problem
 from ..fileio import write_files_atomic
-from ..standard import BASIC_FUNCTIONS, Standard, load_standard, parse_level
+from ..standard import BASIC_FUNCTIONS, Kind, Standard, load_standard, parse_level
 from ..structure import ItemType
 from .documents import (
     DOCUMENT_SUFFIXES,
@@ -52,21 +52,27 @@ def is_document(path: str | Path) -> bool:
     return Path(path).suffix.lower() in (*DOCUMENT_SUFFIXES, ".doc")
 
 
-def code_function(std: Standard, level: str | None, code: str) -> tuple[str | None, str] | None:
+def code_function(std: Standard, level: str | None, code: str,
+                  direction: str | None = None) -> tuple[str | None, str] | None:
     """Return (level, function) of the only function whose knowledge requirements hold code — at the
-    given level, or among the basics — or None when no function or several do."""
+    given level (only the functions the direction examines there, when given), or among the basics —
+    or None when no function or several do."""
     found: list[tuple[str | None, str]] = []
     for name in BASIC_FUNCTIONS:
         if code in std.knowledge_codes("", name):
             found.append((None, name))
     if level:
-        found += [(level, fn.name) for fn in std.functions_at(level) if code in std.knowledge_codes(level, fn.name)]
+        functions = std.functions_at(level)
+        if direction and std.has_directions(level):
+            functions = tuple(std.examined_functions(Kind.THEORY, level, direction))
+        found += [(level, fn.name) for fn in functions if code in std.knowledge_codes(level, fn.name)]
     return found[0] if len(found) == 1 else None
 
 
 def import_document(source: str | Path, into: str | Path | None = None, level: object | None = None,
                     prefix: str | None = None, dry_run: bool = False, replace: bool = False,
-                    skip_errors: bool = False, standard: Standard | None = None) -> DocumentImport:
+                    skip_errors: bool = False, standard: Standard | None = None,
+                    direction: object | None = None) -> DocumentImport:
     """Read a question document, check every item, and write them to `<into>/imported/<name>.yaml`.
 
     Raises DataError (writing nothing) listing every problem with its file and paragraph, page and
@@ -82,17 +88,21 @@ def import_document(source: str | Path, into: str | Path | None = None, level: o
                                                    hint="题目以题号开头，如「1．」「1、」「（1）」；题型由「一、单项选择题」这样的标题或选项和答案确定")],
                         title=f"{src} 中没有可导入的题目")
     return import_parsed(src, parsed.items, parsed.problems, doc.images, into, level, prefix, dry_run, replace,
-                         skip_errors, standard, joiner="" if src.suffix.lower() == ".pdf" else "\n")
+                         skip_errors, standard, joiner="" if src.suffix.lower() == ".pdf" else "\n",
+                         direction=direction)
 
 
 def import_parsed(src: Path, parsed_items: list[ParsedItem], found_problems: list[Problem], images: dict[str, bytes],
                   into: str | Path | None, level: object | None, prefix: str | None, dry_run: bool, replace: bool,
                   skip_errors: bool, standard: Standard | None, joiner: str = "\n",
-                  layout: str = "") -> DocumentImport:
+                  layout: str = "", direction: object | None = None) -> DocumentImport:
     """Check parsed items (from a document or a foreign spreadsheet) and write them as
     `<into>/imported/<source name>.yaml`; see import_document for what it raises."""
+    from .suggest import check_scope
+
     std = standard or load_standard()
-    lvl = parse_level(level) if level not in (None, "") else None
+    scope = check_scope(std, level, direction)  # InputError for a bad level or a direction without one
+    lvl = scope.level
     into = Path(into or DEFAULT_BANK)
     problems = list(found_problems)
     target_rel = f"{IMPORTED_FOLDER}/{src.stem}.yaml"
@@ -109,7 +119,7 @@ def import_parsed(src: Path, parsed_items: list[ParsedItem], found_problems: lis
         problems += found
         if t is None or any(p.severity == "error" for p in found):
             continue
-        records.append((it, _record(it, t, "", lvl, std, joiner=joiner)))
+        records.append((it, _record(it, t, "", lvl, std, joiner=joiner, direction=scope.direction)))
     # ids in document order, unique even when numbering restarts in each section
     for k, (_, rec) in enumerate(records, 1):
         rec["id"] = f"{tag}-{k:04d}"
@@ -191,7 +201,8 @@ def _against_bank(items: list[Item], records: list[tuple[ParsedItem, dict]], int
     return fresh, len(items) - len(fresh)
 
 
-def _record(it: ParsedItem, t: ItemType, rid: str, level: str | None, std: Standard, joiner: str) -> dict:
+def _record(it: ParsedItem, t: ItemType, rid: str, level: str | None, std: Standard, joiner: str,
+            direction: str | None = None) -> dict:
     rec: dict = {"id": rid, "type": t.value, "stem": joiner.join(s for s in it.stem).strip()}
     if it.options:
         rec["options"] = {o[0]: o[1] for o in it.options}
@@ -202,7 +213,7 @@ def _record(it: ParsedItem, t: ItemType, rid: str, level: str | None, std: Stand
         rec["explanation"] = joiner.join(it.explanation).strip()
     lvl, function = level, ""
     if it.code:
-        found = code_function(std, level, it.code)
+        found = code_function(std, level, it.code, direction)
         if found:
             lvl, function = found
             rec["code"] = it.code

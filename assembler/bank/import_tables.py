@@ -196,7 +196,8 @@ def recognise(headers: list[str]) -> tuple[dict, str] | None:
 
 def import_table(source: str | Path, into: str | Path | None = None, columns: str | Path | None = None,
                  level: object | None = None, prefix: str | None = None, dry_run: bool = False,
-                 replace: bool = False, skip_errors: bool = False, standard=None) -> DocumentImport:
+                 replace: bool = False, skip_errors: bool = False, standard=None,
+                 direction: object | None = None) -> DocumentImport:
     """Import another system's spreadsheet (.xlsx or .csv) by a column mapping file, or by the common
     layout its headers show; write `<into>/imported/<name>.yaml` as import_document does.
 
@@ -249,7 +250,7 @@ def import_table(source: str | Path, into: str | Path | None = None, columns: st
     if not items:
         raise DataError([Problem("表头以下没有题目", file=str(src), sheet=table.sheet)], title=f"{src} 中没有可导入的题目")
     return import_parsed(src, items, problems, {}, into, level, prefix, dry_run, replace, skip_errors, standard,
-                         joiner="\n", layout=layout)
+                         joiner="\n", layout=layout, direction=direction)
 
 
 def _type_cell(raw: str) -> ItemType | None:
