@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import DataError, Problem
 from ..fileio import write_files_atomic
-from ..standard import BASIC_FUNCTIONS, Kind, Standard, load_standard, parse_level
+from ..standard import BASIC_FUNCTIONS, Kind, Standard, load_standard
 from ..structure import ItemType
 from .documents import (
     DOCUMENT_SUFFIXES,
