@@ -391,3 +391,32 @@ def test_direction_settles_a_code_that_two_functions_share(tmp_path):
     p = tmp_path / "道德.txt"
     r = CliRunner().invoke(main, ["bank", "import", str(p), "--direction", "B", "--into", str(tmp_path / "c")])
     assert r.exit_code == 2 and r.output == "错误：指定职业方向（--direction）时须同时指定等级（--level）。\n"
+
+
+def test_pdf_page_numbers_and_running_headers_are_not_item_text(tmp_path):
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    _pdf_tools()
+    d = docx.Document()
+    section = d.sections[0]
+    section.header.paragraphs[0].text = "全媒体运营师三级复习题（内部资料）"
+    footer = section.footer.paragraphs[0]
+    footer.add_run("第 ")
+    footer._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+    footer.add_run(" 页")
+    d.add_paragraph("一、判断题")
+    stems = ["直播前应检查推流设备和网络。", "账号定位应结合目标用户的需求来确定。", "直播间可以虚构商品原价。",
+             "短视频标题应准确概括内容。", "社群群规应在入群时告知。", "私域流量可以反复触达。"]
+    for n in range(1, 61):  # enough items for three pages
+        d.add_paragraph(f"{n}．{stems[n % len(stems)]}（第{n}题）")
+        d.add_paragraph("答案：√" if n % 3 else "答案：×")
+        d.add_paragraph(f"【解析】第{n}题的解析。")
+    src = tmp_path / "页码.docx"
+    src.write_bytes(save(d))
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
+                   check=True, capture_output=True, timeout=180)
+    res = import_document(tmp_path / "页码.pdf", tmp_path / "bank", dry_run=True)
+    assert len(res.items) == 60
+    assert all(it.explanation == f"{it.stem[it.stem.index('第'):].strip('（）')}的解析。" for it in res.items)
+    assert not any("页" in it.stem + it.explanation or "内部资料" in it.stem + it.explanation for it in res.items)

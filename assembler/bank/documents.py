@@ -154,10 +154,42 @@ def _read_pdf(data: bytes, name: str) -> DocumentText:
             raise DataError([Problem("PDF 已加密（需要密码），无法读取", file=name, hint="去掉密码保护后再导入")],
                             title="无法导入") from None
         raise DataError([Problem(f"不是可读取的 PDF 文件（{type(exc).__name__}）", file=name)], title="无法导入") from None
+    lines = drop_page_furniture(lines, pages)
     if not any(ln.text.strip() for ln in lines):
         raise DataError([Problem(f"PDF 共 {pages} 页，没有文字层（可能是扫描件），无法识别题目", file=name,
                                  hint="用 OCR 软件识别为文字，或导入原始 Word 文档")], title="无法导入")
     return DocumentText(lines, {}, pages)
+
+
+_PAGE_NUMBER = re.compile(r"^\s*(?:第\s*\d+\s*页(?:\s*[,，/／]?\s*共\s*\d+\s*页)?|\d+\s*[/／]\s*\d+|[-—–]\s*\d+\s*[-—–]|"
+                          r"\d+|page\s*\d+(?:\s*of\s*\d+)?)\s*$", re.IGNORECASE)
+
+
+def drop_page_furniture(lines: list[Line], pages: int) -> list[Line]:
+    """Return a PDF's lines without its page numbers and running headers or footers: a line that
+    is only a page number, or the first or last line of a page when the same text (digits aside)
+    is the first or last line of at least half of the pages (and of two or more)."""
+    by_page: dict[str, list[Line]] = {}
+    for ln in lines:
+        by_page.setdefault(ln.place.split("页", 1)[0], []).append(ln)
+    edge_counts: dict[str, int] = {}
+    for page_lines in by_page.values():
+        texts = [x for x in page_lines if x.text.strip()]
+        for ln in {id(x): x for x in (texts[:1] + texts[-1:])}.values():
+            key = re.sub(r"\d+", "#", ln.text.strip())
+            edge_counts[key] = edge_counts.get(key, 0) + 1
+    running = {k for k, n in edge_counts.items() if n >= 2 and n >= pages / 2}
+    out = []
+    for page_lines in by_page.values():
+        texts = [x for x in page_lines if x.text.strip()]
+        edges = {id(x) for x in texts[:1] + texts[-1:]}
+        for ln in page_lines:
+            if _PAGE_NUMBER.match(ln.text):
+                continue
+            if id(ln) in edges and re.sub(r"\d+", "#", ln.text.strip()) in running:
+                continue
+            out.append(ln)
+    return out
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
