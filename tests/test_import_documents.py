@@ -308,6 +308,21 @@ def test_answers_and_tables():
         "ACD", "ACD", "B", "√", "×", "×", "√", None, None]
     assert table_lines([["1", "D", "2", "C"], ["3", "AB", "4", "√"]]) == ["1．D", "2．C", "3．AB", "4．√"]
     assert table_lines([["指标", "数值"], ["播放量", "1200"]]) == ["指标 | 数值", "播放量 | 1200"]
+    assert table_lines([["2024", "1200"], ["2025", "1500"]]) == ["2024 | 1200", "2025 | 1500"]  # data, not a key
+
+
+def test_a_table_in_a_stem_is_kept_as_lines_of_the_stem(tmp_path):
+    d = docx.Document()
+    d.add_paragraph("1．某账号两周的数据如下表，播放量增长了（    ）。")
+    table = d.add_table(rows=3, cols=2)
+    for r, row in enumerate([("周次", "播放量"), ("第1周", "1200"), ("第2周", "1500")]):
+        for c, v in enumerate(row):
+            table.cell(r, c).text = v
+    d.add_paragraph("A．300 B．200 C．100 D．0")
+    d.add_paragraph("【答案】A")
+    _, res = _import(tmp_path, "表格.docx", save(d))
+    assert res.items[0].stem == "某账号两周的数据如下表，播放量增长了（    ）。\n周次 | 播放量\n第1周 | 1200\n第2周 | 1500"
+    assert [v for _, v in res.items[0].options] == ["300", "200", "100", "0"]
 
 
 def test_validate_checks_the_pictures_an_item_names(tmp_path, std):

@@ -267,8 +267,11 @@ def table_lines(rows: list[list[str]]) -> list[str]:
     if out:
         return out
     pairs = [r for r in rows if len(r) >= 2]
-    if pairs and all(len(r) % 2 == 0 for r in pairs) and sum(
-            all(r[k].strip().isdigit() for k in range(0, len(r), 2)) for r in pairs) >= max(1, len(pairs) - 1):
+    def key_row(r: list[str]) -> bool:  # 1 | D | 2 | AC …: numbers, each followed by an answer
+        return all(r[k].strip().isdigit() and (parse_answer(r[k + 1]) is not None or not r[k + 1].strip())
+                   for k in range(0, len(r), 2))
+
+    if pairs and all(len(r) % 2 == 0 for r in pairs) and sum(key_row(r) for r in pairs) >= max(1, len(pairs) - 1):
         for r in pairs:  # vertical key: 1 | D | 2 | C …
             out += [f"{r[k].strip()}．{r[k + 1].strip()}" for k in range(0, len(r), 2)
                     if r[k].strip().isdigit() and r[k + 1].strip()]
