@@ -15,7 +15,7 @@ import yaml
 
 from .errors import DataError, InputError, Problem
 from .resources import DATA_ROOT as PACKAGE_ROOT  # the shipped data (see resources)
-from .yaml_safe import load_yaml
+from .yaml_safe import load_yaml_file
 
 DEFAULT_STANDARD = PACKAGE_ROOT / "blueprints" / "standard.yaml"
 
@@ -140,6 +140,10 @@ class Standard:
 
     def basic_section(self, name: str) -> BasicSection | None:
         return next((b for b in self.basics if b.name == name), None)
+
+    def basic_item(self, code: str) -> BasicItem | None:
+        """Return the section-2 item with this code (e.g. 2.2.6), or None."""
+        return next((it for b in self.basics for it in b.items if it.code == code), None)
 
     def has_directions(self, level: str) -> bool:
         """Return whether the level's weight tables differ by direction (四级, 三级)."""
@@ -282,6 +286,13 @@ def resolve_choice(standard: Standard, level: object, direction: object | None) 
     return lv, None
 
 
+def work_content_of(code: str, function: str) -> str:
+    """Return the work-content code an item code belongs to (2.2.3 → 2.2; 2.2.6(11) → 2.2.6)."""
+    if function in BASIC_FUNCTIONS:
+        return code.split("(")[0]
+    return ".".join(code.split(".")[:2])
+
+
 # ---- loading ------------------------------------------------------------------------------------
 def _reqs(raw: Any, where: str, problems: list[Problem], path: str) -> tuple[Requirement, ...]:
     out = []
@@ -296,7 +307,7 @@ def _reqs(raw: Any, where: str, problems: list[Problem], path: str) -> tuple[Req
 @lru_cache(maxsize=8)
 def _load_cached(path: str) -> Standard:
     try:
-        raw = load_yaml(Path(path).read_text(encoding="utf-8"))
+        raw = load_yaml_file(path)
     except FileNotFoundError:
         raise DataError(f"找不到职业标准文件 {path}", title="职业标准编码有误") from None
     except yaml.YAMLError as exc:

@@ -15,8 +15,8 @@ import yaml
 
 from ..errors import DataError, InputError, Problem
 from ..standard import PACKAGE_ROOT, Standard, parse_level
-from ..yaml_safe import load_yaml
-from .models import Origin, Status, _with_bookkeeping
+from ..yaml_safe import load_yaml_file
+from .models import Origin, Status, _with_bookkeeping, is_example_id
 
 DEFENCE_DIR = PACKAGE_ROOT / "question_bank" / "defence"
 FIELDS = ("id", "type", "level", "function", "code", "question", "points", "rubric", "follow_ups",
@@ -181,7 +181,7 @@ def read_defence_file(path: str | Path, standard: Standard) -> tuple[list[Defenc
     """Return the questions of one YAML file and every problem found in it."""
     path = Path(path)
     try:
-        raw = load_yaml(path.read_text(encoding="utf-8"))
+        raw = load_yaml_file(path)
     except yaml.YAMLError as exc:
         return [], [Problem(f"不是合法的 YAML：{exc}", file=str(path))]
     except UnicodeDecodeError:
@@ -258,8 +258,6 @@ def read_defence_files(files: list[Path], standard: Standard) -> tuple[list[Defe
 def defence_cross_checks(questions: list[DefenceQuestion]) -> list[Problem]:
     """Return problems involving several 答辩题: duplicate ids, enemies that name no question; and a
     warning for each template example (EX-…), which never imports."""
-    from .loader import is_example_id
-
     problems = []
     seen: dict[str, DefenceQuestion] = {}
     for q in questions:
