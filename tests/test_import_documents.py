@@ -435,3 +435,18 @@ def test_pdf_page_numbers_and_running_headers_are_not_item_text(tmp_path):
     assert len(res.items) == 60
     assert all(it.explanation == f"{it.stem[it.stem.index('第'):].strip('（）')}的解析。" for it in res.items)
     assert not any("页" in it.stem + it.explanation or "内部资料" in it.stem + it.explanation for it in res.items)
+
+
+def test_answers_in_the_stem_bracket_and_an_answer_line_after_the_items():
+    text = ["一、判断题", "1．（√）直播前应检查推流设备。", "2．直播间可以虚构原价。（ × ）",
+            "二、单项选择题", "3．直播间的GMV是指（ A ）。", "A．成交总额 B．客单价 C．转化率 D．访客数",
+            "4．用户画像中的人口属性包括（    ）。", "A．年龄 B．浏览路径 C．点击次数 D．停留时长",
+            "参考答案：4．A"]
+    res = parse_lines([Line(t, f"第 {k} 行") for k, t in enumerate(text, 1)], "b.txt")
+    assert res.problems == []
+    assert [(it.stem, it.answer) for it in res.items] == [
+        (["（    ）直播前应检查推流设备。"], "√"), (["直播间可以虚构原价。（    ）"], "×"),
+        (["直播间的GMV是指（    ）。"], "A"), (["用户画像中的人口属性包括（    ）。"], "A")]
+    ranges = ["1．直播前应检查推流设备。", "2．直播间可以虚构原价。", "答案：1-2 √×"]
+    res = parse_lines([Line(t, f"第 {k} 行") for k, t in enumerate(ranges, 1)], "r.txt")
+    assert [it.answer for it in res.items] == ["√", "×"] and res.problems == []

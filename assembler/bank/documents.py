@@ -374,6 +374,8 @@ _HEADING = re.compile(
     r"\s*(?:[（(][^)）]*[)）])?\s*(?:[:：].*)?$")
 _KEY_HEADING = re.compile(r"^\s*(?:第?[一二三四五六七八九十]+\s*[、.．]\s*)?[【\[]?\s*(参考答案|标准答案|试题答案|答案与解析|答案及解析|"
                           r"参考答案与解析|参考答案及解析|答案)\s*[】\]]?\s*[:：]?\s*$")
+_KEY_WITH_ENTRIES = re.compile(r"^\s*(?:参考答案|标准答案|试题答案|答案)\s*[:：]\s*((?:[0-9０-９]{1,4})\s*(?:[-－~～—–至]\s*[0-9０-９]{1,4}\s*)?"
+                               r"[.．、:：)）]?\s*[A-EＡ-Ｅ√×✓✗✔✘对错TF].*)$")
 _LABEL = re.compile(rf"^\s*[【\[]\s*({_TYPE_ALT})\s*[】\]]\s*")
 # 「1.5倍」 is a number, not item 1: a half-width dot followed by a digit does not end an item number
 _ITEM = re.compile(r"^\s*(?:[(（]\s*([0-9０-９]{1,4})\s*[)）]|([0-9０-９]{1,4})\s*(?:[．、)）]|\.(?![0-9])))\s*(.*)$")
@@ -520,6 +522,11 @@ class _Parser:
     def line(self, text: str, place: str) -> None:
         if _KEY_HEADING.match(text) and (self.items or self.key_mode):
             self.key_mode, self.current = True, None
+            return
+        inline_key = _KEY_WITH_ENTRIES.match(text)
+        if inline_key and self.items:  # 「参考答案：1-5 ABCDB」 or 「答案：1．D 2．C」 after the items
+            self.key_mode, self.current = True, None
+            self.key_line(inline_key.group(1), place)
             return
         heading = _HEADING.match(text)
         if heading and len(text.strip()) <= 80:
@@ -686,6 +693,9 @@ class _Parser:
             extra = "、".join(str(n) for _, n in sorted(key))
             self.problem(f"答案部分比题目多：第 {extra} 题的答案没有对应的题目", next(iter(key.values()))[1],
                          f"文档共 {len(items)} 道题；检查题号或答案部分是否多写")
+        for it in items:
+            if not it.answer:
+                _answer_in_bracket(it)
         unanswered = [it for it in items if not it.answer]
         if key_total and unanswered:
             self.problem(f"答案部分只有 {key_total} 个答案，文档有 {len(items)} 道题：第 "
@@ -693,6 +703,25 @@ class _Parser:
                          + (" 等" if len(unanswered) > 20 else "") + " 题没有答案", unanswered[0].place,
                          "在答案部分补上这些题的答案")
         return ParseResult(items, self.problems, key_total)
+
+
+_BRACKET_ANSWER = re.compile(r"[（(]\s*([A-EＡ-Ｅ](?:\s*[、,，]?\s*[A-EＡ-Ｅ])*|√|×|✓|✗|✔|✘)\s*[)）]")
+
+
+def _answer_in_bracket(it: ParsedItem) -> None:
+    """Take an item's answer from its stem's bracket, where teachers' documents often write it
+    (「……的是（ B ）。」, 「（√）直播前……」), leaving the blank (    ) in its place; only for an item that
+    has no answer otherwise, and only when the stem has exactly one such bracket."""
+    stem = "\n".join(it.stem)
+    found = list(_BRACKET_ANSWER.finditer(stem))
+    if len(found) != 1:
+        return
+    answer = parse_answer(found[0].group(1))
+    if answer is None or (answer in (TRUE_MARK, FALSE_MARK)) == bool(it.options):
+        return  # a judge mark needs no options, letters need them
+    m = found[0]
+    it.answer, it.answer_place = answer, it.place
+    it.stem = (stem[:m.start()] + "（    ）" + stem[m.end():]).split("\n")
 
 
 def _key_targets(items: list[ParsedItem], key: dict, key_types: dict, section_types: dict) -> dict:
