@@ -512,3 +512,12 @@ def test_item_pictures_appear_in_the_paper_and_key_at_a_sensible_width(tmp_path,
     assert paras[k + 1].text == "" and paras[k + 1]._p.xpath(".//pic:pic") and paras[k + 1].alignment == 1
     key = Document(io.BytesIO(docs[f"{form.code}-答案.docx"]))
     assert len(key.inline_shapes) == 2  # the two explanations
+
+
+def test_option_pictures_count_in_the_option_layout():
+    short = [("A", "甲"), ("B", "乙"), ("C", "丙"), ("D", "丁")]
+    assert option_columns(short) == 4
+    pictured = [(k, v + "![图](images/0123456789abcdef.png)") for k, v in short]
+    assert option_columns(pictured) == 2  # a 3.6 cm picture beside a short text: two to a line
+    longer = [(k, "查看平台热榜及官方创作灵感工具" + "![图](images/0123456789abcdef.png)") for k, _ in short]
+    assert option_columns(longer) == 1

@@ -47,6 +47,7 @@ _SECTION_RULES = {
 
 # option layout: four to a line if every option is this short (half-width units), two if this
 QUARTER_MAX, THIRD_MAX, HALF_MAX = 16, 22, 36
+PICTURE_UNITS = 20  # an option picture counts as this many half-width characters (3.6 cm at 五号)
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,8 @@ def judge_stem(stem: str) -> str:
 def option_columns(options: list[tuple[str, str]]) -> int:
     """Return how many options share a line: 4 if all are short, 2 if moderate, else 1 (five
     options: 3 when they fit)."""
-    widest = max((display_width(plain_text(IMAGE_MARK.sub("", t))) for _, t in options), default=0)
+    widest = max((display_width(plain_text(IMAGE_MARK.sub("", t))) + PICTURE_UNITS * len(IMAGE_MARK.findall(t))
+                  for _, t in options), default=0)
     if any("\n" in t for _, t in options):
         return 1
     if len(options) == 5 and widest <= THIRD_MAX:
