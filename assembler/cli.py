@@ -320,18 +320,18 @@ def bank_validate_cmd(paths: tuple[str, ...], quiet: bool) -> None:
 @click.argument("source", type=click.Path(dir_okay=False), metavar="文件")
 @click.option("--into", default=None, type=click.Path(file_okay=False), help="YAML 题库目录（默认 question_bank/）")
 @click.option("--replace", is_flag=True, help="覆盖题号已存在的题目；文档：替换同名文档上次导入的结果")
-@click.option("--level", default=None, help="文档：整批题目的等级（4/3/2/1）")
+@click.option("--level", default=None, help="文档/表格：整批题目的等级（4/3/2/1）")
 @click.option("--direction", default=None,
-              help="文档：整批题目的职业方向（A–E 或名称；须同时指定 --level），据【鉴定点】确定职业功能时只在该方向考核的功能中找")
-@click.option("--prefix", default=None, help="文档：新题号的前缀（默认 IM-加文档内容摘要）")
-@click.option("--dry-run", is_flag=True, help="文档：只检查并报告，不写入题库")
-@click.option("--skip-errors", is_flag=True, help="文档：有错误的题目不导入，其余照常导入（错误逐条列出）")
+              help="文档/表格：整批题目的职业方向（A–E 或名称；须同时指定 --level），据【鉴定点】确定职业功能时只在该方向考核的功能中找")
+@click.option("--prefix", default=None, help="文档/表格：新题号的前缀（默认 IM-加文档内容摘要）")
+@click.option("--dry-run", is_flag=True, help="文档/表格：只检查并报告，不写入题库")
+@click.option("--skip-errors", is_flag=True, help="文档/表格：有错误的题目不导入，其余照常导入（错误逐条列出）")
 @click.option("--columns", default=None, type=click.Path(dir_okay=False),
               help="其他系统的表格（.xlsx/.csv）：列映射文件 MAPPING.yaml（不给时自动识别常见表头）")
 def bank_import_cmd(source: str, into: str | None, replace: bool, level: str | None, direction: str | None,
                     prefix: str | None, dry_run: bool, skip_errors: bool, columns: str | None) -> None:
     """导入题库：Excel 题库工作簿、标注建议工作簿，Word/PDF/文本题目文档（.docx .pdf .txt .md），
-    或其他系统的表格（.csv，或配合 --columns 的 .xlsx）；有任何错误时不写入。"""
+    或其他系统的表格（.csv、.xlsx：常见表头自动识别，或用 --columns 映射）；有任何错误时不写入。"""
     from .bank.import_documents import import_document, is_document
     from .bank.import_tables import import_table, is_foreign_table
     from .bank.importer import import_workbook
