@@ -450,3 +450,21 @@ def test_answers_in_the_stem_bracket_and_an_answer_line_after_the_items():
     ranges = ["1．直播前应检查推流设备。", "2．直播间可以虚构原价。", "答案：1-2 √×"]
     res = parse_lines([Line(t, f"第 {k} 行") for k, t in enumerate(ranges, 1)], "r.txt")
     assert [it.answer for it in res.items] == ["√", "×"] and res.problems == []
+
+
+def test_markdown_pictures_are_stored_by_content_hash(tmp_path, std):
+    from assembler.bank.documents import image_name
+
+    (tmp_path / "图").mkdir()
+    (tmp_path / "图" / "看板.png").write_bytes(png())
+    md = "1. 下图中用于反映流量来源结构的是（    ）。\n\n![数据看板](图/看板.png)\n\nA. 饼图 B. 折线图 C. 散点图 D. 雷达图\n\n答案：A\n"
+    _, res = _import(tmp_path, "带图.md", md)
+    ref = image_name(png(), "png")
+    assert res.items[0].stem == f"下图中用于反映流量来源结构的是（    ）。\n![数据看板]({ref})"
+    assert (tmp_path / "bank" / "imported" / ref).read_bytes() == png()
+    p = tmp_path / "缺图.md"
+    p.write_text("1. 下图是（    ）。![](没有.png)\nA. 甲 B. 乙 C. 丙 D. 丁\n答案：A\n", encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        import_document(p, tmp_path / "bank")
+    assert str(exc.value.problems[0]) == (f"[错误] {p}，第 1 行：图片「没有.png」不存在或无法读取"
+                                          "（修改建议：图片路径相对于 Markdown 文件所在的文件夹）")
