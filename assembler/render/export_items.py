@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from ..bank.models import Bank
+from ..bank.models import IMAGE_MARK, Bank
 from ..bank.quality import EMPHASIS, plain_text
 from ..errors import InputError
 from ..form import Form
@@ -45,6 +45,12 @@ def export_items(form: Form, bank: Bank) -> list[ExportItem]:
     if form.kind is not Kind.THEORY:
         raise InputError(f"试卷 {form.code} 是操作技能考核试卷，不能导出为机考题目（moodle、qti、xlsx 仅用于理论知识试卷）。")
     items = lookup_items(form, bank)
+    pictured = [f"第 {e.number} 题 {e.id}" for e in sorted(form.entries, key=lambda e: e.number)
+                if any(IMAGE_MARK.search(t) for t in (items[e.id].stem, items[e.id].explanation,
+                                                        *(v for _, v in items[e.id].options)))]
+    if pictured:  # never hand a candidate the mark's text instead of the picture
+        raise InputError(f"试卷 {form.code} 的{'、'.join(pictured)} 含图片，机考导出（moodle、qti、xlsx）暂不能携带图片；"
+                         "请用 Word 或 PDF 试卷，或换用不含图片的题目。")
     out = []
     for e in sorted(form.entries, key=lambda e: e.number):
         it = items[e.id]
