@@ -132,23 +132,3 @@ def test_a_skill_form_is_refused(std):
     form = Form("4-S-1-01", "4", None, Kind.SKILL, None, "t", 1, "h", "b", "", 60, ())
     with pytest.raises(InputError, match="操作技能考核试卷，不能导出为机考题目"):
         render_moodle_xml(form, small_bank(tasks=[task("S-1", "4", "内容创作", ["2.1.1"], 20)]))
-
-
-def test_a_form_with_pictures_is_refused_not_exported_as_mark_text():
-    import dataclasses
-
-    import pytest
-    from exportutil import hostile_bank, hostile_form
-
-    from assembler.bank.models import Bank
-    from assembler.errors import InputError
-    from assembler.render.export_items import export_items
-
-    bank = hostile_bank()
-    pictured = tuple(dataclasses.replace(it, stem=it.stem + "![图](images/0123456789abcdef.png)") if it.id == "H-S-1"
-                     else it for it in bank.items)
-    form = hostile_form()
-    with pytest.raises(InputError) as exc:
-        export_items(form, Bank(pictured, ()))
-    assert str(exc.value) == (f"试卷 {form.code} 的第 2 题 H-S-1 含图片，机考导出（moodle、qti、xlsx）暂不能携带图片；"
-                              "请用 Word 或 PDF 试卷，或换用不含图片的题目。")
