@@ -332,19 +332,15 @@ def bank_import_cmd(source: str, into: str | None, replace: bool, level: str | N
                     prefix: str | None, dry_run: bool, skip_errors: bool, columns: str | None) -> None:
     """导入题库：Excel 题库工作簿、标注建议工作簿，Word/PDF/文本题目文档（.docx .pdf .txt .md），
     或其他系统的表格（.csv、.xlsx：常见表头自动识别，或用 --columns 映射）；有任何错误时不写入。"""
-    from .bank.import_documents import import_document, is_document
-    from .bank.import_tables import import_table, is_foreign_table
+    from .bank.import_tables import import_questions, is_question_file
     from .bank.importer import import_workbook
     from .bank.tag_review import apply_review, is_review_workbook
 
-    foreign = columns is not None or is_foreign_table(source)
-    if is_document(source) or foreign:
-        if foreign:
-            doc = import_table(source, into, columns, level, prefix, dry_run, replace, skip_errors,
+    if is_question_file(source, columns):
+        doc = import_questions(source, into, columns, level, prefix, dry_run, replace, skip_errors,
                                direction=direction)
+        if doc.layout:
             click.echo(f"识别的表格格式：{doc.layout}")
-        else:
-            doc = import_document(source, into, level, prefix, dry_run, replace, skip_errors, direction=direction)
         for p in doc.warnings:
             click.echo(str(p))
         counts = "，".join(f"{k} {v} 题" for k, v in doc.by_type.items() if v)

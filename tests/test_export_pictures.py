@@ -19,7 +19,11 @@ from assembler.errors import DataError
 from assembler.formats import WriteContext
 from assembler.render.export_items import export_items
 from assembler.render.moodle_xml import render_moodle_xml
-from assembler.render.platform_xlsx import pictures_folder, render_platform_xlsx, write_platform
+from assembler.render.platform_xlsx import (
+    pictures_folder,
+    render_platform_xlsx,
+    write_platform,
+)
 from assembler.render.qti import render_qti_package
 
 STEM_PIC, OPTION_PIC = "images/00000000000000aa.png", "images/00000000000000bb.png"

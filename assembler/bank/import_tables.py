@@ -329,3 +329,28 @@ def _split_options(text: str, separator: str | None) -> list[tuple[str, str]]:
         m = _options_in(part)
         out.append((m[0][0], m[0][1]) if m and len(m) == 1 else (chr(65 + k), part))
     return out
+
+
+def is_question_file(path: str | Path, columns: str | Path | None = None) -> bool:
+    """Return whether `bank import` reads path as untagged questions (a document, another system's
+    table, or any table with a column mapping) rather than a zujuan bank or review workbook."""
+    from .import_documents import is_document
+
+    return is_document(path) or columns is not None or is_foreign_table(path)
+
+
+def import_questions(source: str | Path, into: str | Path | None = None, columns: str | Path | None = None,
+                     level: object | None = None, prefix: str | None = None, dry_run: bool = False,
+                     replace: bool = False, skip_errors: bool = False, standard=None,
+                     direction: object | None = None) -> DocumentImport:
+    """Import a question document (.docx .pdf .txt .md) or another system's table (.csv, .xlsx, or
+    any table with `columns`), whichever source is; see import_document and import_table.
+
+    Raises DataError (nothing written) as they do.
+    """
+    from .import_documents import import_document
+
+    if columns is not None or is_foreign_table(source):
+        return import_table(source, into, columns, level, prefix, dry_run, replace, skip_errors, standard,
+                            direction=direction)
+    return import_document(source, into, level, prefix, dry_run, replace, skip_errors, standard, direction=direction)
