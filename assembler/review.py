@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from enum import Enum
 from itertools import combinations
 from pathlib import Path
 
@@ -26,6 +27,25 @@ from .rules import (
 )
 from .standard import Kind, Standard, work_content_of
 from .structure import ItemType, load_structure
+
+
+class Verdict(str, Enum):
+    """A review's conclusion: the value is the JSON contract ("pass"/"fail"), the label what a reader sees."""
+
+    PASS = "pass"
+    FAIL = "fail"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def label(self) -> str:
+        return "合格" if self is Verdict.PASS else "不合格"
+
+    @classmethod
+    def of(cls, passed: bool) -> Verdict:
+        """Return PASS for True, FAIL for False."""
+        return cls.PASS if passed else cls.FAIL
 
 
 @dataclass(frozen=True)
@@ -64,6 +84,10 @@ class FormReview:
     def passed(self) -> bool:
         return not self.reasons
 
+    @property
+    def verdict(self) -> Verdict:
+        return Verdict.of(self.passed)
+
 
 @dataclass(frozen=True)
 class Review:
@@ -79,20 +103,20 @@ class Review:
         return times[0] if times else ""
 
     @property
-    def verdict(self) -> str:
-        return "pass" if not self.reasons else "fail"
+    def verdict(self) -> Verdict:
+        return Verdict.of(not self.reasons)
 
     @property
     def verdict_label(self) -> str:
-        return "合格" if self.verdict == "pass" else "不合格"
+        return self.verdict.label
 
     def to_dict(self) -> dict:
         """Return the JSON contract of a review."""
         return {
-            "verdict": self.verdict, "reasons": list(self.reasons),
+            "verdict": self.verdict.value, "reasons": list(self.reasons),
             "forms": [{
                 "form": f.form, "title": f.title, "kind": f.kind.value, "source": f.source,
-                "verdict": "pass" if f.passed else "fail", "reasons": list(f.reasons), "notes": list(f.notes),
+                "verdict": f.verdict.value, "reasons": list(f.reasons), "notes": list(f.notes),
                 "functions": [{"name": c.name, "target_points": _n(c.target_points), "actual_points": _n(c.actual_points),
                                "target_count": c.target_count, "actual_count": c.actual_count, "cells": c.cells}
                               for c in f.functions],
@@ -192,8 +216,6 @@ def load_forms(paths: list[str | Path]) -> list[LoadedForm]:  # noqa: C901
             except OSError as exc:
                 problems.append(Problem(f"无法读取：{exc.strerror or exc}", file=str(f)))
                 continue
-            except Exception:  # a damaged package: treated as carrying no manifest
-                found = None
             if not found or found.get("manifest") is None:
                 if in_folder and _is_review_document(data):
                     continue
@@ -228,9 +250,7 @@ def with_documents(form: Form, source: str, documents: dict[str, bytes]) -> Load
         try:
             found = read_embedded(data) or {}
             embedded = form_from_manifest(found["manifest"], name) if found.get("manifest") is not None else form
-        except DataError:
-            embedded, found = form, {}
-        except Exception:  # a damaged package: document_problems reports it
+        except DataError:  # an unreadable manifest; a damaged package reads as none (document_problems reports both)
             embedded, found = form, {}
         docs.append(ReviewedDocument(name, str(found.get("document") or ""), data, embedded))
     return LoadedForm(form, source, tuple(docs))
@@ -252,10 +272,12 @@ def _is_review_document(data: bytes) -> bool:
     import io
     import zipfile
 
+    from .render.embed import DAMAGED_PACKAGE
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             return "<dc:title>试卷审核报告</dc:title>" in z.read("docProps/core.xml").decode("utf-8", "replace")
-    except (zipfile.BadZipFile, KeyError, RuntimeError, OSError, NotImplementedError):
+    except (*DAMAGED_PACKAGE, KeyError, OSError):
         return False
 
 

@@ -157,11 +157,13 @@ def read_panel_scores(path: str | Path) -> tuple[PanelSheetSettings, list[Candid
     """
     from openpyxl import load_workbook
 
+    from .xlsx import UNREADABLE_WORKBOOK
+
     path = Path(path)
     f = str(path)
     try:
         wb = load_workbook(path, data_only=True, read_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+    except UNREADABLE_WORKBOOK as exc:
         raise InputError(f"无法读取评分表 {f}：{exc}") from None
     title = "综合评审评分表有误"
     missing = [s for s in (SETTINGS_SHEET, SCORES_SHEET) if s not in wb.sheetnames]

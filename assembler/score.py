@@ -22,7 +22,7 @@ from .errors import DataError, InputError, Problem
 from .form import Form, load_manifest
 from .standard import Kind
 from .structure import ItemType
-from .xlsx import pinned_time, workbook_bytes
+from .xlsx import UNREADABLE_WORKBOOK, pinned_time, workbook_bytes
 
 TRUE_ALIASES = {"√", "✓", "✔", "对", "T", "TRUE", "Y", "正确", "是"}
 FALSE_ALIASES = {"×", "✗", "✘", "X", "错", "F", "FALSE", "N", "错误", "否"}
@@ -171,7 +171,7 @@ def _rows_from_file(path: Path) -> tuple[str, list[tuple[int, list]]]:
         from openpyxl import load_workbook
         try:
             wb = load_workbook(path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        except UNREADABLE_WORKBOOK:
             raise DataError([Problem("不是有效的 Excel 工作簿（.xlsx）", file=str(path))], title="答题登记表有误") from None
         ws = wb[RESPONSE_SHEET] if RESPONSE_SHEET in wb.sheetnames else wb.worksheets[0]
         rows = [(i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), 1)]

@@ -13,7 +13,15 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from datetime import datetime
+
+from openpyxl.utils.exceptions import InvalidFileException
+
+# What openpyxl's load_workbook raises for a file that is not a readable workbook: not a zip, a
+# damaged one, a missing part, malformed XML, or a name openpyxl refuses.
+UNREADABLE_WORKBOOK = (zipfile.BadZipFile, zlib.error, EOFError, InvalidFileException, KeyError, OSError,
+                       ValueError, SyntaxError)
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EPOCH = "2000-01-01T00:00:00Z"  # the pinned time of outputs that belong to no form or session

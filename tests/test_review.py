@@ -182,3 +182,15 @@ def test_paper_and_key_of_one_form_are_reviewed_as_one(tmp_path):
     d = json.loads(r.output)
     assert len(d["forms"]) == 1 and d["overlap"] == [[90]]
     assert d["forms"][0]["source"].endswith("3A-T-4-01-答案.docx")
+
+
+def test_verdict_is_an_enum_with_the_json_value_and_the_chinese_label(forms_dir):
+    from assembler.review import Verdict
+
+    assert Verdict.of(True) is Verdict.PASS and Verdict.of(False) is Verdict.FAIL
+    assert (Verdict.PASS.label, Verdict.FAIL.label) == ("合格", "不合格")
+    assert (str(Verdict.PASS), f"{Verdict.FAIL}") == ("pass", "fail")
+    review = review_forms(load_forms([forms_dir]), BANK, STD)
+    assert review.verdict is Verdict.PASS and all(f.verdict is Verdict.PASS for f in review.forms)
+    d = json.loads(json.dumps(review.to_dict()))
+    assert d["verdict"] == "pass" and {f["verdict"] for f in d["forms"]} == {"pass"}

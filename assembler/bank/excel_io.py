@@ -5,18 +5,16 @@ Reading returns raw records like the YAML reader; writing produces the export an
 from __future__ import annotations
 
 import io
-import zipfile
 from collections import defaultdict
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..errors import Problem
 from ..standard import Standard
 from ..writers.xlsx_style import BORDER, CENTER, HEADER_FILL, HEADER_FONT, LEFT
-from ..xlsx import workbook_bytes
+from ..xlsx import UNREADABLE_WORKBOOK, workbook_bytes
 from .models import LETTERS, Item, Task
 
 ITEM_SHEET, TASK_SHEET, RUBRIC_SHEET, MATERIAL_SHEET, HELP_SHEET = "题目", "操作题", "评分标准", "材料", "填写说明"
@@ -80,7 +78,7 @@ def parse_workbook(data: bytes, path: str, problems: list[Problem]) -> list[dict
     """Return raw records from a bank workbook, each with `__sheet`, `__row` and `__columns`."""
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+    except UNREADABLE_WORKBOOK:
         problems.append(Problem("不是有效的 Excel 工作簿（.xlsx），无法作为题库读取", file=path,
                                 hint="用 zujuan bank template 生成模板后填写，另存为 .xlsx"))
         return []

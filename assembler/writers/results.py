@@ -3,7 +3,6 @@ bar chart, and the normalised responses and keys that `zujuan analyze` reads bac
 from __future__ import annotations
 
 import json
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +11,13 @@ from ..errors import DataError, Problem
 from ..form import form_from_manifest
 from ..rules import pass_mark
 from ..score import Candidate, Results, form_results
-from ..xlsx import neutralise, pinned_time, safe_row, workbook_bytes
+from ..xlsx import (
+    UNREADABLE_WORKBOOK,
+    neutralise,
+    pinned_time,
+    safe_row,
+    workbook_bytes,
+)
 
 SCORES_SHEET, DIST_SHEET, RESPONSES_SHEET, KEYS_SHEET, FORMS_SHEET = "成绩", "分数分布", "作答", "试题", "试卷清单"
 BINS = [(lo, lo + 10) for lo in range(0, 100, 10)]
@@ -135,7 +140,7 @@ def read_results(path: str | Path) -> Results:
         raise DataError([Problem("文件不存在", file=str(p))], title=title)
     try:
         wb = load_workbook(p, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+    except UNREADABLE_WORKBOOK:
         raise DataError([Problem("不是有效的 Excel 工作簿（.xlsx）", file=str(p))], title=title) from None
     missing = [s for s in (RESPONSES_SHEET, FORMS_SHEET, KEYS_SHEET) if s not in wb.sheetnames]
     if missing:

@@ -54,7 +54,7 @@ def review_xlsx(review: Review) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "审核结论"
-    rows = [[f.form, f.title, f.kind.label, "合格" if f.passed else "不合格", "；".join(f.reasons) or "—"]
+    rows = [[f.form, f.title, f.kind.label, f.verdict.label, "；".join(f.reasons) or "—"]
             for f in review.forms]
     write_table(ws, f"试卷审核报告：{review.verdict_label}", f"共 {len(review.forms)} 套试卷",
                 ["试卷编号", "名称", "类型", "结论", "原因"], rows, [16, 40, 10, 8, 70], left_cols=(4,))
