@@ -10,6 +10,7 @@ from assembler.cli import main
 from assembler.generate import GenerateRequest, generate
 from assembler.review import LoadedForm, load_forms, review_forms
 from assembler.standard import load_standard
+from tests.xlsxutil import sheet_chart_count
 
 STD = load_standard()
 BANK = load_bank()
@@ -95,7 +96,7 @@ def test_outputs(forms_dir, tmp_path):
     assert r.output.endswith("审核结论：合格（2 套试卷，0 条不合格原因）\n")
     wb = load_workbook(out)
     assert wb.sheetnames == ["审核结论", "4D-T-21-01", "4D-T-21-02", "重复题数"]
-    assert len(wb["4D-T-21-01"]._charts) == 2
+    assert sheet_chart_count(out, "4D-T-21-01") == 2
 
 
 def test_review_input_errors(tmp_path):

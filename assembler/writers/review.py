@@ -12,8 +12,6 @@ from ..structure import points_text
 from ..xlsx import workbook_bytes
 from .xlsx_style import write_table
 
-FORMATS = ("text", "json", "xlsx", "docx")
-
 
 def review_text(review: Review) -> str:
     """Return the review as a report for the terminal."""
