@@ -21,7 +21,7 @@ from .bank.defence import DEFENCE_DIR, DefenceQuestion
 from .errors import DataError, InfeasibleError, Problem
 from .form import MANIFEST_VERSION
 from .review_blueprint import ReviewBlueprint
-from .yaml_safe import load_yaml
+from .yaml_safe import load_yaml_file
 
 
 class ReviewKind:
@@ -116,7 +116,7 @@ def load_materials_rubric(path: str | Path | None = None, total: int | None = No
     path = Path(path or DEFENCE_DIR / "materials.yaml")
     title = "申报材料评分细则有误"
     try:
-        raw = load_yaml(path.read_text(encoding="utf-8"))
+        raw = load_yaml_file(path)
     except OSError:
         raise DataError([Problem("找不到申报材料评分细则文件", file=str(path))], title) from None
     except yaml.YAMLError as exc:
