@@ -17,7 +17,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from fractions import Fraction
-from math import floor
+from math import floor, lcm
 from typing import Any
 
 import numpy as np
@@ -209,9 +209,7 @@ def build_blueprint(standard: Standard, level: object, direction: object | None,
 
 
 def _representable(weight: Fraction, values: list[Fraction]) -> bool:
-    scale = 1
-    for v in values + [weight]:
-        scale = scale * v.denominator // np.gcd(scale, v.denominator)
+    scale = lcm(*(v.denominator for v in values + [weight]))
     target = int(weight * scale)
     vals = [int(v * scale) for v in values]
     reach = [False] * (target + 1)
@@ -238,9 +236,7 @@ def _with_cells(rows: list[BlueprintRow], st: PaperStructure) -> list[BlueprintR
     A: list[np.ndarray] = []
     lo: list[float] = []
     hi: list[float] = []
-    scale = 1
-    for v in values:
-        scale = scale * v.denominator // np.gcd(scale, v.denominator)
+    scale = lcm(*(v.denominator for v in values))
     for fi, r in enumerate(rows):  # points per function
         a = np.zeros(nvar)
         for ti, s in enumerate(sections):
