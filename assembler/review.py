@@ -27,7 +27,7 @@ from .rules import (
     minimum_minutes,
 )
 from .standard import Kind, Standard, work_content_of
-from .structure import ItemType, load_structure
+from .structure import ItemType, load_structure, plain_number
 
 
 class Verdict(str, Enum):
@@ -118,7 +118,7 @@ class Review:
             "forms": [{
                 "form": f.form, "title": f.title, "kind": f.kind.value, "source": f.source,
                 "verdict": f.verdict.value, "reasons": list(f.reasons), "notes": list(f.notes),
-                "functions": [{"name": c.name, "target_points": _n(c.target_points), "actual_points": _n(c.actual_points),
+                "functions": [{"name": c.name, "target_points": plain_number(c.target_points, 4), "actual_points": plain_number(c.actual_points, 4),
                                "target_count": c.target_count, "actual_count": c.actual_count, "cells": c.cells}
                               for c in f.functions],
                 "work_contents": list(f.work_contents),
@@ -130,10 +130,6 @@ class Review:
             "overlap": [list(r) for r in self.overlap],
             "equivalence": self.equivalence,
         }
-
-
-def _n(x: float) -> int | float:
-    return int(x) if float(x).is_integer() else round(x, 4)
 
 
 def summary_lines(f: FormReview) -> list[str]:
@@ -387,7 +383,7 @@ def review_forms(loaded: list[LoadedForm], bank: Bank, standard: Standard, ledge
         if len(members) < 2:
             continue
         label = f"{combination_label(standard, key[0], key[1])} {Kind(key[2]).label}" + (f"（{key[3]}）" if key[3] else "")
-        points = {m[0].code: {c.name: _n(c.actual_points) for c in m[1].functions} for m in members}
+        points = {m[0].code: {c.name: plain_number(c.actual_points, 4) for c in m[1].functions} for m in members}
         identical = len({tuple(sorted(p.items())) for p in points.values()}) == 1
         means = [m[1].difficulty.get("mean", 0) for m in members]
         spread = round(max(means) - min(means), 3)
@@ -509,7 +505,7 @@ def _function_checks(form: Form, bp: Blueprint, records: list[Item | Task], reas
                 if got != c.count:
                     reasons.append(f"{r.name} · {c.type.label}应为 {c.count} 题，实为 {got} 题")
         if abs(actual_points - r.weight) > 1e-9:
-            reasons.append(f"{r.name}应为 {r.weight} 分，实为 {_n(actual_points)} 分")
+            reasons.append(f"{r.name}应为 {r.weight} 分，实为 {plain_number(actual_points, 4)} 分")
         functions.append(FunctionCheck(r.name, r.weight, actual_points, r.count if form.kind is Kind.THEORY else None,
                                        len(mine), cells))
     examined = {r.name for r in bp.rows}
@@ -589,7 +585,7 @@ def _coverage(bp: Blueprint, records, standard: Standard, kind: Kind, reasons: l
         for w, (lo, hi) in zip(r.work_contents, quota):
             n = sum(1 for x in mine if any(work_content_of(c, x.function) == w.code
                                            for c in (x.codes if isinstance(x, Task) else (x.code,))))
-            work_contents.append({"function": r.name, "code": w.code, "name": w.name, "points": _n(float(w.points)),
+            work_contents.append({"function": r.name, "code": w.code, "name": w.name, "points": plain_number(float(w.points), 4),
                                   "min": lo, "max": hi, "actual": n, "covered": n > 0})
             if kind is Kind.THEORY and hi is not None and not (lo <= n <= hi):
                 reasons.append(f"{r.name} · {w.code} {w.name}应有 {lo}～{hi} 题，实为 {n} 题")
