@@ -605,7 +605,7 @@ def review_cmd(paths, bank_paths, ledger, fmt, output, force) -> None:
     """
     from .bank import load_bank
     from .ledger import DEFAULT_LEDGER
-    from .review import load_forms, review_forms
+    from .review import Verdict, load_forms, review_forms
     from .writers.review import review_docx, review_json, review_text, review_xlsx
 
     std = load_standard()
@@ -628,7 +628,7 @@ def review_cmd(paths, bank_paths, ledger, fmt, output, force) -> None:
         click.echo(f"审核结论：{review.verdict_label}（{len(review.forms)} 套试卷，{len(review.reasons)} 条不合格原因）")
     else:
         _emit(review_json(review) if fmt == "json" else review_text(review), output, force)
-    if review.verdict != "pass":
+    if review.verdict is not Verdict.PASS:
         raise ZujuanError("审核不合格。", 1)
 
 
@@ -663,6 +663,7 @@ def verify_cmd(paper, bank_paths) -> None:
 def batch_cmd(session_file, output, ledger, no_ledger, force) -> None:
     """按场次文件一次生成整场考试的全部试卷、答案、清单、审核报告、汇总表和压缩包。"""
     from .batch import load_session, run_batch
+    from .review import Verdict
 
     session = load_session(session_file)
     total = len(session.entries)
@@ -673,7 +674,7 @@ def batch_cmd(session_file, output, ledger, no_ledger, force) -> None:
         res = run_batch(session, output, force, ledger, not no_ledger, progress=progress)
     for note in res.recovered:
         click.echo(note)
-    failed = [c for c, v in res.verdicts if v != "合格"]
+    failed = [c for c, v in res.verdicts if v is not Verdict.PASS]
     sets = sum(1 for f in res.forms if f.kind.value == "review")
     made = f"{len(res.forms) - sets} 套试卷" + (f"、{sets} 套综合评审答辩题" if sets else "")
     click.echo(f"{session.name}（{session.date}）：{made}，{res.files} 个文件，已写入 {res.folder}")

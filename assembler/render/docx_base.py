@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from docx.oxml import parse_xml
 from lxml import etree
 
 from ..structure import points_text
+from ..writers.text import display_width as text_width
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -61,11 +61,9 @@ def clean(value: object) -> str:
 
 
 def display_width(text: str) -> int:
-    """Return the printed width in half-width units (a CJK character counts 2)."""
-    n = 0
-    for ch in text:
-        n += 2 if unicodedata.east_asian_width(ch) in "WFA" else 1
-    return n
+    """Return the printed width in half-width units: a CJK character, and an East Asian ambiguous one
+    (“ ” ① …, full width in a CJK font), counts 2."""
+    return text_width(text, ambiguous_wide=True)
 
 
 def fmt_number(value: object) -> str:

@@ -1,8 +1,6 @@
 """Bank statistics writers: JSON (the contract), text and a workbook."""
 from __future__ import annotations
 
-import json
-
 from openpyxl import Workbook
 
 from ..bank.stats import BankStats
@@ -10,10 +8,6 @@ from ..standard import Standard
 from ..structure import ItemType
 from ..xlsx import workbook_bytes
 from .xlsx_style import write_table
-
-
-def stats_json(stats: BankStats) -> str:
-    return json.dumps(stats.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
 def stats_xlsx(stats: BankStats, standard: Standard, scoped=None) -> bytes:
