@@ -12,16 +12,11 @@ import json
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from fractions import Fraction
-from pathlib import Path
 
-import yaml
-
-from .bank.defence import DEFENCE_DIR, DefenceQuestion
-from .errors import DataError, InfeasibleError, Problem
+from .bank.defence import DefenceQuestion, MaterialElement
+from .errors import InfeasibleError
 from .form import MANIFEST_VERSION
 from .review_blueprint import ReviewBlueprint
-from .yaml_safe import load_yaml
 
 
 class ReviewKind:
@@ -50,14 +45,6 @@ class DefenceEntry:
     function: str
     code: str  # skill-requirement codes joined by "、"
     points: float
-
-
-@dataclass(frozen=True)
-class MaterialElement:
-    material: str  # 技术总结/论文 | 业绩材料
-    element: str
-    points: Fraction
-    standard: str
 
 
 @dataclass(frozen=True)
@@ -106,46 +93,6 @@ def defence_bank_hash(questions: list[DefenceQuestion], materials: list[Material
                       + [[m.material, m.element, str(m.points), m.standard] for m in materials],
                       ensure_ascii=False, sort_keys=True).encode()
     return hashlib.sha256(blob).hexdigest()[:16]
-
-
-def load_materials_rubric(path: str | Path | None = None, total: int | None = None) -> list[MaterialElement]:
-    """Return the 申报材料 review rubric (question_bank/defence/materials.yaml by default).
-
-    Raises DataError naming every malformed element, or when the points do not add up to total.
-    """
-    path = Path(path or DEFENCE_DIR / "materials.yaml")
-    title = "申报材料评分细则有误"
-    try:
-        raw = load_yaml(path.read_text(encoding="utf-8"))
-    except OSError:
-        raise DataError([Problem("找不到申报材料评分细则文件", file=str(path))], title) from None
-    except yaml.YAMLError as exc:
-        raise DataError([Problem(f"不是合法的 YAML：{exc}", file=str(path))], title) from None
-    if not isinstance(raw, dict) or not isinstance(raw.get("materials"), list):
-        raise DataError([Problem("应为包含 materials 列表的映射", file=str(path))], title)
-    out, problems = [], []
-    for i, m in enumerate(raw["materials"], 1):
-        name = str(m.get("material") or "").strip() if isinstance(m, dict) else ""
-        elements = m.get("elements") if isinstance(m, dict) else None
-        if not name or not isinstance(elements, list):
-            problems.append(Problem("每类材料应有 material（名称）和 elements（评审要素列表）", file=str(path), row=i))
-            continue
-        for k, e in enumerate(elements, 1):
-            try:
-                pts = Fraction(str(e["points"]))
-                if pts <= 0 or not str(e["element"]).strip() or not str(e["standard"]).strip():
-                    raise ValueError
-            except (KeyError, TypeError, ValueError):
-                problems.append(Problem(f"「{name}」第 {k} 个评审要素应有 element、正数 points 和 standard",
-                                        file=str(path), row=i, column="elements"))
-                continue
-            out.append(MaterialElement(name, str(e["element"]).strip(), pts, str(e["standard"]).strip()))
-    got = sum((e.points for e in out), Fraction(0))
-    if not problems and total is not None and got != total:
-        problems.append(Problem(f"评审要素配分合计 {float(got):g} 分，应等于申报材料审阅部分的 {total} 分", file=str(path)))
-    if problems:
-        raise DataError(problems, title)
-    return out
 
 
 DRAW_STEPS = 200_000  # search steps before a function's draw is given up as infeasible

@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .assembled import Assembled, ledger_path, session_name
-from .bank.defence import DefenceQuestion, materials_file
+from .bank.defence import DefenceQuestion, load_materials_rubric, materials_file
 from .defence_assemble import (
     DefenceSet,
     assemble_defence_sets,
     defence_bank_hash,
-    load_materials_rubric,
 )
 from .errors import DataError, InputError, Problem
 from .formats import Document, Group

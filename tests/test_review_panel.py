@@ -11,13 +11,14 @@ from assembler.bank import read_bank
 from assembler.bank.defence import (
     dump_defence,
     load_defence_bank,
+    load_materials_rubric,
     parse_defence,
     read_defence_bank,
 )
 from assembler.bank.models import Origin
 from assembler.bank.stats import review_capacities
 from assembler.cli import main
-from assembler.defence_assemble import assemble_defence_sets, load_materials_rubric
+from assembler.defence_assemble import assemble_defence_sets
 from assembler.errors import DataError, InfeasibleError, InputError
 from assembler.generate import GenerateRequest, generate
 from assembler.review_blueprint import build_review_blueprint

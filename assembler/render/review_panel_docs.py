@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..bank.defence import DefenceQuestion
-from ..defence_assemble import DefenceSet, MaterialElement
+from ..bank.defence import DefenceQuestion, MaterialElement
+from ..defence_assemble import DefenceSet
 from ..review_panel import CandidateResult, PanelRule
 from ..rules import full_marks, pass_mark
 from .docx_base import (
