@@ -111,7 +111,7 @@ def parse_difficulty(text: str | None) -> DifficultyTarget:
         else:
             m, t = s, str(DEFAULT_TARGET_TOLERANCE)
         mean, tol = float(m), float(t)
-        if not (1 <= mean <= 5) or tol < 0:
+        if not (1 <= mean <= 5) or not 0 <= tol <= 4:  # (NaN and inf fail this too)
             raise ValueError
         return DifficultyTarget(mean, tol)
     except ValueError:

@@ -9,6 +9,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,16 @@ from .errors import AssemblerError, DataError, InputError, OutputError, Problem
 from .fileio import Transaction
 from .form import Form
 from .formats import Group, select_writers
-from .generate import DEFAULT_OUTPUT, GenerateRequest, assemble_request
+from .generate import (
+    DEFAULT_OUTPUT,
+    MAX_OVERLAP,
+    SEED_MAX,
+    GenerateRequest,
+    assemble_request,
+    created_problem,
+    date_problem,
+    session_name_text_problem,
+)
 from .ledger import (
     DEFAULT_LEDGER,
     check_recordable,
@@ -45,7 +55,7 @@ from .standard import (
 from .writers.review import review_json, review_xlsx
 from .writers.xlsx_style import write_table
 from .xlsx import workbook_bytes
-from .yaml_safe import load_yaml
+from .yaml_safe import load_yaml_file
 
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 _ZIPS = {Group.PAPERS: "试卷", Group.KEYS: "答案及评分"}  # zip name suffix per document group
@@ -139,7 +149,7 @@ def _split(value: object, base: Path, where: dict, problems: list[Problem]) -> d
         return None
     if isinstance(value, str):
         try:
-            value = load_yaml((base / value).read_text(encoding="utf-8"))
+            value = load_yaml_file(base / value)
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             problems.append(Problem(f"无法读取分值拆分文件 {value}：{exc}", **where))
             return None
@@ -163,12 +173,78 @@ def _entry_choice(e: dict, std: Standard) -> tuple[str, str | None, Kind | Revie
     return lv, d, parse_kind(e.get("kind"))
 
 
+def _entry_values(e: dict) -> tuple[dict, list[tuple[str, str]]]:
+    """Return (the entry's whole numbers: forms, seed, max_overlap, duration_minutes, panel_size;
+    (key, Chinese message) for every one that is missing, not an integer or out of range)."""
+    out: list[tuple[str, str]] = []
+    values: dict = {}
+    limits = {"forms": (1, 100), "seed": (0, SEED_MAX), "max_overlap": (0, MAX_OVERLAP),
+              "duration_minutes": (1, 600), "panel_size": (1, 99)}
+    for key, (lo, hi) in limits.items():
+        raw = e.get(key, 1 if key == "forms" else None)
+        if raw is None:
+            if key == "seed":
+                out.append(("seed", "缺少 seed（随机种子，必填）"))
+            values[key] = None
+            continue
+        value = _whole(raw)
+        if value is None or not lo <= value <= hi:
+            shown = str(raw) if len(str(raw)) <= 30 else str(raw)[:30] + "…"
+            out.append((key, f"{key}「{shown}」应为 {lo}～{hi} 的整数"))
+        values[key] = value
+    for key in ("structure", "difficulty"):
+        if e.get(key) is not None and not isinstance(e.get(key), (str, int, float)):
+            out.append((key, f"{key} 应为文字"))
+    return values, out
+
+
+def _whole(value: object) -> int | None:
+    """Return value as an integer if it is one (or its digits, as a form field sends them), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,30}\s*", value):
+        return int(value)
+    return None
+
+
+def _session_fields(raw: dict, where: str, problems: list[Problem]) -> tuple[str, str, str | None, int, tuple]:
+    """Return (name, date, created, avoid_sessions, bank) of a session mapping, each checked."""
+    name = str(raw.get("session") or "").strip()
+    why = session_name_problem(name) or session_name_text_problem(name)
+    if why:
+        problems.append(Problem(why, file=where, column="session",
+                                hint="如 session: 2026年第4期认定" if not name else ""))
+    day = str(raw.get("date") or "").strip()
+    if (why := date_problem(day)):
+        problems.append(Problem(f"日期{why}", file=where, column="date"))
+    created = raw.get("created")
+    if isinstance(created, datetime):  # YAML reads an unquoted time as a datetime
+        created = created.isoformat()
+    if created is not None and (not isinstance(created, str) or created_problem(created)):
+        problems.append(Problem(f"生成时间{created_problem(created)}", file=where, column="created"))
+        created = None
+    raw_avoid = raw.get("avoid_sessions") or 0
+    avoid = _whole(raw_avoid)
+    if avoid is None or not 0 <= avoid <= MAX_OVERLAP:
+        problems.append(Problem(f"avoid_sessions「{str(raw_avoid)[:30]}」应为 0～{MAX_OVERLAP} 的整数", file=where,
+                                column="avoid_sessions"))
+        avoid = 0
+    bank = raw.get("bank") or ()
+    bank = (bank,) if isinstance(bank, str) else bank
+    if not isinstance(bank, (list, tuple)) or not all(isinstance(b, str) and b.strip() for b in bank):
+        problems.append(Problem("bank 应为题库路径或路径的列表", file=where, column="bank"))
+        bank = ()
+    return name, day, created, avoid, tuple(bank)
+
+
 def load_session(path: str | Path, standard: Standard | None = None) -> Session:
     """Return the session described by a YAML file. Raises DataError listing every problem."""
     std = standard or load_standard()
     p = Path(path)
     try:
-        raw = load_yaml(p.read_text(encoding="utf-8"))
+        raw = load_yaml_file(p)
     except FileNotFoundError:
         raise DataError([Problem("场次文件不存在", file=str(p))], title="场次文件有误") from None
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -176,14 +252,7 @@ def load_session(path: str | Path, standard: Standard | None = None) -> Session:
     problems: list[Problem] = []
     if not isinstance(raw, dict):
         raise DataError([Problem("场次文件应为映射，包含 session、date、entries", file=str(p))], title="场次文件有误")
-    name = str(raw.get("session") or "").strip()
-    why = session_name_problem(name)
-    if why:
-        problems.append(Problem(why, file=str(p), column="session",
-                                hint="如 session: 2026年第4期认定" if not name else ""))
-    day = str(raw.get("date") or "").strip()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
-        problems.append(Problem(f"日期「{day}」应写成 YYYY-MM-DD", file=str(p), column="date"))
+    name, day, created, avoid, bank = _session_fields(raw, str(p), problems)
     formats = _formats(raw.get("formats"), dict(file=str(p), column="formats"), problems)
     entries = []
     raw_entries = raw.get("entries")
@@ -195,35 +264,29 @@ def load_session(path: str | Path, standard: Standard | None = None) -> Session:
         if not isinstance(e, dict):
             problems.append(Problem("应为包含 level、kind、forms、seed 等字段的映射", **where))
             continue
+        values, bad = _entry_values(e)
+        for key, message in bad:
+            problems.append(Problem(message, file=str(p), row=i, column=f"entries.{key}"))
+        if bad:
+            continue
         try:
             lv, d, kind = _entry_choice(e, std)
-            forms = int(e.get("forms", 1))
-            seed = int(e.get("seed"))  # type: ignore[arg-type]  # a missing seed raises TypeError, reported below
-            if forms < 1:
-                raise InputError("forms 应为正整数")
-            overlap = e.get("max_overlap")
-            duration, panel = e.get("duration_minutes"), e.get("panel_size")
-            entries.append(SessionEntry(lv, d, kind, forms, e.get("structure"), seed, e.get("difficulty"),
-                                        None if overlap is None else int(overlap),
+            entries.append(SessionEntry(lv, d, kind, values["forms"], e.get("structure"), values["seed"],
+                                        e.get("difficulty"), values["max_overlap"],
                                         split=_split(e.get("split"), p.parent, where, problems),
                                         explanations=bool(e.get("explanations", False)),
                                         formats=_formats(e.get("formats"), where, problems),
-                                        duration_minutes=None if duration is None else int(duration),
-                                        panel_size=None if panel is None else int(panel),
+                                        duration_minutes=values["duration_minutes"],
+                                        panel_size=values["panel_size"],
                                         rule=str(e.get("rule") or "trimmed")))
         except InputError as exc:
             problems.append(Problem(str(exc), **where))
-        except (TypeError, ValueError):
-            problems.append(Problem("forms 与 seed 应为整数（seed 必填）", **where))
     for first, later, code in duplicate_codes(entries):
         problems.append(Problem(f"与第 {first} 项生成相同的试卷编号 {code}（等级、方向、类型与种子都相同）",
                                 file=str(p), row=later, column="entries", hint="改用不同的种子"))
     if problems:
         raise DataError(problems, title="场次文件有误")
-    bank = raw.get("bank") or ()
-    bank = (bank,) if isinstance(bank, str) else tuple(bank)
-    return Session(name, day, tuple(entries), bank, raw.get("created"), int(raw.get("avoid_sessions") or 0), str(p),
-                   formats=formats)
+    return Session(name, day, tuple(entries), tuple(bank), created, avoid, str(p), formats=formats)
 
 
 def run_batch(session: Session, output: str | Path | None = None, overwrite: bool = False,

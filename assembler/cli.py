@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import yaml
 
 from . import errors
 from .standard import load_standard, parse_level
-from .yaml_safe import load_yaml
+from .yaml_safe import load_yaml_file
 
 
 class ZujuanError(click.ClickException):
@@ -168,6 +169,18 @@ class ZujuanGroup(ZujuanCommand, click.Group):
         except click.Abort:
             click.echo("已中断。", err=True)
             sys.exit(1)
+        except OSError as exc:  # a file the library did not expect to fail (disk full, permissions …)
+            if os.environ.get("ZUJUAN_DEBUG"):
+                raise
+            where = f"{exc.filename}：" if exc.filename else ""
+            click.echo(f"错误：无法读写文件：{where}{exc.strerror or exc}。", err=True)
+            sys.exit(1)
+        except Exception as exc:  # the last resort: a defect, shown without a traceback
+            if os.environ.get("ZUJUAN_DEBUG"):
+                raise
+            click.echo(f"错误：内部错误（{type(exc).__name__}：{str(exc)[:300]}）。这是 zujuan 的缺陷，请附上命令与"
+                       "输入文件报告；设置环境变量 ZUJUAN_DEBUG=1 可看到详细信息。", err=True)
+            sys.exit(70)
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
@@ -212,9 +225,9 @@ def _load_split(path: str | None) -> dict | None:
     if not path:
         return None
     try:
-        raw = load_yaml(Path(path).read_text(encoding="utf-8"))
+        raw = load_yaml_file(path)
     except (OSError, yaml.YAMLError) as exc:
-        raise errors.InputError(f"无法读取分值拆分文件 {path}：{exc}") from None
+        raise errors.InputError(f"无法读取分值拆分文件 {path}：{getattr(exc, 'strerror', None) or exc}") from None
     if not isinstance(raw, dict):
         raise errors.InputError(f"分值拆分文件 {path} 应为「职业功能: {{工作内容代码: 分值}}」的映射。")
     return raw.get("split", raw)
@@ -429,6 +442,7 @@ def generate_cmd(level, direction, kind, n_forms, seed, structure, split_file, b
                  ledger, avoid_sessions, session, session_date, created, explanations, formats, no_docx, no_ledger,
                  duration, panel_size, panel_rule, output, force) -> None:
     """按蓝图组卷：生成试卷、答案（或评分记录表）和试卷清单；--kind review 生成综合评审答辩套题与评分表。"""
+    from .blueprint import Blueprint
     from .defence_assemble import DefenceSet
     from .form import Form
     from .generate import GenerateRequest, generate
@@ -444,6 +458,9 @@ def generate_cmd(level, direction, kind, n_forms, seed, structure, split_file, b
     for note in res.recovered:
         click.echo(note)
     bp = res.blueprint
+    if direction and isinstance(bp, Blueprint) and not bp.direction:
+        click.echo(f"提示：{load_standard().level(bp.level).label} 各职业方向共用一张鉴定要素细目表，"
+                   f"--direction {direction} 已忽略。")
     if isinstance(bp, ReviewBlueprint):
         sets = [s for s in res.forms if isinstance(s, DefenceSet)]
         click.echo(f"{bp.title}：已生成 {len(sets)} 套答辩题（种子 {seed}，题库 {sets[0].bank_hash}，蓝图 {bp.hash}）")

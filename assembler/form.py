@@ -132,8 +132,14 @@ def load_manifest(path: str | Path) -> Form:
         data = json.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DataError([Problem("文件不存在", file=str(p))], title="试卷清单有误") from None
+    except IsADirectoryError:
+        raise DataError([Problem("是文件夹，不是试卷清单", file=str(p))], title="试卷清单有误") from None
+    except OSError as exc:
+        raise DataError([Problem(f"无法读取：{exc.strerror or exc}", file=str(p))], title="试卷清单有误") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DataError([Problem(f"不是 JSON 格式：{exc}", file=str(p))], title="试卷清单有误") from None
+    except RecursionError:
+        raise DataError([Problem("不是试卷清单：JSON 嵌套层数过多", file=str(p))], title="试卷清单有误") from None
     if not isinstance(data, dict):
         raise DataError([Problem("不是试卷清单（应为 JSON 对象）", file=str(p))], title="试卷清单有误")
     return form_from_manifest(data, str(p))

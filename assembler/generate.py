@@ -5,6 +5,7 @@ review_generate.assemble_review and written and recorded here like the other kin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from .assemble import AssemblyOptions, assemble_forms, parse_difficulty
@@ -18,6 +19,7 @@ from .fileio import Transaction, refuse_clashes
 from .form import Form
 from .formats import WriteContext, select_writers, write_documents
 from .ledger import (
+    MAX_SEED,
     check_recordable,
     ensure_ledger,
     ledger_marker,
@@ -75,6 +77,80 @@ class GenerateResult:
     recovered: tuple[str, ...] = ()   # what was finished or undone of an interrupted earlier run
 
 
+SEED_MAX = MAX_SEED  # the ledger stores seeds as SQLite integers
+MAX_OVERLAP = 10_000
+MAX_NAME = 100  # characters in a session name
+
+
+def seed_problem(seed: object) -> str | None:
+    """Return why seed is not a usable seed (Chinese), or None."""
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        return f"「{str(seed)[:30]}」应为整数"
+    if not 0 <= seed <= SEED_MAX:
+        shown = str(seed) if len(str(seed)) <= 30 else str(seed)[:30] + "…"
+        return f"{shown} 超出范围：应为 0～{SEED_MAX} 的整数"
+    return None
+
+
+def created_problem(created: object) -> str | None:
+    """Return why created is not an ISO 8601 date-time (Chinese), or None."""
+    from datetime import datetime
+
+    try:
+        datetime.fromisoformat(str(created).strip().replace("Z", "+00:00"))
+    except ValueError:
+        return f"「{str(created)[:40]}」不是 ISO 8601 时间（如 2026-06-01T09:00:00+08:00）"
+    return None
+
+
+def date_problem(day: object) -> str | None:
+    """Return why day is not a real calendar date written YYYY-MM-DD (Chinese), or None."""
+    import re
+
+    text = str(day).strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return f"「{text[:40]}」应写成 YYYY-MM-DD"
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return f"「{text}」不是存在的日期"
+    return None
+
+
+def session_name_text_problem(name: str) -> str | None:
+    """Return why a session name is unusable in the ledger and reports (control characters, too
+    long), or None."""
+    if len(name) > MAX_NAME:
+        return f"场次名称过长（{len(name)} 个字符，最多 {MAX_NAME} 个）"
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return "场次名称含有控制字符"
+    return None
+
+
+def request_problems(req: GenerateRequest) -> list[str]:
+    """Return every out-of-range value of the request (Chinese, naming the option)."""
+    out = []
+    if (why := seed_problem(req.seed)):
+        out.append(f"种子 {why}（--seed）")
+    if req.created is not None and (why := created_problem(req.created)):
+        out.append(f"生成时间{why}（--created）")
+    if req.session_date is not None and (why := date_problem(req.session_date)):
+        out.append(f"场次日期{why}（--date）")
+    if req.max_overlap is not None and (isinstance(req.max_overlap, bool) or not isinstance(req.max_overlap, int)
+                                        or not 0 <= req.max_overlap <= MAX_OVERLAP):
+        out.append(f"最多重复题数「{req.max_overlap}」应为 0～{MAX_OVERLAP} 的整数（--max-overlap）")
+    if not isinstance(req.avoid_sessions, int) or not 0 <= req.avoid_sessions <= MAX_OVERLAP:
+        out.append(f"排除场数「{req.avoid_sessions}」应为 0～{MAX_OVERLAP} 的整数（--avoid-sessions）")
+    if req.session is not None and (why := session_name_text_problem(req.session)):
+        out.append(f"{why}（--session）")
+    if not is_review_kind(req.kind):
+        try:
+            parse_difficulty(req.difficulty)
+        except InputError as exc:
+            out.append(str(exc).rstrip("。"))
+    return out
+
+
 def assemble_request(req: GenerateRequest, standard: Standard | None = None, bank: Bank | None = None) -> Assembled:
     """Return the request's forms and documents (every chosen format), writing nothing.
 
@@ -82,9 +158,12 @@ def assemble_request(req: GenerateRequest, standard: Standard | None = None, ban
     Raises InputError/DataError/InfeasibleError.
     """
     std = standard or load_standard()
+    bad = request_problems(req)
+    if bad:
+        raise InputError("；".join(bad) + "。")
     if is_review_kind(req.kind):
         return assemble_review(req, std, bank)
-    if not 1 <= req.forms <= 100:
+    if isinstance(req.forms, bool) or not isinstance(req.forms, int) or not 1 <= req.forms <= 100:
         raise InputError(f"试卷套数 {req.forms} 超出范围：应为 1～100。")
     bp = build_blueprint(std, req.level, req.direction, req.kind, req.structure, split=req.split)
     writers = select_writers(req.formats if req.documents else (), bp.kind)
@@ -114,6 +193,9 @@ def generate(req: GenerateRequest, standard: Standard | None = None) -> Generate
     std = standard or load_standard()
     out_dir = Path(req.output or DEFAULT_OUTPUT)
     ledger = ledger_path(req)
+    bad = request_problems(req)
+    if bad:
+        raise InputError("；".join(bad) + "。")
     if req.record:
         ensure_ledger(ledger)
     built = assemble_request(req, std)

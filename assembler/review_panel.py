@@ -149,19 +149,16 @@ def _number(value: object) -> float | None:
 def read_panel_scores(path: str | Path) -> tuple[PanelSheetSettings, list[CandidateResult]]:  # noqa: C901
     """Return the settings and every candidate's result read from a scores workbook.
 
-    Raises InputError if the file cannot be opened, DataError naming every bad cell by sheet, row
+    Raises DataError if the file cannot be opened, and naming every bad cell by sheet, row
     and column (missing or non-numeric scores, scores above a part's points, a candidate not
     scored by every member, bad settings).
     """
-    from openpyxl import load_workbook
+    from .xlsx import open_workbook
 
     path = Path(path)
     f = str(path)
-    try:
-        wb = load_workbook(path, data_only=True, read_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        raise InputError(f"无法读取评分表 {f}：{exc}") from None
     title = "综合评审评分表有误"
+    wb = open_workbook(path, title, data_only=True, read_only=True)
     missing = [s for s in (SETTINGS_SHEET, SCORES_SHEET) if s not in wb.sheetnames]
     if missing:
         raise DataError([Problem(f"缺少工作表「{s}」（请用 zujuan review-panel --template 生成模板）", file=f)

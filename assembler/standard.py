@@ -15,7 +15,7 @@ import yaml
 
 from .errors import DataError, InputError, Problem
 from .resources import DATA_ROOT as PACKAGE_ROOT  # the shipped data (see resources)
-from .yaml_safe import load_yaml
+from .yaml_safe import load_yaml_file
 
 DEFAULT_STANDARD = PACKAGE_ROOT / "blueprints" / "standard.yaml"
 
@@ -307,7 +307,7 @@ def _reqs(raw: Any, where: str, problems: list[Problem], path: str) -> tuple[Req
 @lru_cache(maxsize=8)
 def _load_cached(path: str) -> Standard:
     try:
-        raw = load_yaml(Path(path).read_text(encoding="utf-8"))
+        raw = load_yaml_file(path)
     except FileNotFoundError:
         raise DataError(f"找不到职业标准文件 {path}", title="职业标准编码有误") from None
     except yaml.YAMLError as exc:

@@ -12,7 +12,7 @@ import yaml
 from .errors import DataError, InputError, Problem
 from .rules import full_marks, minimum_minutes
 from .standard import PACKAGE_ROOT, Kind
-from .yaml_safe import load_yaml
+from .yaml_safe import load_yaml_file
 
 STRUCTURES_DIR = PACKAGE_ROOT / "blueprints" / "structures"
 REVIEW_STRUCTURES_DIR = PACKAGE_ROOT / "blueprints" / "review"
@@ -95,7 +95,7 @@ def read_structure_file(name_or_path: str | Path | None, folder: Path, what: str
             raise InputError(f"没有名为「{value}」的{what}：可用 {names}，或给出结构文件路径。")
         path = candidate
     try:
-        return load_yaml(path.read_text(encoding="utf-8")), str(path)
+        return load_yaml_file(path), str(path)
     except yaml.YAMLError as exc:
         raise DataError([Problem(f"不是合法的 YAML：{exc}", file=str(path))], title=f"{what}文件有误") from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -91,7 +91,7 @@ def test_near_duplicate_stems_are_warnings(tmp_path):
 
 
 @pytest.mark.parametrize("content,expected", [
-    (b"not a workbook", "不是有效的 Excel 工作簿（.xlsx），无法作为题库读取"),
+    (b"not a workbook", "不是有效的 Excel 工作簿（.xlsx）：文件不是 zip 压缩包或已截断"),
 ])
 def test_not_a_workbook(tmp_path, content, expected):
     p = tmp_path / "x.xlsx"

@@ -76,7 +76,7 @@ def test_session_file_errors(tmp_path):
         f"[错误] {spec}，字段 session：场次名称「a/b」含有不能用于文件夹名的字符",
         f"[错误] {spec}，字段 date：日期「12月」应写成 YYYY-MM-DD",
         f"[错误] {spec}，第 1 项，字段 entries：四级/中级工 没有「数据分析」职业方向：数据分析方向从三级起设置（可选等级：三级、二级、一级）。",
-        f"[错误] {spec}，第 2 项，字段 entries：forms 与 seed 应为整数（seed 必填）"]
+        f"[错误] {spec}，第 2 项，字段 entries.seed：缺少 seed（随机种子，必填）"]
 
 
 def test_shipped_example_session_is_valid():

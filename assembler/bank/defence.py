@@ -15,7 +15,7 @@ import yaml
 
 from ..errors import DataError, InputError, Problem
 from ..standard import PACKAGE_ROOT, Standard, parse_level
-from ..yaml_safe import load_yaml
+from ..yaml_safe import load_yaml_file
 from .models import Origin, Status, _with_bookkeeping, is_example_id
 
 DEFENCE_DIR = PACKAGE_ROOT / "question_bank" / "defence"
@@ -181,7 +181,7 @@ def read_defence_file(path: str | Path, standard: Standard) -> tuple[list[Defenc
     """Return the questions of one YAML file and every problem found in it."""
     path = Path(path)
     try:
-        raw = load_yaml(path.read_text(encoding="utf-8"))
+        raw = load_yaml_file(path)
     except yaml.YAMLError as exc:
         return [], [Problem(f"不是合法的 YAML：{exc}", file=str(path))]
     except UnicodeDecodeError:
@@ -260,7 +260,7 @@ def load_materials_rubric(path: str | Path | None = None, total: int | None = No
     path = Path(path or DEFENCE_DIR / "materials.yaml")
     title = "申报材料评分细则有误"
     try:
-        raw = load_yaml(path.read_text(encoding="utf-8"))
+        raw = load_yaml_file(path)
     except OSError:
         raise DataError([Problem("找不到申报材料评分细则文件", file=str(path))], title) from None
     except yaml.YAMLError as exc:

@@ -5,8 +5,10 @@ Reading returns raw records like the YAML reader; writing produces the export an
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 from collections import defaultdict
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
@@ -16,7 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..errors import Problem
 from ..standard import Standard
 from ..writers.xlsx_style import BORDER, CENTER, HEADER_FILL, HEADER_FONT, LEFT
-from ..xlsx import workbook_bytes
+from ..xlsx import package_problem, workbook_bytes
 from .models import LETTERS, Item, Task
 
 ITEM_SHEET, TASK_SHEET, RUBRIC_SHEET, MATERIAL_SHEET, HELP_SHEET = "题目", "操作题", "评分标准", "材料", "填写说明"
@@ -43,6 +45,7 @@ MATERIAL_COLUMNS = [("id", "试题代码"), ("table", "表序号"), ("caption", 
 REQUIRED = {ITEM_SHEET: ("id", "type", "function", "code", "stem", "answer"),
             TASK_SHEET: ("id", "level", "function", "code", "title", "points"),
             RUBRIC_SHEET: ("id", "element", "points", "standard"),
+            MATERIAL_SHEET: ("id", "table", "caption", "kind"),
             DEFENCE_SHEET: ("id", "level", "function", "code", "question", "points"),
             POINT_SHEET: ("id", "point", "points")}
 
@@ -76,11 +79,26 @@ class ColumnNamer:
         return self.labels.get(key, key)
 
 
+def _sequence(value: Any) -> float | None:
+    """Return a rubric row's 序号 as a number (0 when empty), or None when it is not a finite number."""
+    if value is None or str(value).strip() == "":
+        return 0.0
+    try:
+        seq = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return seq if math.isfinite(seq) else None
+
+
 def parse_workbook(data: bytes, path: str, problems: list[Problem]) -> list[dict]:
     """Return raw records from a bank workbook, each with `__sheet`, `__row` and `__columns`."""
+    damaged = package_problem(data)
+    if damaged:
+        problems.append(Problem(damaged, file=path, hint="用 zujuan bank template 生成模板后填写，另存为 .xlsx"))
+        return []
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, EOFError):
         problems.append(Problem("不是有效的 Excel 工作簿（.xlsx），无法作为题库读取", file=path,
                                 hint="用 zujuan bank template 生成模板后填写，另存为 .xlsx"))
         return []
@@ -203,21 +221,30 @@ def _read_tasks(wb, path: str, problems: list[Problem]) -> list[dict]:
     rubric: dict[str, list] = defaultdict(list)
     if RUBRIC_SHEET in wb.sheetnames:
         rf = _check_headers(wb[RUBRIC_SHEET], RUBRIC_SHEET, RUBRIC_COLUMNS, path, problems)
-        for r, rec in _rows(wb[RUBRIC_SHEET], rf or {}):
+        rnamer = ColumnNamer(RUBRIC_COLUMNS, rf or {})
+        for r, rec in _rows(wb[RUBRIC_SHEET], rf) if rf is not None else ():
             tid = str(rec.get("id") or "").strip()
             if not tid:
-                problems.append(Problem("试题代码为空", file=path, sheet=RUBRIC_SHEET, row=r, column="试题代码"))
+                problems.append(Problem("试题代码为空", file=path, sheet=RUBRIC_SHEET, row=r, column=rnamer("id")))
                 continue
-            rubric[tid].append((rec.get("seq") or 0, r, rec))
+            seq = _sequence(rec.get("seq"))
+            if seq is None:
+                problems.append(Problem(f"序号「{str(rec.get('seq', ''))[:20]}」应为数字", file=path, sheet=RUBRIC_SHEET,
+                                        row=r, column=rnamer("seq"), hint="填写 1、2、3 … 表示评分要素的顺序"))
+                seq = 0.0
+            rec.pop("seq", None)
+            rec.update({"__sheet": RUBRIC_SHEET, "__row": r, "__columns": rnamer})
+            rubric[tid].append((seq, r, rec))
     else:
         problems.append(Problem(f"有「{TASK_SHEET}」表但没有「{RUBRIC_SHEET}」表", file=path, sheet=TASK_SHEET,
                                 hint="每道操作题的评分要素填在「评分标准」表"))
     materials: dict[str, dict] = defaultdict(dict)
     if MATERIAL_SHEET in wb.sheetnames:
         mws = wb[MATERIAL_SHEET]
-        mf, _ = _header_map(mws, MATERIAL_COLUMNS)
+        checked = _check_headers(mws, MATERIAL_SHEET, MATERIAL_COLUMNS, path, problems)
+        mf = checked or {}
         ncols = mws.max_column or 0
-        for values in mws.iter_rows(min_row=2, values_only=True):
+        for values in mws.iter_rows(min_row=2, values_only=True) if checked is not None else ():
             if not values or values[0] in (None, ""):
                 continue
             tid, table, caption, kind = (values[mf.get(k, i)] for i, k in enumerate(("id", "table", "caption", "kind")))
@@ -229,14 +256,14 @@ def _read_tasks(wb, path: str, problems: list[Problem]) -> list[dict]:
                 m["columns"] = cells
             else:
                 m["rows"].append(cells)
-    namer = ColumnNamer(TASK_COLUMNS, found)
+    namer = ColumnNamer(TASK_COLUMNS + [("rubric", RUBRIC_SHEET), ("materials", MATERIAL_SHEET)], found)
     out = []
     known = set()
     for r, rec in _rows(ws, found):
         tid = str(rec.get("id") or "").strip()
         known.add(tid)
         rec["type"] = "task"
-        rec["rubric"] = [x[2] for x in sorted(rubric.get(tid, []), key=lambda x: (float(x[0] or 0), x[1]))]
+        rec["rubric"] = [x[2] for x in sorted(rubric.get(tid, []), key=lambda x: (x[0], x[1]))]
         mats = []
         for _, m in sorted(materials.get(tid, {}).items(), key=lambda kv: str(kv[0])):
             width = len(m["columns"] or [])

@@ -32,7 +32,7 @@ from .defence import (
 )
 from .excel_io import ColumnNamer, parse_workbook
 from .models import Bank, Item, Origin, Task, is_example_id
-from .normalize import item_from_record
+from .normalize import id_key, item_from_record
 from .yaml_io import bank_files, parse_yaml_bank
 
 DEFAULT_BANK = PACKAGE_ROOT / "question_bank"
@@ -274,15 +274,19 @@ def cross_checks(items: list[Item], tasks: list[Task], check_similar: bool = Tru
     problems: list[Problem] = []
     records: list[Item | Task] = [*items, *tasks]
     first: dict[str, Item | Task] = {}
+    by_key: dict[str, Item | Task] = {}
     for x in records:
         if not x.id:
             continue
-        if x.id in first:
-            o = first[x.id].origin
-            problems.append(Problem(f"题号 {x.id} 重复（首次出现在 {o.describe() if o else '?'}）", column="题号",
+        key = id_key(x.id)
+        if key in by_key:
+            other = by_key[key]
+            o = other.origin
+            same = "" if other.id == x.id else f"（与 {other.id} 仅大小写或全角、半角不同，视为同一题号）"
+            problems.append(Problem(f"题号 {x.id} 重复{same}（首次出现在 {o.describe() if o else '?'}）", column="题号",
                                     hint="每道题的题号必须唯一", **_where(x)))
         else:
-            first[x.id] = x
+            by_key[key] = first[x.id] = x
     loaded_sets = {_file_set(i) for i in first}
     for x in records:
         if is_example_id(x.id):

@@ -3,7 +3,6 @@ bar chart, and the normalised responses and keys that `zujuan analyze` reads bac
 from __future__ import annotations
 
 import json
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +11,7 @@ from ..errors import DataError, Problem
 from ..form import form_from_manifest
 from ..rules import pass_mark
 from ..score import Candidate, Results, form_results
-from ..xlsx import neutralise, pinned_time, safe_row, workbook_bytes
+from ..xlsx import neutralise, open_workbook, pinned_time, safe_row, workbook_bytes
 
 SCORES_SHEET, DIST_SHEET, RESPONSES_SHEET, KEYS_SHEET, FORMS_SHEET = "成绩", "分数分布", "作答", "试题", "试卷清单"
 BINS = [(lo, lo + 10) for lo in range(0, 100, 10)]
@@ -127,16 +126,12 @@ def read_results(path: str | Path) -> Results:
 
     Raises DataError if the file is missing, not a workbook, or lacks the 作答/试卷清单 sheets.
     """
-    from openpyxl import load_workbook
 
     p = Path(path)
     title = "成绩表有误"
     if not p.exists():
         raise DataError([Problem("文件不存在", file=str(p))], title=title)
-    try:
-        wb = load_workbook(p, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise DataError([Problem("不是有效的 Excel 工作簿（.xlsx）", file=str(p))], title=title) from None
+    wb = open_workbook(p, title, read_only=True, data_only=True)
     missing = [s for s in (RESPONSES_SHEET, FORMS_SHEET, KEYS_SHEET) if s not in wb.sheetnames]
     if missing:
         raise DataError([Problem(f"不是 zujuan score 写出的成绩表：缺少工作表「{'」「'.join(missing)}」", file=str(p))],
