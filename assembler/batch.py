@@ -161,18 +161,6 @@ def _split(value: object, base: Path, where: dict, problems: list[Problem]) -> d
     return value
 
 
-def _entry_choice(e: dict, std: Standard) -> tuple[str, str | None, Kind | ReviewKind]:
-    """Return an entry's (level, direction, kind); kind review (综合评审) takes 二级/一级 and no
-    direction. Raises InputError."""
-    if is_review_kind(e.get("kind")):
-        lv = parse_review_level(e.get("level"), std)
-        if e.get("direction"):
-            raise InputError("综合评审不分方向：请去掉 direction")
-        return lv, None, REVIEW_KIND
-    lv, d = resolve_choice(std, e.get("level"), e.get("direction"))
-    return lv, d, parse_kind(e.get("kind"))
-
-
 def _entry_values(e: dict) -> tuple[dict, list[tuple[str, str]]]:
     """Return (the entry's whole numbers: forms, seed, max_overlap, duration_minutes, panel_size;
     (key, Chinese message) for every one that is missing, not an integer or out of range)."""
@@ -237,6 +225,18 @@ def _session_fields(raw: dict, where: str, problems: list[Problem]) -> tuple[str
         problems.append(Problem("bank 应为题库路径或路径的列表", file=where, column="bank"))
         bank = ()
     return name, day, created, avoid, tuple(bank)
+
+
+def _entry_choice(e: dict, std: Standard) -> tuple[str, str | None, Kind | ReviewKind]:
+    """Return an entry's (level, direction, kind); kind review (综合评审) takes 二级/一级 and no
+    direction. Raises InputError."""
+    if is_review_kind(e.get("kind")):
+        lv = parse_review_level(e.get("level"), std)
+        if e.get("direction"):
+            raise InputError("综合评审不分方向：请去掉 direction")
+        return lv, None, REVIEW_KIND
+    lv, d = resolve_choice(std, e.get("level"), e.get("direction"))
+    return lv, d, parse_kind(e.get("kind"))
 
 
 def load_session(path: str | Path, standard: Standard | None = None) -> Session:
