@@ -13,7 +13,10 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from .bank.defence import DefenceQuestion, MaterialElement
+from .bank.defence import (
+    DefenceQuestion,
+    MaterialElement,
+)
 from .errors import InfeasibleError
 from .form import MANIFEST_VERSION
 from .review_blueprint import ReviewBlueprint

@@ -15,11 +15,7 @@ from typing import TYPE_CHECKING
 
 from .assembled import Assembled, ledger_path, session_name
 from .bank.defence import DefenceQuestion, load_materials_rubric, materials_file
-from .defence_assemble import (
-    DefenceSet,
-    assemble_defence_sets,
-    defence_bank_hash,
-)
+from .defence_assemble import DefenceSet, assemble_defence_sets, defence_bank_hash
 from .errors import DataError, InputError, Problem
 from .formats import Document, Group
 from .ledger import check_recordable, recent_items

@@ -244,54 +244,6 @@ def _in_defence_folders(paths: list[str | Path]) -> list[Path]:
     return out
 
 
-@dataclass(frozen=True)
-class MaterialElement:
-    material: str  # 技术总结/论文 | 业绩材料
-    element: str
-    points: Fraction
-    standard: str
-
-
-def load_materials_rubric(path: str | Path | None = None, total: int | None = None) -> list[MaterialElement]:
-    """Return the 申报材料 review rubric (question_bank/defence/materials.yaml by default).
-
-    Raises DataError naming every malformed element, or when the points do not add up to total.
-    """
-    path = Path(path or DEFENCE_DIR / "materials.yaml")
-    title = "申报材料评分细则有误"
-    try:
-        raw = load_yaml_file(path)
-    except OSError:
-        raise DataError([Problem("找不到申报材料评分细则文件", file=str(path))], title) from None
-    except yaml.YAMLError as exc:
-        raise DataError([Problem(f"不是合法的 YAML：{exc}", file=str(path))], title) from None
-    if not isinstance(raw, dict) or not isinstance(raw.get("materials"), list):
-        raise DataError([Problem("应为包含 materials 列表的映射", file=str(path))], title)
-    out, problems = [], []
-    for i, m in enumerate(raw["materials"], 1):
-        name = str(m.get("material") or "").strip() if isinstance(m, dict) else ""
-        elements = m.get("elements") if isinstance(m, dict) else None
-        if not name or not isinstance(elements, list):
-            problems.append(Problem("每类材料应有 material（名称）和 elements（评审要素列表）", file=str(path), row=i))
-            continue
-        for k, e in enumerate(elements, 1):
-            try:
-                pts = Fraction(str(e["points"]))
-                if pts <= 0 or not str(e["element"]).strip() or not str(e["standard"]).strip():
-                    raise ValueError
-            except (KeyError, TypeError, ValueError):
-                problems.append(Problem(f"「{name}」第 {k} 个评审要素应有 element、正数 points 和 standard",
-                                        file=str(path), row=i, column="elements"))
-                continue
-            out.append(MaterialElement(name, str(e["element"]).strip(), pts, str(e["standard"]).strip()))
-    got = sum((e.points for e in out), Fraction(0))
-    if not problems and total is not None and got != total:
-        problems.append(Problem(f"评审要素配分合计 {float(got):g} 分，应等于申报材料审阅部分的 {total} 分", file=str(path)))
-    if problems:
-        raise DataError(problems, title)
-    return out
-
-
 def is_materials_file(path: str | Path) -> bool:
     """Return whether a path is a 申报材料 rubric beside 答辩题 (defence/materials.yaml)."""
     p = Path(path)
