@@ -317,14 +317,45 @@ def bank_validate_cmd(paths: tuple[str, ...], quiet: bool) -> None:
 
 
 @bank_group.command("import")
-@click.argument("source", type=click.Path(dir_okay=False), metavar="工作簿.xlsx")
+@click.argument("source", type=click.Path(dir_okay=False), metavar="文件")
 @click.option("--into", default=None, type=click.Path(file_okay=False), help="YAML 题库目录（默认 question_bank/）")
-@click.option("--replace", is_flag=True, help="覆盖题号已存在的题目")
-def bank_import_cmd(source: str, into: str | None, replace: bool) -> None:
-    """校验 Excel 题库并写入 YAML 题库；有任何错误时不写入。"""
+@click.option("--replace", is_flag=True, help="覆盖题号已存在的题目；文档：替换同名文档上次导入的结果")
+@click.option("--level", default=None, help="文档/表格：整批题目的等级（4/3/2/1）")
+@click.option("--direction", default=None,
+              help="文档/表格：整批题目的职业方向（A–E 或名称；须同时指定 --level），据【鉴定点】确定职业功能时只在该方向考核的功能中找")
+@click.option("--prefix", default=None, help="文档/表格：新题号的前缀（默认 IM-加文档内容摘要）")
+@click.option("--dry-run", is_flag=True, help="文档/表格：只检查并报告，不写入题库")
+@click.option("--skip-errors", is_flag=True, help="文档/表格：有错误的题目不导入，其余照常导入（错误逐条列出）")
+@click.option("--columns", default=None, type=click.Path(dir_okay=False),
+              help="其他系统的表格（.xlsx/.csv）：列映射文件 MAPPING.yaml（不给时自动识别常见表头）")
+def bank_import_cmd(source: str, into: str | None, replace: bool, level: str | None, direction: str | None,
+                    prefix: str | None, dry_run: bool, skip_errors: bool, columns: str | None) -> None:
+    """导入题库：Excel 题库工作簿、标注建议工作簿，Word/PDF/文本题目文档（.docx .pdf .txt .md），
+    或其他系统的表格（.csv、.xlsx：常见表头自动识别，或用 --columns 映射）；有任何错误时不写入。"""
+    from .bank.import_documents import import_document, is_document
+    from .bank.import_tables import import_table, is_foreign_table
     from .bank.importer import import_workbook
     from .bank.tag_review import apply_review, is_review_workbook
 
+    foreign = columns is not None or is_foreign_table(source)
+    if is_document(source) or foreign:
+        if foreign:
+            doc = import_table(source, into, columns, level, prefix, dry_run, replace, skip_errors,
+                               direction=direction)
+            click.echo(f"识别的表格格式：{doc.layout}")
+        else:
+            doc = import_document(source, into, level, prefix, dry_run, replace, skip_errors, direction=direction)
+        for p in doc.warnings:
+            click.echo(str(p))
+        counts = "，".join(f"{k} {v} 题" for k, v in doc.by_type.items() if v)
+        head = "检查通过（未写入，去掉 --dry-run 即导入）" if dry_run else "已导入"
+        click.echo(f"{head}：{len(doc.items)} 题（{counts}），其中待标注草稿 {doc.drafts} 题，图片 {doc.images} 张；"
+                   f"与题库完全相同而跳过 {doc.skipped_duplicates} 题。")
+        for f in doc.files:
+            click.echo(f"  {f}")
+        if doc.drafts and not dry_run:
+            click.echo("下一步：zujuan bank suggest-tags 生成标注建议工作簿。")
+        return
     if is_review_workbook(source):  # a suggest-tags review workbook: apply the accepted tags
         rev = apply_review(source, into)
         click.echo(f"已标注 {rev.tagged} 题，{rev.left_drafts} 题仍为草稿，写入 {len(rev.files)} 个文件：")
@@ -398,7 +429,7 @@ def bank_stats_cmd(bank_paths, fmt, output, exact, level, direction, force) -> N
     if fmt == "xlsx":
         if not output:
             raise errors.InputError("xlsx 格式须用 -o 指定输出文件。")
-        _emit(stats_xlsx(scoped.stats, std), output, force)
+        _emit(stats_xlsx(scoped.stats, std, scoped), output, force)
     else:
         text = scoped_json(scoped) if fmt == "json" else scoped_text(scoped, std, level not in (None, ""))
         _emit(text, output, force)
