@@ -282,7 +282,7 @@ def _is_defence_manifest(path: Path) -> bool:
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):  # load_manifest reports these
         return False
     return isinstance(data, dict) and data.get("kind") == "review"
 
