@@ -8,63 +8,24 @@ import ipaddress
 import logging
 import secrets
 import tempfile
-import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, abort, render_template, request
 from flask.json.provider import DefaultJSONProvider
 
-from ..bank import DEFAULT_BANK, read_bank
-from ..bank.models import Bank
-from ..bank.yaml_io import bank_files
-from ..errors import AssemblerError, DataError, InputError, Problem
-from ..ledger import DEFAULT_LEDGER
-from ..standard import Standard, load_standard
+from ..errors import AssemblerError, DataError, InputError
+from ..standard import load_standard
 from .jobs import JobRunner
+from .state import (
+    TOKEN_COOKIE,
+    BankCache,
+    WebConfig,
+    bank_cache,
+    jobs,
+)
 from .uploads import UploadStore
 
 log = logging.getLogger("zujuan.web")
-
-DEFAULT_PORT = 8765
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_OUTPUT = Path("output") / "web"
-TOKEN_COOKIE = "zujuan_token"
-
-
-@dataclass(frozen=True)
-class WebConfig:
-    """What `zujuan serve` was started with."""
-
-    bank: tuple[str, ...] = ()          # bank paths (default question_bank/)
-    ledger: str | None = None           # default output/ledger.sqlite, as the CLI
-    output: str | None = None           # the server's own output folder (default output/web/)
-    host: str = DEFAULT_HOST
-    port: int = DEFAULT_PORT
-    token: str | None = None            # required of every request when set
-    max_upload_mb: int = 50
-    workers: int = 2
-
-    @property
-    def ledger_path(self) -> str:
-        return self.ledger or str(DEFAULT_LEDGER)
-
-    @property
-    def output_root(self) -> Path:
-        return Path(self.output or DEFAULT_OUTPUT)
-
-    @property
-    def bank_paths(self) -> list[str]:
-        return list(self.bank) or [str(DEFAULT_BANK)]
-
-    def import_folder(self) -> Path:
-        """Return the YAML bank folder imports write into (the first bank path); raise InputError
-        if it is a file."""
-        into = Path(self.bank_paths[0])
-        if into.exists() and not into.is_dir():
-            raise InputError(f"题库路径 {into} 是文件，无法导入；请用 --bank 指定题库文件夹启动。")
-        return into
-
 
 def is_loopback(host: str) -> bool:
     """Return whether host is this machine only (127.0.0.0/8, ::1, localhost)."""
@@ -83,44 +44,6 @@ def with_token(config: WebConfig) -> WebConfig:
     from dataclasses import replace
 
     return replace(config, token=secrets.token_urlsafe(18))
-
-
-class BankCache:
-    """The bank as read_bank returns it, read again only when a bank file changes."""
-
-    def __init__(self, paths: list[str], standard: Standard):
-        self.paths: list[str | Path] = list(paths)
-        self.standard = standard
-        self._lock = threading.Lock()
-        self._key: tuple | None = None
-        self._value: tuple[Bank, list[Problem]] | None = None
-
-    def _signature(self) -> tuple:
-        out = []
-        for f in bank_files([p for p in self.paths if Path(p).exists()]):
-            try:
-                st = f.stat()
-                out.append((str(f), st.st_mtime_ns, st.st_size))
-            except OSError:
-                out.append((str(f), 0, 0))
-        return tuple(out)
-
-    def read(self) -> tuple[Bank, list[Problem]]:
-        """Return (bank, problems) of the configured paths; never raises for bad data."""
-        with self._lock:
-            key = self._signature()
-            if key != self._key or self._value is None:
-                self._value = read_bank(self.paths, self.standard, check_similar=False)
-                self._key = key
-            return self._value
-
-    def load(self) -> Bank:
-        """Return the bank, or raise DataError listing its errors (as load_bank does)."""
-        bank, problems = self.read()
-        errors = [p for p in problems if p.severity == "error"]
-        if errors:
-            raise DataError(errors, title="题库有误，请先修正（可运行 zujuan bank validate 查看全部问题）")
-        return bank
 
 
 def create_app(config: WebConfig | None = None) -> Flask:
@@ -235,26 +158,6 @@ def _install_errors(app: Flask, config: WebConfig) -> None:
 
 NAV = (("bank", "题库"), ("blueprint", "蓝图"), ("generate", "组卷"), ("review", "审核"), ("session", "场次"), ("score", "评分与分析"),
        ("ledger", "使用记录"), ("jobs_list", "任务"))
-
-
-def standard(app: Flask) -> Standard:
-    return app.extensions["zujuan.standard"]
-
-
-def bank_cache(app: Flask) -> BankCache:
-    return app.extensions["zujuan.bank"]
-
-
-def uploads(app: Flask) -> UploadStore:
-    return app.extensions["zujuan.uploads"]
-
-
-def jobs(app: Flask) -> JobRunner:
-    return app.extensions["zujuan.jobs"]
-
-
-def config_of(app: Flask) -> WebConfig:
-    return app.config["ZUJUAN"]
 
 
 def make_server(config: WebConfig):

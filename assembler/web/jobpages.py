@@ -22,8 +22,8 @@ from flask import (
 
 from ..errors import AssemblerError, DataError, InputError
 from ..review_blueprint import is_review_kind
-from .app import bank_cache, config_of, jobs, standard, uploads
 from .jobs import Job
+from .state import bank_cache, config_of, form_pickers, jobs, standard, uploads
 from .uploads import shown_error
 
 if TYPE_CHECKING:
@@ -139,7 +139,6 @@ def _submit_defence():
 
 def generate_page():
     from ..formats import WRITERS
-    from .pages import _pickers
 
     error = ""
     if request.method == "POST" and is_review_kind(request.form.get("kind", "")):
@@ -154,7 +153,7 @@ def generate_page():
         return redirect(url_for("job", job_id=job.id), code=303)
     writers = [w for w in WRITERS if not w.always]
     args = {"level": "4", "direction": "A", "kind": "theory", "structure": None}
-    return render_template("generate.html", writers=writers, args=args, error=error, **_pickers())
+    return render_template("generate.html", writers=writers, args=args, error=error, **form_pickers())
 
 
 def _job(job_id: str) -> Job:
@@ -319,10 +318,9 @@ def session_page():
     from dataclasses import replace
 
     from ..batch import load_session, run_batch
-    from .pages import _pickers
 
     if request.method == "GET":
-        return render_template("session.html", **_pickers())
+        return render_template("session.html", **form_pickers())
     cfg, std, store = config_of(current_app), standard(current_app), uploads(current_app)
     if request.files.get("session_file") and request.files["session_file"].filename:
         up = store.save(request.files["session_file"], SESSION_SUFFIXES, "场次文件")

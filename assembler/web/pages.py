@@ -20,7 +20,7 @@ from ..bank.models import Item, Task
 from ..errors import AssemblerError, InputError
 from ..ledger import item_history
 from . import bankview
-from .app import bank_cache, config_of, jobs, standard, uploads
+from .state import bank_cache, config_of, form_pickers, jobs, standard, uploads
 
 
 def register(app: Flask) -> None:
@@ -99,21 +99,6 @@ def ledger_page():
 
 
 # ---- 蓝图 ------------------------------------------------------------------------------------------
-KINDS = (("theory", "理论知识"), ("skill", "操作技能"), ("review", "综合评审（二级、一级）"))
-
-
-def _pickers() -> dict:
-    """Return the level/direction/kind/structure choices of the forms (from the standard)."""
-    from ..structure import list_structures
-
-    std = standard(current_app)
-    combos = std.valid_combinations()
-    return {"levels": [(lv.code, lv.label) for lv in std.levels],
-            "level_directions": {lv.code: " ".join(d for c, d in combos if c == lv.code and d) for lv in std.levels},
-            "directions": [(d.code, d.name) for d in std.directions], "kinds": KINDS,
-            "structures": list_structures()}
-
-
 def _blueprint_args() -> dict:
     a = request.args
     return {"level": a.get("level", "4"), "direction": a.get("direction") or None,
@@ -146,7 +131,7 @@ def blueprint_page():
         except AssemblerError as exc:
             error = str(exc)
     return render_template("blueprint.html", args=args, bp=bp, error=error, requirements=_requirements,
-                           std=standard(current_app), **_pickers())
+                           std=standard(current_app), **form_pickers())
 
 
 def blueprint_download():
