@@ -70,12 +70,3 @@ def chart_paragraph(doc, chart, width_cm: float, height_cm: float, name: str) ->
         f'<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="{900 + counter[0]}" name="{name}"/>'
         f'<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
         f'<c:chart r:id="{rid}"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>')
-
-
-def chart_count(docx_bytes: bytes) -> int:
-    """Return how many chart parts a .docx holds (for read-back checks)."""
-    import io
-    import zipfile
-
-    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as z:
-        return sum(1 for n in z.namelist() if n.startswith("word/charts/chart") and n.endswith(".xml"))
