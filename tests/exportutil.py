@@ -42,3 +42,40 @@ def hostile_form() -> Form:
     )
     return Form("4A-T-9-01", "4", "A", Kind.THEORY, "standard", "全媒体运营师（四级/中级工）创意策划方向", 9,
                 "feedfacefeedface", "0123456789abcdef", CREATED, 90, entries, "测试场")
+
+
+STEM_PIC, OPTION_PIC = "images/00000000000000aa.png", "images/00000000000000bb.png"
+
+
+def png(r: int, g: int, b: int) -> bytes:
+    """Return a real 2×2 PNG of one colour."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    raw = b"".join(b"\x00" + bytes((r, g, b)) * 2 for _ in range(2))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def pictured_bank(folder) -> tuple[Bank, bytes, bytes]:
+    """Return the hostile bank with a picture in H-S-1's stem and in its option D (shown as letter
+    C), the picture files written under folder, and the two pictures' bytes."""
+    import dataclasses
+
+    from assembler.bank.models import Origin
+
+    (folder / "images").mkdir(exist_ok=True)
+    stem_png, option_png = png(200, 30, 30), png(30, 30, 200)
+    (folder / STEM_PIC).write_bytes(stem_png)
+    (folder / OPTION_PIC).write_bytes(option_png)
+    origin = Origin(str(folder / "bank.yaml"))
+    items = []
+    for it in hostile_bank().items:
+        it = dataclasses.replace(it, origin=origin)
+        if it.id == "H-S-1":
+            opts = tuple((k, v + f"![示意图]({OPTION_PIC})" if k == "D" else v) for k, v in it.options)
+            it = dataclasses.replace(it, stem=it.stem + f"\n![图]({STEM_PIC})", options=opts)
+        items.append(it)
+    return Bank(tuple(items), ()), stem_png, option_png

@@ -3,18 +3,14 @@ points at it with @@PLUGINFILE@@; the QTI package carries it beside the items; t
 workbook names it in the cell and ships it in a folder beside the workbook. Read back, the bytes are
 the bank's picture."""
 import base64
-import dataclasses
 import io
-import struct
 import zipfile
-import zlib
 
 import pytest
-from exportutil import hostile_bank, hostile_form
+from exportutil import OPTION_PIC, hostile_form, pictured_bank
 from lxml import etree
 from openpyxl import load_workbook
 
-from assembler.bank.models import Bank, Origin
 from assembler.errors import DataError
 from assembler.formats import WriteContext
 from assembler.render.export_items import export_items
@@ -26,34 +22,10 @@ from assembler.render.platform_xlsx import (
 )
 from assembler.render.qti import render_qti_package
 
-STEM_PIC, OPTION_PIC = "images/00000000000000aa.png", "images/00000000000000bb.png"
-
-
-def png(r: int, g: int, b: int) -> bytes:
-    """Return a real 2×2 PNG of one colour."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    raw = b"".join(b"\x00" + bytes((r, g, b)) * 2 for _ in range(2))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-
 
 @pytest.fixture()
 def pictured(tmp_path):
-    """The hostile form's bank with a picture in H-S-1's stem and in its option D (shown as letter C)."""
-    (tmp_path / "images").mkdir()
-    stem_png, option_png = png(200, 30, 30), png(30, 30, 200)
-    (tmp_path / STEM_PIC).write_bytes(stem_png)
-    (tmp_path / OPTION_PIC).write_bytes(option_png)
-    origin = Origin(str(tmp_path / "bank.yaml"))
-    items = []
-    for it in hostile_bank().items:
-        it = dataclasses.replace(it, origin=origin)
-        if it.id == "H-S-1":
-            opts = tuple((k, v + f"![示意图]({OPTION_PIC})" if k == "D" else v) for k, v in it.options)
-            it = dataclasses.replace(it, stem=it.stem + f"\n![图]({STEM_PIC})", options=opts)
-        items.append(it)
-    return Bank(tuple(items), ()), stem_png, option_png
+    return pictured_bank(tmp_path)
 
 
 def test_moodle_embeds_each_picture_where_its_text_is(pictured):

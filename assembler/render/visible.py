@@ -19,6 +19,9 @@ from ..form import Form
 from .embed import DAMAGED_PACKAGE
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 _NUMBERED = re.compile(r"^\s*(\d+)\s*[.．、]")
 _SHEET = re.compile(r"第\s*(\d+)\s*题")
@@ -37,10 +40,14 @@ def _q(tag: str) -> str:
     return f"{{{_W}}}{tag}"
 
 
-def _text(el: etree._Element) -> str:
+def _text(el: etree._Element, pictures: dict[str, str] | None = None) -> str:
+    """Return an element's text; a picture shows as 〔图片 <first 12 hex digits of its bytes' SHA-256>〕,
+    so a swapped picture reads as changed text."""
     out = []
-    for node in el.iter(_q("t"), _q("tab"), _q("br"), _q("cr"), _q("noBreakHyphen"), _q("sym")):
-        if node.tag == _q("t"):
+    for node in el.iter(_q("t"), _q("tab"), _q("br"), _q("cr"), _q("noBreakHyphen"), _q("sym"), _BLIP):
+        if node.tag == _BLIP:
+            out.append(f"〔图片 {(pictures or {}).get(node.get(_EMBED, ''), '?')}〕")
+        elif node.tag == _q("t"):
             out.append(node.text or "")
         elif node.tag == _q("tab"):
             out.append("\t")
@@ -59,8 +66,9 @@ def _style(p: etree._Element) -> str:
 
 
 class _Labeller:
-    def __init__(self, kind: str, ids: dict[int, str]):
+    def __init__(self, kind: str, ids: dict[int, str], pictures: dict[str, str] | None = None):
         self.kind, self.ids = kind, ids
+        self.pictures = pictures or {}
         self.item: int | None = None
 
     def item_name(self) -> str:
@@ -100,7 +108,7 @@ class _Labeller:
         out = []
         numbers: list[str] = []
         for tr in tbl.iter(_q("tr")):
-            cells = ["\n".join(_text(p) for p in tc.iter(_q("p"))) for tc in tr.iter(_q("tc"))]
+            cells = ["\n".join(_text(p, self.pictures) for p in tc.iter(_q("p"))) for tc in tr.iter(_q("tc"))]
             if cells and cells[0].strip() == "题号":
                 numbers = [c.strip() for c in cells]
             answers = self.kind == "key" and cells and cells[0].strip() == "答案" and numbers
@@ -118,7 +126,7 @@ class _Labeller:
 def _walk(el: etree._Element, lab: _Labeller, out: list[Block]) -> None:
     for child in el:
         if child.tag == _q("p"):
-            out += lab.paragraph(_style(child), _text(child))
+            out += lab.paragraph(_style(child), _text(child, lab.pictures))
         elif child.tag == _q("tbl"):
             out += lab.table(child)
         elif child.tag != _q("sectPr"):
@@ -134,9 +142,10 @@ def visible_blocks(data: bytes, kind: str, form: Form | None = None) -> list[Blo
             names = z.namelist()
             parts = [z.read("word/document.xml")]
             headers = [z.read(n) for n in sorted(names) if re.fullmatch(r"word/header\d*\.xml", n)]
+            pictures = _picture_digests(z, names)
     except (*DAMAGED_PACKAGE, KeyError, OSError) as exc:
         raise ValueError(f"无法读取 Word 文档：{exc}") from None
-    lab = _Labeller(kind, ids)
+    lab = _Labeller(kind, ids, pictures)
     out: list[Block] = []
     try:
         for h in headers:
@@ -146,6 +155,28 @@ def visible_blocks(data: bytes, kind: str, form: Form | None = None) -> list[Blo
         raise ValueError(f"Word 文档的 XML 已损坏：{exc}") from None
     if body is not None:
         _walk(body, lab, out)
+    return out
+
+
+def _picture_digests(z: zipfile.ZipFile, names: list[str]) -> dict[str, str]:
+    """Return {relationship id: digest of the picture's bytes} of the document's embedded media."""
+    import hashlib
+    import posixpath
+
+    if "word/_rels/document.xml.rels" not in names:
+        return {}
+    try:
+        rels = etree.fromstring(z.read("word/_rels/document.xml.rels"), _PARSER)
+    except etree.XMLSyntaxError:
+        return {}
+    out = {}
+    for rel in rels.iter(_RELS):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External" or "/image" not in rel.get("Type", ""):
+            continue
+        name = posixpath.normpath(posixpath.join("word", target)) if not target.startswith("/") else target[1:]
+        if name in names:
+            out[rel.get("Id", "")] = hashlib.sha256(z.read(name)).hexdigest()[:12]
     return out
 
 
