@@ -31,6 +31,7 @@ from .rules import (
     JUDGE_TRUE_SHARE,
     MAX_EQUAL_RUN,
     SINGLE_LETTERS,
+    SKILL_TIME_SPREAD,
     difficulty_band,
     label_p,
     ratio_band_tolerance,
@@ -164,7 +165,8 @@ def assemble_forms(bank: Bank, blueprint: Blueprint, n_forms: int, seed: int,
                     seed=seed, bank_hash=bank.hash, blueprint_hash=blueprint.hash, created=created,
                     duration_minutes=problem.duration(entries), entries=tuple(entries), session=opts.session,
                     extra={"assembly": {**assembly_record(opts, n_forms),
-                                        **observed_p_record(opts.difficulty, picks)}})
+                                        **observed_p_record(opts.difficulty, picks),
+                                        **problem.run_record(n_forms)}})
         forms.append(seal_form(form, bank))
     return forms
 
@@ -276,6 +278,14 @@ class _Problem(ABC):
     @abstractmethod
     def form_constraints(self, model: _Model, off: int, with_difficulty: bool = True) -> None:
         """Add one form's rows to the model; its variables start at column `off`."""
+
+    def cross_form_rows(self, n_forms: int) -> list[tuple[list[int], list[float], float, float]]:
+        """Return rows tying the forms of one run to each other (default: none)."""
+        return []
+
+    def run_record(self, n_forms: int) -> dict:
+        """Return what the manifest's assembly record says of the run as a whole (default: nothing)."""
+        return {}
 
     @abstractmethod
     def cell_supply(self) -> list[tuple[int, int]]:
@@ -404,6 +414,8 @@ class _Problem(ABC):
         centre = self.centre_target() if with_difficulty else None
         nvar = nx + ny + (2 * n_forms if centre is not None else 0)
         model = _Model(nvar)
+        for idx, vals, lo, hi in self.cross_form_rows(n_forms):
+            model.add(idx, vals, lo, hi)
         for f in range(n_forms):
             self.form_constraints(model, f * P, with_difficulty)
             if centre is not None:  # Σ difficulty − target = s⁺ − s⁻, and s± are penalised below
@@ -638,6 +650,32 @@ class _TheoryProblem(_Problem):
 
 class _SkillProblem(_Problem):
     counting_is_exact = False  # disjoint_exact_sets gives up on sets of five or more tasks
+    time_spread: int | None = SKILL_TIME_SPREAD  # None once relaxed (see _solve_then_explain)
+
+    def cross_form_rows(self, n_forms: int) -> list[tuple[list[int], list[float], float, float]]:
+        """Return rows keeping every form's total 考核时间 within time_spread minutes of the first's."""
+        if self.time_spread is None or n_forms < 2:
+            return []
+        P = len(self.pool)
+        minutes = [float(t.duration) for t in self.pool]
+        return [([f * P + i for i in range(P)] + list(range(P)), minutes + [-m for m in minutes],
+                 -self.time_spread, self.time_spread) for f in range(1, n_forms)]
+
+    def _solve_then_explain(self, n_forms: int, seed: int, effective: int) -> list[list]:
+        """Try parallel papers of similar length first; if the bank cannot, any length (noted)."""
+        if n_forms > 1 and self.time_spread is not None:
+            try:
+                res = self._run(n_forms, effective, seed)
+            except _Timeout:
+                res = None
+            if res is not None:
+                return res
+            self.time_spread = None
+        return super()._solve_then_explain(n_forms, seed, effective)
+
+    def run_record(self, n_forms: int) -> dict:
+        """Return the 考核时间 spread the run kept between its papers (None: the bank could not)."""
+        return {"time_spread_minutes": self.time_spread} if n_forms > 1 else {}
     def centre_target(self) -> float | None:
         return None
 

@@ -80,6 +80,10 @@ RATIO_BAND_SHARE = 0.05                      # an 易:中:难 ratio holds to ± 
 # Above this share of items at the default label without an observed p, a difficulty check says little.
 DEFAULT_DIFFICULTY_SHARE = 0.8
 
+# Parallel skill papers of one run should take about as long as each other: their 考核时间 totals
+# differ by at most this many minutes (relaxed only when the bank cannot do it, and then said).
+SKILL_TIME_SPREAD = 30
+
 
 def label_p(label: int) -> float:
     """Return the facility p a difficulty label stands for (LABEL_P; the default label's for others)."""

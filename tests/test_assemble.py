@@ -295,3 +295,31 @@ def test_observed_p_target_out_of_reach_is_refused():
     opts = AssemblyOptions(difficulty=parse_difficulty("p=0.97±0.01"))
     with pytest.raises(InfeasibleError, match="题库无法满足难度目标（平均通过率 p = 0.97 ± 0.01）。可用题目的平均通过率为"):
         assemble_forms(_with_observed_p(BANK), bp, 1, 1, opts, STD)
+
+
+# ---- parallel skill papers take about as long as each other ------------------------------------
+def test_parallel_skill_papers_differ_in_time_by_at_most_the_spread():
+    from assembler.rules import SKILL_TIME_SPREAD
+
+    for level, direction in (("四级", "创意策划"), ("三级", "数据分析"), ("二级", None), ("一级", None)):
+        bp = build_blueprint(STD, level, direction, Kind.SKILL)
+        for seed in (1, 2, 3):
+            forms = assemble_forms(BANK, bp, 2, seed, PINNED, STD)
+            times = [sum(e.duration for e in f.entries) for f in forms]
+            assert max(times) - min(times) <= SKILL_TIME_SPREAD, (level, direction, seed, times)
+            assert all(f.extra["assembly"]["time_spread_minutes"] == SKILL_TIME_SPREAD for f in forms)
+
+
+def test_when_the_bank_cannot_keep_the_spread_the_papers_still_come_and_say_so():
+    from tests.bankutil import task
+
+    bp = build_blueprint(STD, "二级", None, Kind.SKILL)
+    tasks = []
+    for k, r in enumerate(bp.rows):  # two tasks per function worth its whole weight; the first
+        code = next(iter(STD.skill_codes(bp.level, r.name)))  # function's differ by 70 minutes
+        tasks.append(task(f"S-{r.name}-1", bp.level, r.name, [code], r.weight, 20 if k == 0 else 40))
+        tasks.append(task(f"S-{r.name}-2", bp.level, r.name, [code], r.weight, 90 if k == 0 else 40))
+    forms = assemble_forms(make_bank(tasks=tasks), bp, 2, 5, PINNED, STD)
+    times = sorted(sum(e.duration for e in f.entries) for f in forms)
+    assert len(forms) == 2 and times[1] - times[0] > 30
+    assert all(f.extra["assembly"]["time_spread_minutes"] is None for f in forms)
