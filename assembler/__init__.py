@@ -9,7 +9,10 @@ is one of these calls:
     forms = assemble_forms(load_bank(), bp, n_forms=2, seed=42)
 
 Names are imported on first use, so the command line starts quickly. The main job (forms plus
-Word files written to a folder) is `assembler.generate.generate(GenerateRequest(...))`.
+Word files written to a folder, recorded in the ledger) is `assembler.generate.generate(
+GenerateRequest(...))` (the function is not re-exported: its name is its module's, which Python
+binds on the package once the module is imported); `assemble_request` builds the same in memory
+without writing anything.
 """
 from importlib import import_module
 
@@ -22,7 +25,8 @@ _EXPORTS = {
     "Form": "form", "load_manifest": "form",
     "AssemblyOptions": "assemble", "assemble_forms": "assemble",
     "render_form_documents": "render",
-    "load_forms": "review", "review_forms": "review",
+    "load_forms": "review", "review_forms": "review", "Verdict": "review",
+    "GenerateRequest": "generate", "GenerateResult": "generate", "assemble_request": "generate",
     "load_session": "batch", "run_batch": "batch",
 }
 __all__ = sorted(_EXPORTS)

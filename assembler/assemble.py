@@ -159,11 +159,13 @@ def assemble_forms(bank: Bank, blueprint: Blueprint, n_forms: int, seed: int,
         rng = np.random.default_rng([seed, f, 7])
         entries = problem.entries(picks, rng)
         code = form_code(blueprint, seed, f, opts.code_prefix)
-        forms.append(seal_form(Form(code, blueprint.level, blueprint.direction, blueprint.kind,
-                          blueprint.structure.name if blueprint.structure else None, blueprint.title, seed,
-                          bank.hash, blueprint.hash, created, problem.duration(entries), tuple(entries), opts.session,
-                          {"assembly": {**assembly_record(opts, n_forms),
-                                        **observed_p_record(opts.difficulty, picks)}}), bank))
+        form = Form(code=code, level=blueprint.level, direction=blueprint.direction, kind=blueprint.kind,
+                    structure=blueprint.structure.name if blueprint.structure else None, title=blueprint.title,
+                    seed=seed, bank_hash=bank.hash, blueprint_hash=blueprint.hash, created=created,
+                    duration_minutes=problem.duration(entries), entries=tuple(entries), session=opts.session,
+                    extra={"assembly": {**assembly_record(opts, n_forms),
+                                        **observed_p_record(opts.difficulty, picks)}})
+        forms.append(seal_form(form, bank))
     return forms
 
 
@@ -625,9 +627,9 @@ class _TheoryProblem(_Problem):
                 shown = [(it, *_permute(it, rng, None)) for it in items]
             for it, perm, answer in shown:
                 number += 1
-                out.append(FormEntry(number, it.id, it.type, it.function, it.code,
-                                     work_content_of(it.code, it.function), points[it.type], it.difficulty,
-                                     perm, answer))
+                out.append(FormEntry(number=number, id=it.id, type=it.type, function=it.function, code=it.code,
+                                     work_content=work_content_of(it.code, it.function), points=points[it.type],
+                                     difficulty=it.difficulty, permutation=perm, answer=answer))
         return out
 
     def duration(self, entries) -> int:
@@ -679,9 +681,10 @@ class _SkillProblem(_Problem):
     def entries(self, picks: list[Task], rng: np.random.Generator) -> list[FormEntry]:
         order = {r.name: k for k, r in enumerate(self.bp.rows)}
         picks = sorted(picks, key=lambda t: (order[t.function], -t.points, t.id))
-        return [FormEntry(n, t.id, ItemType.TASK, t.function, ",".join(t.codes),
-                          ",".join(sorted({work_content_of(c, t.function) for c in t.codes})), float(t.points),
-                          t.difficulty, duration=t.duration) for n, t in enumerate(picks, 1)]
+        return [FormEntry(number=n, id=t.id, type=ItemType.TASK, function=t.function, code=",".join(t.codes),
+                          work_content=",".join(sorted({work_content_of(c, t.function) for c in t.codes})),
+                          points=float(t.points), difficulty=t.difficulty, duration=t.duration)
+                for n, t in enumerate(picks, 1)]
 
     def duration(self, entries) -> int:
         return sum(e.duration for e in entries)

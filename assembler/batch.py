@@ -41,7 +41,7 @@ from .ledger import (
     recording,
 )
 from .render.pdf import pdf_documents
-from .review import review_forms, with_documents
+from .review import Verdict, review_forms, with_documents
 from .review_blueprint import is_review_kind
 from .review_generate import audit_sets, check_review_formats
 from .standard import (
@@ -96,7 +96,7 @@ class BatchResult:
     session: Session
     folder: str
     forms: tuple[Form | DefenceSet, ...]   # DefenceSet: a 综合评审 entry's 答辩 sets
-    verdicts: tuple[tuple[str, str], ...]  # (form code, 合格/不合格)
+    verdicts: tuple[tuple[str, Verdict], ...]  # (form code, verdict)
     files: int
     recovered: tuple[str, ...] = field(default=())
 
@@ -336,7 +336,7 @@ def _build(session: Session, bank, std: Standard, ledger: str,  # noqa: C901
     """Return ({path in the session folder: bytes}, forms, verdicts), writing nothing."""
     created = session.created or f"{session.date}T00:00:00+08:00"
     all_forms: list[Form | DefenceSet] = []
-    verdicts: list[tuple[str, str]] = []
+    verdicts: list[tuple[str, Verdict]] = []
     summary: list[list] = []
     files: dict[str, bytes] = {}
     zips: dict[Group, dict[str, bytes]] = {g: {} for g in _ZIPS}
@@ -388,12 +388,12 @@ def _build(session: Session, bank, std: Standard, ledger: str,  # noqa: C901
             files[f"审核/{stem}-审核.xlsx"] = review_xlsx(review)
             passed = [fr.passed for fr in review.forms]
         for f, ok in zip(forms, passed):
-            verdict = "合格" if ok else "不合格"
+            verdict = Verdict.of(ok)
             verdicts.append((f.code, verdict))
             names = "、".join(d.name for d in built.documents if d.name.startswith(f.code) and d.group is not Group.MANIFESTS
                              and f"{d.group.value}/{d.name}" in files)
             summary.append([std.level(f.level).label, std.direction(f.direction).name if f.direction else "—",
-                            f.kind.label, f.code, len(f.entries), f.seed, names + f"、{f.code}.json", verdict])
+                            f.kind.label, f.code, len(f.entries), f.seed, names + f"、{f.code}.json", verdict.label])
         all_forms += forms
     if for_pdf:
         if progress:

@@ -17,7 +17,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from fractions import Fraction
-from math import floor
+from math import floor, lcm
 from typing import Any
 
 import numpy as np
@@ -25,7 +25,13 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from .errors import InputError
 from .standard import BASIC_FUNCTIONS, Kind, Standard, parse_kind, resolve_choice
-from .structure import ItemType, PaperStructure, load_structure, points_text
+from .structure import (
+    ItemType,
+    PaperStructure,
+    load_structure,
+    plain_number,
+    points_text,
+)
 
 SPLIT_UNIT = Fraction(1, 2)
 
@@ -90,13 +96,13 @@ class Blueprint:
         }
         for r in self.rows:
             fn = {"name": r.name, "weight": r.weight,
-                  "work_contents": [{"code": w.code, "name": w.name, "points": _num(w.points)}
+                  "work_contents": [{"code": w.code, "name": w.name, "points": plain_number(w.points)}
                                     for w in r.work_contents]}
             if self.kind is Kind.THEORY:
-                fn["cells"] = {c.type.value: {"count": c.count, "points": _num(c.points)} for c in r.cells}
+                fn["cells"] = {c.type.value: {"count": c.count, "points": plain_number(c.points)} for c in r.cells}
             out["functions"].append(fn)
         if self.structure is not None:
-            out["sections"] = [{"type": s.type.value, "count": s.count, "points": _num(s.points)}
+            out["sections"] = [{"type": s.type.value, "count": s.count, "points": plain_number(s.points)}
                                for s in self.structure.sections]
         return out
 
@@ -105,10 +111,6 @@ class Blueprint:
         """Return a short content hash of the blueprint (recorded in every form)."""
         blob = json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
-
-
-def _num(f: Fraction) -> int | float:
-    return int(f) if f.denominator == 1 else float(f)
 
 
 def largest_remainder(total: Fraction, shares: list[int], unit: Fraction = SPLIT_UNIT) -> list[Fraction]:
@@ -209,9 +211,7 @@ def build_blueprint(standard: Standard, level: object, direction: object | None,
 
 
 def _representable(weight: Fraction, values: list[Fraction]) -> bool:
-    scale = 1
-    for v in values + [weight]:
-        scale = scale * v.denominator // np.gcd(scale, v.denominator)
+    scale = lcm(*(v.denominator for v in values + [weight]))
     target = int(weight * scale)
     vals = [int(v * scale) for v in values]
     reach = [False] * (target + 1)
@@ -238,9 +238,7 @@ def _with_cells(rows: list[BlueprintRow], st: PaperStructure) -> list[BlueprintR
     A: list[np.ndarray] = []
     lo: list[float] = []
     hi: list[float] = []
-    scale = 1
-    for v in values:
-        scale = scale * v.denominator // np.gcd(scale, v.denominator)
+    scale = lcm(*(v.denominator for v in values))
     for fi, r in enumerate(rows):  # points per function
         a = np.zeros(nvar)
         for ti, s in enumerate(sections):

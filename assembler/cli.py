@@ -317,14 +317,41 @@ def bank_validate_cmd(paths: tuple[str, ...], quiet: bool) -> None:
 
 
 @bank_group.command("import")
-@click.argument("source", type=click.Path(dir_okay=False), metavar="工作簿.xlsx")
+@click.argument("source", type=click.Path(dir_okay=False), metavar="文件")
 @click.option("--into", default=None, type=click.Path(file_okay=False), help="YAML 题库目录（默认 question_bank/）")
-@click.option("--replace", is_flag=True, help="覆盖题号已存在的题目")
-def bank_import_cmd(source: str, into: str | None, replace: bool) -> None:
-    """校验 Excel 题库并写入 YAML 题库；有任何错误时不写入。"""
+@click.option("--replace", is_flag=True, help="覆盖题号已存在的题目；文档：替换同名文档上次导入的结果")
+@click.option("--level", default=None, help="文档/表格：整批题目的等级（4/3/2/1）")
+@click.option("--direction", default=None,
+              help="文档/表格：整批题目的职业方向（A–E 或名称；须同时指定 --level），据【鉴定点】确定职业功能时只在该方向考核的功能中找")
+@click.option("--prefix", default=None, help="文档/表格：新题号的前缀（默认 IM-加文档内容摘要）")
+@click.option("--dry-run", is_flag=True, help="文档/表格：只检查并报告，不写入题库")
+@click.option("--skip-errors", is_flag=True, help="文档/表格：有错误的题目不导入，其余照常导入（错误逐条列出）")
+@click.option("--columns", default=None, type=click.Path(dir_okay=False),
+              help="其他系统的表格（.xlsx/.csv）：列映射文件 MAPPING.yaml（不给时自动识别常见表头）")
+def bank_import_cmd(source: str, into: str | None, replace: bool, level: str | None, direction: str | None,
+                    prefix: str | None, dry_run: bool, skip_errors: bool, columns: str | None) -> None:
+    """导入题库：Excel 题库工作簿、标注建议工作簿，Word/PDF/文本题目文档（.docx .pdf .txt .md），
+    或其他系统的表格（.csv、.xlsx：常见表头自动识别，或用 --columns 映射）；有任何错误时不写入。"""
+    from .bank.import_tables import import_questions, is_question_file
     from .bank.importer import import_workbook
     from .bank.tag_review import apply_review, is_review_workbook
 
+    if is_question_file(source, columns):
+        doc = import_questions(source, into, columns, level, prefix, dry_run, replace, skip_errors,
+                               direction=direction)
+        if doc.layout:
+            click.echo(f"识别的表格格式：{doc.layout}")
+        for p in doc.warnings:
+            click.echo(str(p))
+        counts = "，".join(f"{k} {v} 题" for k, v in doc.by_type.items() if v)
+        head = "检查通过（未写入，去掉 --dry-run 即导入）" if dry_run else "已导入"
+        click.echo(f"{head}：{len(doc.items)} 题（{counts}），其中待标注草稿 {doc.drafts} 题，图片 {doc.images} 张；"
+                   f"与题库完全相同而跳过 {doc.skipped_duplicates} 题。")
+        for f in doc.files:
+            click.echo(f"  {f}")
+        if doc.drafts and not dry_run:
+            click.echo("下一步：zujuan bank suggest-tags 生成标注建议工作簿。")
+        return
     if is_review_workbook(source):  # a suggest-tags review workbook: apply the accepted tags
         rev = apply_review(source, into)
         click.echo(f"已标注 {rev.tagged} 题，{rev.left_drafts} 题仍为草稿，写入 {len(rev.files)} 个文件：")
@@ -398,7 +425,7 @@ def bank_stats_cmd(bank_paths, fmt, output, exact, level, direction, force) -> N
     if fmt == "xlsx":
         if not output:
             raise errors.InputError("xlsx 格式须用 -o 指定输出文件。")
-        _emit(stats_xlsx(scoped.stats, std), output, force)
+        _emit(stats_xlsx(scoped.stats, std, scoped), output, force)
     else:
         text = scoped_json(scoped) if fmt == "json" else scoped_text(scoped, std, level not in (None, ""))
         _emit(text, output, force)
@@ -578,7 +605,7 @@ def review_cmd(paths, bank_paths, ledger, fmt, output, force) -> None:
     """
     from .bank import load_bank
     from .ledger import DEFAULT_LEDGER
-    from .review import load_forms, review_forms
+    from .review import Verdict, load_forms, review_forms
     from .writers.review import review_docx, review_json, review_text, review_xlsx
 
     std = load_standard()
@@ -601,7 +628,7 @@ def review_cmd(paths, bank_paths, ledger, fmt, output, force) -> None:
         click.echo(f"审核结论：{review.verdict_label}（{len(review.forms)} 套试卷，{len(review.reasons)} 条不合格原因）")
     else:
         _emit(review_json(review) if fmt == "json" else review_text(review), output, force)
-    if review.verdict != "pass":
+    if review.verdict is not Verdict.PASS:
         raise ZujuanError("审核不合格。", 1)
 
 
@@ -636,6 +663,7 @@ def verify_cmd(paper, bank_paths) -> None:
 def batch_cmd(session_file, output, ledger, no_ledger, force) -> None:
     """按场次文件一次生成整场考试的全部试卷、答案、清单、审核报告、汇总表和压缩包。"""
     from .batch import load_session, run_batch
+    from .review import Verdict
 
     session = load_session(session_file)
     total = len(session.entries)
@@ -646,7 +674,7 @@ def batch_cmd(session_file, output, ledger, no_ledger, force) -> None:
         res = run_batch(session, output, force, ledger, not no_ledger, progress=progress)
     for note in res.recovered:
         click.echo(note)
-    failed = [c for c, v in res.verdicts if v != "合格"]
+    failed = [c for c, v in res.verdicts if v is not Verdict.PASS]
     sets = sum(1 for f in res.forms if f.kind.value == "review")
     made = f"{len(res.forms) - sets} 套试卷" + (f"、{sets} 套综合评审答辩题" if sets else "")
     click.echo(f"{session.name}（{session.date}）：{made}，{res.files} 个文件，已写入 {res.folder}")

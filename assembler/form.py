@@ -110,16 +110,19 @@ def form_from_manifest(data: dict, source: str = "") -> Form:
     try:
         kind = Kind(data["kind"])
         entries = tuple(
-            FormEntry(int(e["number"]), str(e["id"]), ItemType(e["type"]), str(e["function"]), str(e["code"]),
-                      str(e.get("work_content", "")), float(e["points"]), int(e.get("difficulty", 3)),
-                      str(e.get("permutation", "")), str(e.get("answer", "")), int(e.get("duration", 0)))
+            FormEntry(number=int(e["number"]), id=str(e["id"]), type=ItemType(e["type"]), function=str(e["function"]),
+                      code=str(e["code"]), work_content=str(e.get("work_content", "")), points=float(e["points"]),
+                      difficulty=int(e.get("difficulty", 3)), permutation=str(e.get("permutation", "")),
+                      answer=str(e.get("answer", "")), duration=int(e.get("duration", 0)))
             for e in data["items"])
         known = {"manifest_version", "form", "session", "title", "level", "direction", "kind", "structure", "seed",
                  "bank_hash", "blueprint_hash", "created", "duration_minutes", "items", "totals", "difficulty"}
-        return Form(str(data["form"]), str(data["level"]), data.get("direction"), kind, data.get("structure"),
-                    str(data.get("title", "")), int(data["seed"]), str(data["bank_hash"]),
-                    str(data["blueprint_hash"]), str(data.get("created", "")), int(data.get("duration_minutes", 0)),
-                    entries, str(data.get("session", "")), {k: v for k, v in data.items() if k not in known})
+        return Form(code=str(data["form"]), level=str(data["level"]), direction=data.get("direction"), kind=kind,
+                    structure=data.get("structure"), title=str(data.get("title", "")), seed=int(data["seed"]),
+                    bank_hash=str(data["bank_hash"]), blueprint_hash=str(data["blueprint_hash"]),
+                    created=str(data.get("created", "")), duration_minutes=int(data.get("duration_minutes", 0)),
+                    entries=entries, session=str(data.get("session", "")),
+                    extra={k: v for k, v in data.items() if k not in known})
     except (KeyError, TypeError, ValueError) as exc:
         raise DataError([Problem(f"不是有效的试卷清单（manifest）：缺少或错误的字段 {exc}", file=source)],
                         title="试卷清单有误") from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from enum import Enum
 from itertools import combinations
 from pathlib import Path
 
@@ -23,9 +24,29 @@ from .rules import (
     MAX_EQUAL_RUN,
     SINGLE_LETTERS,
     band_counts,
+    minimum_minutes,
 )
 from .standard import Kind, Standard, work_content_of
-from .structure import ItemType, load_structure
+from .structure import ItemType, load_structure, plain_number
+
+
+class Verdict(str, Enum):
+    """A review's conclusion: the value is the JSON contract ("pass"/"fail"), the label what a reader sees."""
+
+    PASS = "pass"
+    FAIL = "fail"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def label(self) -> str:
+        return "合格" if self is Verdict.PASS else "不合格"
+
+    @classmethod
+    def of(cls, passed: bool) -> Verdict:
+        """Return PASS for True, FAIL for False."""
+        return cls.PASS if passed else cls.FAIL
 
 
 @dataclass(frozen=True)
@@ -64,6 +85,10 @@ class FormReview:
     def passed(self) -> bool:
         return not self.reasons
 
+    @property
+    def verdict(self) -> Verdict:
+        return Verdict.of(self.passed)
+
 
 @dataclass(frozen=True)
 class Review:
@@ -79,21 +104,21 @@ class Review:
         return times[0] if times else ""
 
     @property
-    def verdict(self) -> str:
-        return "pass" if not self.reasons else "fail"
+    def verdict(self) -> Verdict:
+        return Verdict.of(not self.reasons)
 
     @property
     def verdict_label(self) -> str:
-        return "合格" if self.verdict == "pass" else "不合格"
+        return self.verdict.label
 
     def to_dict(self) -> dict:
         """Return the JSON contract of a review."""
         return {
-            "verdict": self.verdict, "reasons": list(self.reasons),
+            "verdict": self.verdict.value, "reasons": list(self.reasons),
             "forms": [{
                 "form": f.form, "title": f.title, "kind": f.kind.value, "source": f.source,
-                "verdict": "pass" if f.passed else "fail", "reasons": list(f.reasons), "notes": list(f.notes),
-                "functions": [{"name": c.name, "target_points": _n(c.target_points), "actual_points": _n(c.actual_points),
+                "verdict": f.verdict.value, "reasons": list(f.reasons), "notes": list(f.notes),
+                "functions": [{"name": c.name, "target_points": plain_number(c.target_points, 4), "actual_points": plain_number(c.actual_points, 4),
                                "target_count": c.target_count, "actual_count": c.actual_count, "cells": c.cells}
                               for c in f.functions],
                 "work_contents": list(f.work_contents),
@@ -105,10 +130,6 @@ class Review:
             "overlap": [list(r) for r in self.overlap],
             "equivalence": self.equivalence,
         }
-
-
-def _n(x: float) -> int | float:
-    return int(x) if float(x).is_integer() else round(x, 4)
 
 
 def summary_lines(f: FormReview) -> list[str]:
@@ -196,8 +217,6 @@ def load_forms(paths: list[str | Path]) -> list[LoadedForm]:  # noqa: C901
             except OSError as exc:
                 problems.append(Problem(f"无法读取：{exc.strerror or exc}", file=str(f)))
                 continue
-            except Exception:  # a damaged package: treated as carrying no manifest
-                found = None
             if not found or found.get("manifest") is None:
                 if in_folder and _is_review_document(data):
                     continue
@@ -236,9 +255,7 @@ def with_documents(form: Form, source: str, documents: dict[str, bytes]) -> Load
         try:
             found = read_embedded(data) or {}
             embedded = form_from_manifest(found["manifest"], name) if found.get("manifest") is not None else form
-        except DataError:
-            embedded, found = form, {}
-        except Exception:  # a damaged package: document_problems reports it
+        except DataError:  # an unreadable manifest; a damaged package reads as none (document_problems reports both)
             embedded, found = form, {}
         docs.append(ReviewedDocument(name, str(found.get("document") or ""), data, embedded))
     return LoadedForm(form, source, tuple(docs))
@@ -265,7 +282,7 @@ def _is_defence_manifest(path: Path) -> bool:
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):  # load_manifest reports these
         return False
     return isinstance(data, dict) and data.get("kind") == "review"
 
@@ -288,10 +305,12 @@ def _is_review_document(data: bytes) -> bool:
     import io
     import zipfile
 
+    from .render.embed import DAMAGED_PACKAGE
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             return "<dc:title>试卷审核报告</dc:title>" in z.read("docProps/core.xml").decode("utf-8", "replace")
-    except (zipfile.BadZipFile, KeyError, RuntimeError, OSError, NotImplementedError):
+    except (*DAMAGED_PACKAGE, KeyError, OSError):
         return False
 
 
@@ -364,7 +383,7 @@ def review_forms(loaded: list[LoadedForm], bank: Bank, standard: Standard, ledge
         if len(members) < 2:
             continue
         label = f"{combination_label(standard, key[0], key[1])} {Kind(key[2]).label}" + (f"（{key[3]}）" if key[3] else "")
-        points = {m[0].code: {c.name: _n(c.actual_points) for c in m[1].functions} for m in members}
+        points = {m[0].code: {c.name: plain_number(c.actual_points, 4) for c in m[1].functions} for m in members}
         identical = len({tuple(sorted(p.items())) for p in points.values()}) == 1
         means = [m[1].difficulty.get("mean", 0) for m in members]
         spread = round(max(means) - min(means), 3)
@@ -380,9 +399,41 @@ def review_forms(loaded: list[LoadedForm], bank: Bank, standard: Standard, ledge
     return Review(tuple(reviews), overlap, equivalence, tuple(reasons))
 
 
-def review_form(lf: LoadedForm, bank: Bank, standard: Standard, ledger: str | None = None) -> FormReview:  # noqa: C901
+def review_form(lf: LoadedForm, bank: Bank, standard: Standard, ledger: str | None = None) -> FormReview:
+    """Return the review of one form: every check below, each adding its reasons (Chinese sentences).
+
+    Raises DataError when the form's blueprint cannot be rebuilt from the standard.
+    """
     form = lf.form
     reasons: list[str] = []
+    bp = _rebuilt_blueprint(lf, standard, reasons)
+    note = (f"题库已更新（组卷时 {form.bank_hash}，现在 {bank.hash}）；以下按现有题库逐题核对"
+            if bank.hash != form.bank_hash else "")
+    ids = form.ids()
+    records = _entry_checks(form, bank, standard, reasons)
+    reasons += list(lf.disagreements)
+    reasons += integrity_problems(lf, bank, bp, standard)
+    _enemy_checks(records, reasons)
+    functions = _function_checks(form, bp, records, reasons)
+    work_contents, requirements = _coverage(bp, records, standard, form.kind, reasons)
+    difficulty = _difficulty(form, records, reasons)
+    answers = _answers(form, reasons) if form.kind is Kind.THEORY else {}
+    duration = _duration_check(form, records, standard, reasons)
+    usage = {}
+    if ledger:
+        from .ledger import usage_counts
+        usage = usage_counts(ledger, ids, exclude_session=form.session or None)
+    notes = ((note,) if note else ()) + item_notes(records)
+    return FormReview(form=form.code, title=form.title or bp.title, kind=form.kind, source=lf.source,
+                      functions=tuple(functions), work_contents=tuple(work_contents),
+                      requirements=tuple(requirements), difficulty=difficulty, answers=answers, usage=usage,
+                      duration_minutes=duration, reasons=tuple(reasons), item_ids=tuple(ids), notes=notes,
+                      created=form.created or "")
+
+
+def _rebuilt_blueprint(lf: LoadedForm, standard: Standard, reasons: list[str]) -> Blueprint:
+    """Return the form's blueprint rebuilt from the standard; a changed hash is a reason."""
+    form = lf.form
     try:
         structure = load_structure(form.structure) if form.kind is Kind.THEORY else None
         bp = build_blueprint(standard, form.level, form.direction, form.kind, structure)
@@ -390,13 +441,13 @@ def review_form(lf: LoadedForm, bank: Bank, standard: Standard, ledger: str | No
         raise DataError([Problem(f"无法重建蓝图：{exc}", file=lf.source)], title="试卷清单有误") from None
     if bp.hash != form.blueprint_hash:
         reasons.append(f"蓝图哈希 {form.blueprint_hash} 与按标准重建的蓝图 {bp.hash} 不一致（结构或标准已改变）")
-    if bank.hash != form.bank_hash:
-        note = f"题库已更新（组卷时 {form.bank_hash}，现在 {bank.hash}）；以下按现有题库逐题核对"
-    else:
-        note = ""
+    return bp
+
+
+def _entry_checks(form: Form, bank: Bank, standard: Standard, reasons: list[str]) -> list[Item | Task]:
+    """Return the bank records of the form's entries; each entry that disagrees with its record is a reason."""
     records: list[Item | Task] = []
-    ids = form.ids()
-    dup = [i for i, k in Counter(ids).items() if k > 1]
+    dup = [i for i, k in Counter(form.ids()).items() if k > 1]
     if dup:
         reasons.append("试题重复出现：" + "、".join(dup))
     for e in form.entries:
@@ -405,27 +456,42 @@ def review_form(lf: LoadedForm, bank: Bank, standard: Standard, ledger: str | No
             reasons.append(f"第 {e.number} 题 {e.id} 在题库中不存在")
             continue
         records.append(rec)
-        if rec.function != e.function:
-            reasons.append(f"第 {e.number} 题 {e.id} 的职业功能在试卷中为「{e.function}」，题库中为「{rec.function}」")
-        if rec.code != e.code and not (isinstance(rec, Task) and ",".join(rec.codes) == e.code):
-            reasons.append(f"第 {e.number} 题 {e.id} 的鉴定点在试卷中为 {e.code}，题库中为 {rec.code}")
-        if rec.type is not e.type:
-            reasons.append(f"第 {e.number} 题 {e.id} 的题型在试卷中为 {e.type.label}，题库中为 {rec.type.label}")
-        if not rec.active:
-            reasons.append(f"第 {e.number} 题 {e.id} " + ("是待标注草稿" if rec.status.value == "draft" else "已停用"))
-        if rec.level not in (None, form.level):
-            reasons.append(f"第 {e.number} 题 {e.id} 属于{standard.level(rec.level).name}，不属于本试卷等级")
-        if isinstance(rec, Item):
-            expected = displayed_answer(rec, e.permutation)
-            if expected is None:
-                reasons.append(f"第 {e.number} 题 {e.id} 的选项排列 {e.permutation} 无效")
-            elif e.answer != expected:
-                reasons.append(f"第 {e.number} 题 {e.id} 的答案在试卷中为 {e.answer}，按题库应为 {expected}")
-    reasons += list(lf.disagreements)
-    reasons += integrity_problems(lf, bank, bp, standard)
+        reasons += _entry_reasons(e, rec, form, standard)
+    return records
+
+
+def _entry_reasons(e, rec: Item | Task, form: Form, standard: Standard) -> list[str]:
+    """Return how one entry of the form disagrees with its bank record."""
+    out = []
+    where = f"第 {e.number} 题 {e.id}"
+    if rec.function != e.function:
+        out.append(f"{where} 的职业功能在试卷中为「{e.function}」，题库中为「{rec.function}」")
+    if rec.code != e.code and not (isinstance(rec, Task) and ",".join(rec.codes) == e.code):
+        out.append(f"{where} 的鉴定点在试卷中为 {e.code}，题库中为 {rec.code}")
+    if rec.type is not e.type:
+        out.append(f"{where} 的题型在试卷中为 {e.type.label}，题库中为 {rec.type.label}")
+    if not rec.active:
+        out.append(f"{where} " + ("是待标注草稿" if rec.status.value == "draft" else "已停用"))
+    if rec.level not in (None, form.level):
+        out.append(f"{where} 属于{standard.level(rec.level).name}，不属于本试卷等级")
+    if isinstance(rec, Item):
+        expected = displayed_answer(rec, e.permutation)
+        if expected is None:
+            out.append(f"{where} 的选项排列 {e.permutation} 无效")
+        elif e.answer != expected:
+            out.append(f"{where} 的答案在试卷中为 {e.answer}，按题库应为 {expected}")
+    return out
+
+
+def _enemy_checks(records: list[Item | Task], reasons: list[str]) -> None:
     for a, b in combinations(records, 2):
         if b.id in a.enemies or a.id in b.enemies:
             reasons.append(f"互斥题 {a.id} 与 {b.id} 出现在同一试卷")
+
+
+def _function_checks(form: Form, bp: Blueprint, records: list[Item | Task], reasons: list[str]) -> list[FunctionCheck]:
+    """Return each function's points (and, for theory, counts per type) against the blueprint; records of
+    a function the paper does not examine are reasons too."""
     points = {e.id: e.points for e in form.entries}
     functions = []
     for r in bp.rows:
@@ -439,26 +505,25 @@ def review_form(lf: LoadedForm, bank: Bank, standard: Standard, ledger: str | No
                 if got != c.count:
                     reasons.append(f"{r.name} · {c.type.label}应为 {c.count} 题，实为 {got} 题")
         if abs(actual_points - r.weight) > 1e-9:
-            reasons.append(f"{r.name}应为 {r.weight} 分，实为 {_n(actual_points)} 分")
+            reasons.append(f"{r.name}应为 {r.weight} 分，实为 {plain_number(actual_points, 4)} 分")
         functions.append(FunctionCheck(r.name, r.weight, actual_points, r.count if form.kind is Kind.THEORY else None,
                                        len(mine), cells))
-    extra = [x for x in records if x.function not in {r.name for r in bp.rows}]
-    for x in extra:
-        reasons.append(f"{x.id} 的职业功能「{x.function}」不在本试卷的考核范围内")
-    work_contents, requirements = _coverage(bp, records, standard, form.kind, reasons)
-    difficulty = _difficulty(form, records, reasons)
-    answers = _answers(form, reasons) if form.kind is Kind.THEORY else {}
-    duration = sum(x.duration for x in records if isinstance(x, Task)) if form.kind is Kind.SKILL else form.duration_minutes
-    if form.kind is Kind.SKILL and duration < standard.assessment.skill_minutes:
-        reasons.append(f"操作技能考核时间合计 {duration} 分钟，少于标准规定的 {standard.assessment.skill_minutes} 分钟")
-    usage = {}
-    if ledger:
-        from .ledger import usage_counts
-        usage = usage_counts(ledger, ids, exclude_session=form.session or None)
-    notes = ((note,) if note else ()) + item_notes(records)
-    return FormReview(form.code, form.title or bp.title, form.kind, lf.source, tuple(functions), tuple(work_contents),
-                      tuple(requirements), difficulty, answers, usage, duration, tuple(reasons), tuple(ids), notes,
-                      form.created or "")
+    examined = {r.name for r in bp.rows}
+    for x in records:
+        if x.function not in examined:
+            reasons.append(f"{x.id} 的职业功能「{x.function}」不在本试卷的考核范围内")
+    return functions
+
+
+def _duration_check(form: Form, records: list[Item | Task], standard: Standard, reasons: list[str]) -> int:
+    """Return the paper's duration (a skill paper's is its tasks' sum, at least the standard's minimum)."""
+    if form.kind is not Kind.SKILL:
+        return form.duration_minutes
+    duration = sum(x.duration for x in records if isinstance(x, Task))
+    least = minimum_minutes(Kind.SKILL, standard)
+    if duration < least:
+        reasons.append(f"操作技能考核时间合计 {duration} 分钟，少于标准规定的 {least} 分钟")
+    return duration
 
 
 def item_notes(records: list) -> tuple[str, ...]:
@@ -520,7 +585,7 @@ def _coverage(bp: Blueprint, records, standard: Standard, kind: Kind, reasons: l
         for w, (lo, hi) in zip(r.work_contents, quota):
             n = sum(1 for x in mine if any(work_content_of(c, x.function) == w.code
                                            for c in (x.codes if isinstance(x, Task) else (x.code,))))
-            work_contents.append({"function": r.name, "code": w.code, "name": w.name, "points": _n(float(w.points)),
+            work_contents.append({"function": r.name, "code": w.code, "name": w.name, "points": plain_number(float(w.points), 4),
                                   "min": lo, "max": hi, "actual": n, "covered": n > 0})
             if kind is Kind.THEORY and hi is not None and not (lo <= n <= hi):
                 reasons.append(f"{r.name} · {w.code} {w.name}应有 {lo}～{hi} 题，实为 {n} 题")

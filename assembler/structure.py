@@ -36,6 +36,15 @@ class ItemType(str, enum.Enum):
 THEORY_TYPES = (ItemType.JUDGE, ItemType.SINGLE, ItemType.MULTIPLE)
 
 
+def plain_number(value: Fraction | float | int, digits: int | None = None) -> int | float:
+    """Return a number as JSON and cells show it: an int when whole (3, not 3.0), else a float,
+    rounded to `digits` first when given. The one number formatter besides points_text."""
+    x = float(value)
+    if digits is not None:
+        x = round(x, digits)
+    return int(x) if x.is_integer() else x
+
+
 def points_text(value: Fraction | float | int) -> str:
     """Return a point value as people write it: 1, 0.5, 2.5."""
     f = Fraction(value).limit_denominator(100)

@@ -14,8 +14,17 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from datetime import datetime
 from pathlib import Path
+
+from openpyxl.utils.exceptions import InvalidFileException
+
+# What openpyxl's load_workbook raises for a file that is not a readable workbook: not a zip, a
+# damaged one, an encrypted entry (RuntimeError), a missing part, malformed XML, or a name openpyxl
+# refuses.
+UNREADABLE_WORKBOOK = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, InvalidFileException, KeyError,
+                       OSError, ValueError, TypeError, SyntaxError)
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EPOCH = "2000-01-01T00:00:00Z"  # the pinned time of outputs that belong to no form or session
@@ -140,7 +149,6 @@ def open_workbook(path: str | Path, title: str, **options):
     a readable .xlsx package (see package_problem).
     """
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
     from .errors import DataError, Problem
 
@@ -157,7 +165,7 @@ def open_workbook(path: str | Path, title: str, **options):
     if problem is None:
         try:
             return load_workbook(io.BytesIO(data), **options)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError, EOFError):
+        except UNREADABLE_WORKBOOK:
             problem = "不是有效的 Excel 工作簿（.xlsx），无法读取"
     raise DataError([Problem(problem, file=str(p))], title=title)
 

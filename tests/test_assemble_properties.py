@@ -23,6 +23,20 @@ STRUCTURES = [
 LEVELS = [("1", None), ("2", None), ("4", "B")]
 
 
+def spread_codes(row, n: int, offset: int) -> list[str]:
+    """Return n requirement codes of the row, its work contents drawn in proportion to their points
+    (as the assembler's work-content quotas are), so that a rich bank is rich in every work content."""
+    wcs = [w for w in row.work_contents if w.requirements]
+    total = sum(float(w.points) for w in wcs)
+    given = [0] * len(wcs)
+    out = []
+    for k in range(n):
+        j = max(range(len(wcs)), key=lambda i: float(wcs[i].points) * (k + 1) / total - given[i])
+        out.append(wcs[j].requirements[(given[j] + offset) % len(wcs[j].requirements)])
+        given[j] += 1
+    return out
+
+
 @st.composite
 def scenarios(draw, low=0.6, high=3.0):
     level, direction = draw(st.sampled_from(LEVELS))
@@ -33,12 +47,10 @@ def scenarios(draw, low=0.6, high=3.0):
     items = []
     for r in bp.rows:
         lv = None if r.is_basic else level
-        codes = [c for w in r.work_contents for c in w.requirements]
-        offset = draw(st.integers(0, len(codes)))
+        offset = draw(st.integers(0, 20))
         for c in r.cells:
             n = int(c.count * richness) + draw(st.integers(0, 2))
-            for k in range(n):
-                code = codes[(k + offset) % len(codes)]
+            for k, code in enumerate(spread_codes(r, n, offset)):
                 iid = f"{r.name}-{c.type.value}-{k}"
                 diff = draw(st.sampled_from([2, 3, 3, 3, 4]))
                 if c.type is ItemType.JUDGE:
@@ -79,13 +91,19 @@ def check_scenario(scenario):
     except InfeasibleError as exc:
         msg = str(exc)
         shortages = re.findall(r"需要 (\d+) 题，可用 (\d+) 题", msg)
-        if msg.startswith("题库不足"):
-            assert shortages and all(int(have) < int(need) for need, have in shortages)
         m = re.search(r"--max-overlap (\d+)", msg)
-        if m:  # the stated smallest overlap really works
+        if msg.startswith("题库不足"):  # every cell named is really short
+            assert shortages and all(int(have) < int(need) for need, have in shortages), msg
+        elif m:  # the stated smallest overlap really works
             r = int(m.group(1))
             forms = assemble_forms(bank, bp, n_forms, seed, AssemblyOptions(max_overlap=r), STD)
             assert len(set(forms[0].ids()) & set(forms[1].ids())) <= r
+        elif "请调整 --difficulty" in msg:  # the pool's stated mean difficulty is its real one, off target
+            stated = float(re.search(r"可用题目的平均难度为 ([\d.]+)", msg).group(1))
+            mean = sum(x.difficulty for x in bank.items) / len(bank.items)
+            assert abs(stated - mean) < 0.006 and abs(mean - 3.0) > 0.3 - 1e-9, msg
+        else:  # counts and difficulty suffice: enemies or work-content quotas conflict
+            assert "相互冲突" in msg, msg
         return
     assert len(forms) == n_forms
     for f in forms:

@@ -8,6 +8,7 @@ from assembler.batch import Session, SessionEntry, run_batch
 from assembler.errors import InputError
 from assembler.formats import Document, Group, Writer, select_writers
 from assembler.generate import GenerateRequest, generate
+from assembler.review import Verdict
 from assembler.standard import Kind
 
 
@@ -35,7 +36,7 @@ def test_a_registered_writer_is_used_by_generate_and_batch(tmp_path, with_plain)
     out = run_batch(session, tmp_path / "b", record=False)
     folder = tmp_path / "b" / "格式"
     assert sorted(p.name for p in (folder / "答案").iterdir()) == ["1-T-4-01-ids.txt"]
-    assert not (folder / "试卷").exists() and out.verdicts == (("1-T-4-01", "合格"),)
+    assert not (folder / "试卷").exists() and out.verdicts == (("1-T-4-01", Verdict.PASS),)
     with zipfile.ZipFile(folder / "格式-答案及评分.zip") as z:
         assert z.namelist() == ["1-T-4-01-ids.txt"]
 

@@ -436,13 +436,51 @@ def test_a_clean_workbook_is_imported_into_the_bank_and_the_upload_removed(tmp_p
     assert again.status_code == 422 and "题号 WEB-JCZS-001 已存在于" in text_of(again)
 
 
+def test_a_question_document_is_checked_then_imported_as_drafts(tmp_path, std):
+    """A centre's text document: the page shows the library's dry-run report, then imports the items
+    under the document's own name (imported/三级复习题.yaml), as `zujuan bank import` does."""
+    import io
+
+    from assembler.bank.import_tables import import_questions
+
+    into = _bank_copy(tmp_path)
+    app, client = make_client(tmp_path, bank=(str(into),))
+    text = ("一、单项选择题\n"
+            "1．直播间的“停留时长”指标主要反映的是（  ）。\n"
+            "A．商品的毛利率  B．内容对观众的吸引力  C．主播的粉丝总数  D．平台的流量分配规则\n"
+            "【答案】B\n"
+            "二、判断题\n"
+            "2．短视频标题中使用“最低价”“全网第一”等用语，不违反《广告法》。（  ）\n"
+            "【答案】×\n")
+    resp = post(app, client, "/bank/upload", {"file": (io.BytesIO(text.encode("utf-8")), "三级复习题.txt")},
+                content_type="multipart/form-data")
+    body = text_of(resp)
+    expected = import_questions(_write(tmp_path / "三级复习题.txt", text), into, dry_run=True, standard=std)
+    assert resp.status_code == 200 and f"检查通过，可以导入：{len(expected.items)} 题" in body and "导入题库" in body
+    up_id = next(iter(app.extensions["zujuan.uploads"]._uploads))
+    done = text_of(post(app, client, f"/bank/upload/{up_id}/import"))
+    assert f"已导入：{len(expected.items)} 题" in done
+    written = into / "imported" / "三级复习题.yaml"
+    assert written.exists() and "停留时长" in written.read_text(encoding="utf-8")
+    # a document with an item the library cannot read: the report names the uploaded file and line
+    bad = "1．没有选项也没有答案的题目（  ）。\n"
+    resp = post(app, client, "/bank/upload", {"file": (io.BytesIO(bad.encode("utf-8")), "坏文档.txt")},
+                content_type="multipart/form-data")
+    assert resp.status_code == 422 and "坏文档.txt" in text_of(resp) and "导入题库" not in text_of(resp)
+
+
+def _write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def test_uploads_of_other_types_or_too_large_are_refused(tmp_path):
     import io
 
     app, client = make_client(tmp_path, max_upload_mb=1)
     resp = post(app, client, "/bank/upload", {"file": (io.BytesIO(b"x"), "../../evil.exe")},
                 content_type="multipart/form-data")
-    assert resp.status_code == 400 and "只能上传题库文件（.xlsx、.yaml、.yml），收到「evil.exe」。" in text_of(resp)
+    assert resp.status_code == 400 and "只能上传题库文件（.xlsx、.yaml、.yml、.docx、.pdf、.txt、.md、.csv），收到「evil.exe」。" in text_of(resp)
     resp = post(app, client, "/bank/upload", {"file": (io.BytesIO(b"x" * (2 * 1024 * 1024)), "big.xlsx")},
                 content_type="multipart/form-data")
     assert resp.status_code == 413 and "上传的文件超过大小限制（1 MB）。" in text_of(resp)

@@ -15,6 +15,7 @@ import yaml
 
 from ..errors import DataError, InputError, Problem
 from ..standard import PACKAGE_ROOT, Standard, parse_level
+from ..structure import plain_number
 from ..yaml_safe import load_yaml_file
 from .models import Origin, Status, _with_bookkeeping, is_example_id
 
@@ -52,15 +53,11 @@ class DefenceQuestion:
     def to_dict(self) -> dict:
         """Return the YAML mapping of the question (the inverse of parse_defence)."""
         d = {"id": self.id, "type": "defence", "level": int(self.level), "function": self.function,
-             "code": list(self.codes), "question": self.question, "points": _num(self.points),
-             "rubric": [{"point": r.point, "points": _num(r.points)} for r in self.rubric]}
+             "code": list(self.codes), "question": self.question, "points": plain_number(self.points),
+             "rubric": [{"point": r.point, "points": plain_number(r.points)} for r in self.rubric]}
         if self.follow_ups:
             d["follow_ups"] = list(self.follow_ups)
         return _with_bookkeeping(d, self)
-
-
-def _num(f: Fraction) -> int | float:
-    return int(f) if f.denominator == 1 else float(f)
 
 
 def _points(value: object) -> Fraction | None:
@@ -159,7 +156,7 @@ def parse_defence(raw: object, standard: Standard, origin: Origin,  # noqa: C901
             rubric.append(ScoringPoint(text, rp))
         total = sum((r.points for r in rubric), Fraction(0))
         if points is not None and len(rubric) == len(rows) and total != points:
-            bad(f"评分要点分值合计 {_num(total)} 分，应等于本题分值 {_num(points)} 分", "rubric")
+            bad(f"评分要点分值合计 {plain_number(total)} 分，应等于本题分值 {plain_number(points)} 分", "rubric")
     follow_ups = _texts(raw.get("follow_ups"))
     if follow_ups is None:
         bad("追问 follow_ups 应为文字列表", "follow_ups")

@@ -17,6 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..errors import Problem
 from ..standard import Standard
+from ..structure import plain_number
 from ..writers.xlsx_style import BORDER, CENTER, HEADER_FILL, HEADER_FONT, LEFT
 from ..xlsx import package_problem, workbook_bytes
 from .models import FILE_FIELD_SEP, LETTERS, Item, Task
@@ -294,11 +295,6 @@ ITEM_WIDTHS = [14, 8, 6, 12, 12, 50, 22, 22, 22, 22, 22, 8, 6, 8, 40, 16, 10, 8,
 TASK_WIDTHS = [14, 6, 12, 14, 28, 10, 6, 6, 36, 60, 36, 14, 8, 10, 40]
 
 
-def _number(f) -> int | float:
-    """Return a Fraction of points as the int or float a cell shows."""
-    return int(f) if f == int(f) else float(f)
-
-
 def _cell_value(v):
     return v if isinstance(v, (int, float)) and not isinstance(v, bool) else ("" if v is None else str(v))
 
@@ -341,10 +337,10 @@ def write_workbook(items: list[Item], tasks: list[Task], standard: Standard | No
     wp = wb.create_sheet(POINT_SHEET)
     _style_header(wp, [label for _, label in POINT_COLUMNS], [14, 6, 80, 6])
     for q in defence:
-        wd.append([q.id, int(q.level), q.function, ",".join(q.codes), q.question, _cell_value(_number(q.points)),
+        wd.append([q.id, int(q.level), q.function, ",".join(q.codes), q.question, _cell_value(plain_number(q.points)),
                    "\n".join(q.follow_ups), ",".join(q.enemies), q.status.label, q.source])
         for i, r in enumerate(q.rubric, 1):
-            wp.append([q.id, i, r.point, _cell_value(_number(r.points))])
+            wp.append([q.id, i, r.point, _cell_value(plain_number(r.points))])
     for sheet in (ws, wt, wr, wm, wd, wp):
         for row in sheet.iter_rows(min_row=2):
             for c in row:

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..errors import DataError, Problem
 from ..fileio import write_files_atomic
 from ..standard import Standard, load_standard
-from ..yaml_safe import load_yaml
+from ..yaml_safe import load_yaml_file
 from .defence import DefenceQuestion, defence_files, is_defence_file
 from .loader import DEFAULT_BANK, read_bank
 from .models import Bank, Item, Task
@@ -45,7 +45,7 @@ def _is_defence_target(into: Path, f: Path) -> bool:
 
 def _raw_records(path: Path) -> list[dict]:
     if is_defence_file(path):
-        return list(load_yaml(path.read_text(encoding="utf-8"))["defence"])
+        return list(load_yaml_file(path)["defence"])
     problems: list[Problem] = []
     records = parse_yaml_bank(path.read_bytes(), str(path), problems)
     if problems:

@@ -16,6 +16,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import DataError, Problem
@@ -37,7 +38,22 @@ from .task_files import task_file_problems
 from .yaml_io import bank_files, parse_yaml_bank
 
 DEFAULT_BANK = PACKAGE_ROOT / "question_bank"
-_CACHE_VERSION = "4"  # 3: JSON entries; 4: workbooks' 答辩题 sheet
+# The modules whose code decides what a file's cached records are: a change to any of them changes
+# every cache key, so no version number has to be bumped by hand.
+_PARSER_MODULES = ("assembler.bank.loader", "assembler.bank.yaml_io", "assembler.bank.excel_io",
+                   "assembler.yaml_safe")
+
+
+@lru_cache(maxsize=1)
+def parser_code_hash() -> str:
+    """Return a digest of the parser's own source (the _PARSER_MODULES), part of every cache key."""
+    import importlib
+
+    h = hashlib.sha256(b"zujuan parse cache\n")
+    for name in _PARSER_MODULES:
+        source = importlib.import_module(name).__file__
+        h.update(name.encode() + b"\n" + (Path(source).read_bytes() if source else b""))
+    return h.hexdigest()[:16]
 
 
 def _encode(x):
@@ -162,7 +178,7 @@ def _parse_files(files: list[Path], problems: list[Problem]) -> list[list[dict]]
             found[k].append(Problem(f"无法读取：{exc.strerror or exc}", file=str(path)))
             out[k] = []
             continue
-        digest = hashlib.sha256(data + _CACHE_VERSION.encode() + str(path).encode()).hexdigest()
+        digest = hashlib.sha256(data + parser_code_hash().encode() + str(path).encode()).hexdigest()
         cfile = cache / f"{digest}.json" if cache else None
         if cfile and cfile.exists():
             try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -14,6 +15,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 LETTERS = "ABCDE"
 TRUE_MARK, FALSE_MARK = "√", "×"
+# A picture in a stem, option or explanation, as in Markdown: ![图](images/<sha16>.png), the path
+# relative to the bank file's folder; the name is the picture's content hash, so the bank hash covers it.
+IMAGE_MARK = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
 
 if TYPE_CHECKING:  # pragma: no cover
     from .defence import DefenceQuestion

@@ -118,6 +118,35 @@ def check_id(ctx: RecordContext, rid: str) -> None:
         ctx.add("id", f"题号「{shown}」含有全角、控制或不可见字符（{codes}）", hint)
 
 
+_HASH_NAME = re.compile(r"^[0-9a-f]{16}$")
+
+
+def check_pictures(ctx: RecordContext, texts: list[tuple[str, str]]) -> None:
+    """Check the pictures the texts name (![图](images/….png)): each file exists beside the bank file,
+    and one named by a content hash holds that content (so the bank hash covers the picture)."""
+    import hashlib
+    from pathlib import Path
+
+    from .models import IMAGE_MARK
+
+    base = Path(ctx.origin.file).parent if ctx.origin.file else Path(".")
+    for key, text in texts:
+        for m in IMAGE_MARK.finditer(text or ""):
+            ref = m.group(2)
+            path = base / ref
+            if ref.startswith(("/", "\\")) or ".." in Path(ref).parts:
+                ctx.add(key, f"图片路径「{ref}」应是题库文件旁 images/ 文件夹中的相对路径", "如 images/3fa2c1d4e5b6a7c8.png")
+                continue
+            try:
+                data = path.read_bytes()
+            except OSError:
+                ctx.add(key, f"图片「{ref}」不存在（应在 {base} 下）", "把图片放回该位置，或删除题目中的图片标记")
+                continue
+            if _HASH_NAME.match(Path(ref).stem) and hashlib.sha256(data).hexdigest()[:16] != Path(ref).stem:
+                ctx.add(key, f"图片「{ref}」的内容与文件名中的摘要不符（图片被替换过）",
+                        "换图时用新内容的摘要命名（zujuan bank import 会自动命名），以免题库摘要漏掉这一改动")
+
+
 def split_list(value: object) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -231,6 +260,8 @@ def item_from_record(rec: dict, origin: Origin, column: Callable[[str], str], st
             word = "不" if negation.group(0)[0] == "不" else negation.group(0)[:2]
             ctx.add("stem", f"否定式题干「{negation.group(0)}」中的「{word}」未加着重标记，考生容易看漏",
                     f"写成 **{word}**，试卷上印为加粗加着重号", "warning")
+    check_pictures(ctx, [("stem", stem), ("explanation", explanation)]
+                   + [(f"option_{k}", v) for k, v in options])
     p_count = rec.get("p_count")
     p_count = p_count if isinstance(p_count, int) and p_count > 0 else None
     return Item(rid, t, level, function, code, stem, options, answer, difficulty, p_value, explanation,

@@ -172,9 +172,11 @@ def is_review_workbook(path: str | Path) -> bool:
         return False
     from openpyxl import load_workbook
 
+    from ..xlsx import UNREADABLE_WORKBOOK
+
     try:
         wb = load_workbook(path, read_only=True)
-    except Exception:
+    except UNREADABLE_WORKBOOK:
         return False
     try:
         return REVIEW_SHEET in wb.sheetnames

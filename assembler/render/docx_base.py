@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from docx.oxml import parse_xml
 from lxml import etree
 
 from ..structure import points_text
+from ..writers.text import display_width as text_width
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -61,11 +61,9 @@ def clean(value: object) -> str:
 
 
 def display_width(text: str) -> int:
-    """Return the printed width in half-width units (a CJK character counts 2)."""
-    n = 0
-    for ch in text:
-        n += 2 if unicodedata.east_asian_width(ch) in "WFA" else 1
-    return n
+    """Return the printed width in half-width units: a CJK character, and an East Asian ambiguous one
+    (“ ” ① …, full width in a CJK font), counts 2."""
+    return text_width(text, ambiguous_wide=True)
 
 
 def fmt_number(value: object) -> str:
@@ -341,7 +339,10 @@ def make_paragraph(content: str | R | list | None = None, style: str | None = No
         etree.SubElement(ppr, w("jc")).set(w("val"), align)
     if content is not None:
         for run in content if isinstance(content, list) else [content]:
-            add_run(p, run)
+            if isinstance(run, etree._Element):  # a prepared run, e.g. a picture (DocBuilder.picture_run)
+                p.append(run)
+            else:
+                add_run(p, run)
     return p
 
 
@@ -523,6 +524,20 @@ class DocBuilder:
             story.remove(child)
         for el in elements:
             story.append(el)
+
+    # -- pictures -----------------------------------------------------------------------------------
+    def picture_run(self, path, max_width: int, max_height: int) -> etree._Element:
+        """Return a run holding the picture at path, at its own size (from its pixels and dpi) but
+        no wider than max_width and no taller than max_height (EMU); the picture is stored once."""
+        from docx.image.image import Image
+
+        image = Image.from_file(str(path))
+        width, height = image.width, image.height  # EMU at the image's dpi (72 when it has none)
+        scale = min(1.0, max_width / width, max_height / height)
+        inline = self.doc.part.new_pic_inline(str(path), int(width * scale), int(height * scale))
+        r = etree.Element(w("r"))
+        etree.SubElement(r, w("drawing")).append(inline)
+        return r
 
     # -- body -------------------------------------------------------------------------------------
     def add(self, element: etree._Element) -> etree._Element:

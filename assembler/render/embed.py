@@ -11,6 +11,7 @@ import io
 import json
 import uuid
 import zipfile
+import zlib
 from os import PathLike
 
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -80,6 +81,10 @@ def embed_manifest(document, form: Form, kind: str) -> None:
 
 
 # ---- reading back -------------------------------------------------------------------------------------
+# What reading an entry of a damaged package raises: a bad header or CRC, truncated or undecodable
+# compressed data, an encrypted entry or an unsupported compression method.
+DAMAGED_PACKAGE = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError)
+
 def _open_zip(source) -> zipfile.ZipFile | None:
     stream: io.BytesIO | str | PathLike
     if isinstance(source, (bytes, bytearray, memoryview)):
@@ -98,11 +103,19 @@ def read_embedded(source) -> dict | None:
     """Return {"document", "form", "seed", "bank_hash", "manifest"} embedded in a docx we wrote.
 
     source is a path, the file's bytes or a binary file object. Returns None if the file is not a
-    zip package or carries no zujuan part. "manifest" is None if only the custom properties remain.
+    zip package, is a damaged one (DAMAGED_PACKAGE) or carries no zujuan part. "manifest" is None if
+    only the custom properties remain. Raises OSError only for a path that cannot be read.
     """
     z = _open_zip(source)
     if z is None:
         return None
+    try:
+        return _read_embedded(z)
+    except DAMAGED_PACKAGE:
+        return None
+
+
+def _read_embedded(z: zipfile.ZipFile) -> dict | None:
     with z:
         names = z.namelist()
         for name in sorted(n for n in names if n.startswith("customXml/item") and "Props" not in n

@@ -16,6 +16,7 @@ from difflib import SequenceMatcher
 from lxml import etree
 
 from ..form import Form
+from .embed import DAMAGED_PACKAGE
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
@@ -133,7 +134,7 @@ def visible_blocks(data: bytes, kind: str, form: Form | None = None) -> list[Blo
             names = z.namelist()
             parts = [z.read("word/document.xml")]
             headers = [z.read(n) for n in sorted(names) if re.fullmatch(r"word/header\d*\.xml", n)]
-    except (zipfile.BadZipFile, KeyError, RuntimeError, OSError, NotImplementedError) as exc:
+    except (*DAMAGED_PACKAGE, KeyError, OSError) as exc:
         raise ValueError(f"无法读取 Word 文档：{exc}") from None
     lab = _Labeller(kind, ids)
     out: list[Block] = []

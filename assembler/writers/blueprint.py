@@ -14,8 +14,6 @@ from ..xlsx import workbook_bytes
 from .text import table_row as _row
 from .xlsx_style import write_table
 
-FORMATS = ("text", "json", "yaml", "xlsx")
-
 
 def blueprint_heading(bp: Blueprint) -> str:
     return f"{bp.title} {bp.kind.label}鉴定要素细目表"

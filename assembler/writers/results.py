@@ -11,6 +11,7 @@ from ..errors import DataError, Problem
 from ..form import form_from_manifest
 from ..rules import pass_mark
 from ..score import Candidate, Results, form_results
+from ..structure import plain_number
 from ..xlsx import neutralise, open_workbook, pinned_time, safe_row, workbook_bytes
 
 SCORES_SHEET, DIST_SHEET, RESPONSES_SHEET, KEYS_SHEET, FORMS_SHEET = "成绩", "分数分布", "作答", "试题", "试卷清单"
@@ -25,11 +26,6 @@ def distribution(totals: np.ndarray) -> list[int]:
     """Return counts of totals in 0–9.5, 10–19.5, …, 90–100."""
     idx = np.clip((np.asarray(totals) // 10).astype(int), 0, 9)
     return np.bincount(idx, minlength=10).tolist()
-
-
-def _num(x: float):
-    x = round(float(x), 2)
-    return int(x) if x.is_integer() else x
 
 
 def results_xlsx(results: Results) -> bytes:  # noqa: C901
@@ -69,8 +65,8 @@ def results_xlsx(results: Results) -> bytes:  # noqa: C901
         sec = fr.section_scores()
         fun = {k: v[0] for k, v in fr.function_scores().items()}
         for i, c in enumerate(fr.candidates):
-            ws.append(safe_row(ws, [c.id, c.name, c.form, _num(tot[i])] + [_num(sec[s][i]) if s in sec else None for s in sections]
-                      + [_num(fun[f][i]) if f in fun else None for f in funcs]
+            ws.append(safe_row(ws, [c.id, c.name, c.form, plain_number(tot[i], 2)] + [plain_number(sec[s][i], 2) if s in sec else None for s in sections]
+                      + [plain_number(fun[f][i], 2) if f in fun else None for f in funcs]
                       + ["合格" if tot[i] >= passing else "不合格"]))
 
     ds = wb.create_sheet(DIST_SHEET)
@@ -83,7 +79,7 @@ def results_xlsx(results: Results) -> bytes:  # noqa: C901
     ds.append([])
     allt = np.concatenate([fr.totals for fr in results.forms])
     ds.append(["考生人数", len(allt)])
-    ds.append(["平均分", _num(allt.mean())])
+    ds.append(["平均分", plain_number(allt.mean(), 2)])
     ds.append([f"合格人数（≥{passing} 分）", int((allt >= passing).sum())])
     ds.append(["合格率", f"{(allt >= passing).mean() * 100:.1f}%"])
     chart = BarChart()
@@ -110,7 +106,7 @@ def results_xlsx(results: Results) -> bytes:  # noqa: C901
     head(ks, ["试卷编号", "题号", "题目编号", "题型", "职业功能", "鉴定点", "分值", "答案", "选项数"])
     for fr in results.forms:
         for e, k in zip(fr.form.entries, fr.option_counts):
-            ks.append(safe_row(ks, [fr.form.code, e.number, e.id, e.type.short, e.function, e.code, _num(e.points),
+            ks.append(safe_row(ks, [fr.form.code, e.number, e.id, e.type.short, e.function, e.code, plain_number(e.points, 2),
                                     e.answer, k]))
 
     ms = wb.create_sheet(FORMS_SHEET)

@@ -8,11 +8,9 @@ from openpyxl.chart import BarChart, Reference
 
 from ..review import Review, summary_lines
 from ..standard import Kind
-from ..structure import points_text
+from ..structure import plain_number, points_text
 from ..xlsx import workbook_bytes
 from .xlsx_style import write_table
-
-FORMATS = ("text", "json", "xlsx", "docx")
 
 
 def review_text(review: Review) -> str:
@@ -54,13 +52,13 @@ def review_xlsx(review: Review) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "审核结论"
-    rows = [[f.form, f.title, f.kind.label, "合格" if f.passed else "不合格", "；".join(f.reasons) or "—"]
-            for f in review.forms]
+    rows = [[f.form, f.title, f.kind.label, f.verdict.label, "；".join(f.reasons) or "—",
+             "；".join(f.notes) or "—"] for f in review.forms]
     write_table(ws, f"试卷审核报告：{review.verdict_label}", f"共 {len(review.forms)} 套试卷",
-                ["试卷编号", "名称", "类型", "结论", "原因"], rows, [16, 40, 10, 8, 70], left_cols=(4,))
+                ["试卷编号", "名称", "类型", "结论", "原因", "说明"], rows, [16, 40, 10, 8, 60, 60], left_cols=(4, 5))
     for f in review.forms:
         sheet = wb.create_sheet(f.form[:28])
-        frows = [[c.name, _num(c.target_points), _num(c.actual_points),
+        frows = [[c.name, plain_number(c.target_points), plain_number(c.actual_points),
                   c.target_count if c.target_count is not None else "", c.actual_count] for c in f.functions]
         hr = write_table(sheet, f"{f.form} 职业功能分值核对", f.title,
                          ["职业功能", "目标分值", "实际分值", "目标题数", "实际题数"], frows, [14, 10, 10, 10, 10])
@@ -91,6 +89,12 @@ def review_xlsx(review: Review) -> bytes:
             ch.height, ch.width = 7.5, 16
             sheet.add_chart(ch, "H20")
             start += len(labels) + 3
+        if f.notes:  # notes the reviewer should confirm (all-option keys, difficulty without data)
+            sheet.cell(start, 1, "说明")
+            for note in f.notes:
+                start += 1
+                sheet.cell(start, 1, note)
+            start += 2
         sheet.cell(start, 1, "鉴定点覆盖")
         for i, r in enumerate(f.requirements, start + 1):
             sheet.cell(i, 1, r["function"])
@@ -103,10 +107,6 @@ def review_xlsx(review: Review) -> bytes:
         write_table(so, "各套试卷重复题数", "", ["试卷"] + codes,
                     [[c] + list(row) for c, row in zip(codes, review.overlap)], [16] + [14] * len(codes))
     return workbook_bytes(wb, review.created)
-
-
-def _num(x):
-    return int(x) if float(x).is_integer() else float(x)
 
 
 def review_docx(review: Review, created: str | None = None) -> bytes:

@@ -4,9 +4,12 @@ from __future__ import annotations
 import unicodedata
 
 
-def display_width(text: str) -> int:
-    """Return how many terminal columns text takes (CJK characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+def display_width(text: str, ambiguous_wide: bool = False) -> int:
+    """Return how many columns text takes: CJK (wide and full-width) characters take two, and so do
+    East Asian ambiguous ones (“ ” ① …) when ambiguous_wide, as in a printed CJK font; a terminal
+    shows them narrow. The one width function (render.docx_base uses it with ambiguous_wide)."""
+    wide = "WFA" if ambiguous_wide else "WF"
+    return sum(2 if unicodedata.east_asian_width(c) in wide else 1 for c in text)
 
 
 def table_row(cells: list, widths: list[int], left: int = 1) -> str:

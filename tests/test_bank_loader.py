@@ -1,0 +1,43 @@
+"""The bank loader's parse cache: its key follows the parser's own code, not a hand-bumped version."""
+import importlib
+import sys
+
+from assembler.bank import loader
+from assembler.bank.loader import read_bank
+
+YAML = ("items:\n- id: Y-1\n  type: judge\n  level: '4'\n  function: 内容创作\n  code: 2.1.1\n"
+        "  stem: 缓存键随解析代码变化的判断题陈述。\n  answer: √\n")
+
+
+def test_the_code_hash_changes_when_a_parser_module_changes(tmp_path, monkeypatch):
+    (tmp_path / "fake_parser.py").write_text("RULE = 1\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(loader, "_PARSER_MODULES", ("fake_parser",))
+    loader.parser_code_hash.cache_clear()
+    try:
+        before = loader.parser_code_hash()
+        (tmp_path / "fake_parser.py").write_text("RULE = 2\n", encoding="utf-8")
+        loader.parser_code_hash.cache_clear()
+        assert loader.parser_code_hash() != before
+    finally:
+        sys.modules.pop("fake_parser", None)
+        loader.parser_code_hash.cache_clear()
+
+
+def test_the_real_parser_modules_are_hashed():
+    for name in loader._PARSER_MODULES:
+        assert importlib.import_module(name).__file__
+    assert len(loader.parser_code_hash()) == 16
+
+
+def test_another_parser_reparses_instead_of_reading_the_old_entry(tmp_path, monkeypatch, std):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ZUJUAN_CACHE", str(cache))
+    (tmp_path / "a.yaml").write_text(YAML, encoding="utf-8")
+    first, _ = read_bank([tmp_path / "a.yaml"], std)
+    assert len(list(cache.iterdir())) == 1
+    read_bank([tmp_path / "a.yaml"], std)
+    assert len(list(cache.iterdir())) == 1  # same parser: the entry is reused
+    monkeypatch.setattr(loader, "parser_code_hash", lambda: "0123456789abcdef")
+    again, _ = read_bank([tmp_path / "a.yaml"], std)
+    assert len(list(cache.iterdir())) == 2 and again == first
