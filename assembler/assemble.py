@@ -522,7 +522,12 @@ class _TheoryProblem(_Problem):
             value = (rng.random(P) - 2.0 * self._scarcity(uses == 0, n_forms - f, with_difficulty)
                      - reuse_penalty * uses)
             picks = None
-            for cand in (self._sample_candidates(admissible, -value), admissible):
+            # candidates: the best-valued per cell; then with the unused ones first added; then all
+            best = self._sample_candidates(admissible, -value)
+            tiers = [best]
+            if overlap > 0:
+                tiers.append(np.union1d(best, self._sample_candidates(admissible, 10.0 * uses - value)))
+            for cand in (*tiers, admissible):
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise _Timeout()
