@@ -61,6 +61,7 @@ class FormAnalysis:
     functions: dict  # 职业功能 -> mean percentage
     items: tuple[ItemStats, ...]
     warning: str = ""
+    created: str = ""  # the form's creation time (pins the dates of the reports)
 
     @property
     def flagged(self) -> list[ItemStats]:
@@ -143,7 +144,8 @@ def analyze_form(fr: FormResults) -> FormAnalysis:
              for name, (s, mx) in fr.function_scores().items()}
     warning = (f"考生仅 {n} 人（少于 {WARN_CANDIDATES} 人），各项统计仅供参考。" if n < WARN_CANDIDATES else "")
     return FormAnalysis(fr.form.code, fr.form.title, fr.form.session, n, k, float(pts.sum()), round(float(total.mean()), 4),
-                        round(sd, 4), _r(alpha), _r(sem), tuple(distribution(total)), funcs, tuple(items), warning)
+                        round(sd, 4), _r(alpha), _r(sem), tuple(distribution(total)), funcs, tuple(items), warning,
+                        fr.form.created)
 
 
 def item_flags(t: ItemType, key: str, p: float, r: float | None, whole: dict, upper: dict,

@@ -9,41 +9,72 @@ and the paper order, so the same seed and bank give the same forms.
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from math import ceil, floor
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix
 
-from .bank.models import LETTERS, TRUE_MARK, Bank, Item, Status, Task
-from .bank.stats import disjoint_exact_sets, item_serves, work_content_of
+from .bank.models import LETTERS, TRUE_MARK, Bank, Item, Status, Task, item_serves
 from .blueprint import Blueprint, combination_label, work_content_quota
 from .errors import InfeasibleError, InputError
+from .exact_sets import disjoint_exact_sets
 from .form import Form, FormEntry
-from .standard import Kind, Standard
+from .rules import (
+    DEFAULT_P_TOLERANCE,
+    DEFAULT_TARGET_MEAN,
+    DEFAULT_TARGET_TOLERANCE,
+    JUDGE_TRUE_SHARE,
+    MAX_EQUAL_RUN,
+    SINGLE_LETTERS,
+    difficulty_band,
+    label_p,
+    ratio_band_tolerance,
+)
+from .standard import Kind, Standard, work_content_of
 from .structure import ItemType
+
+
+def item_p(item) -> float:
+    """Return an item's observed facility p, or the p its difficulty label stands for (rules.LABEL_P)."""
+    p = getattr(item, "p_value", None)
+    return float(p) if p is not None else label_p(item.difficulty)
 
 
 @dataclass(frozen=True)
 class DifficultyTarget:
-    """Either a mean with a tolerance, or an 易:中:难 ratio (易 = 1–2, 中 = 3, 难 = 4–5)."""
+    """A mean label with a tolerance, an 易:中:难 ratio (易 = 1–2, 中 = 3, 难 = 4–5), or, with
+    scale "p", a mean facility p with a tolerance (observed p where known, LABEL_P otherwise)."""
 
-    mean: float = 3.0
-    tolerance: float = 0.3
-    ratio: tuple[int, int, int] | None = None
+    mean: float = DEFAULT_TARGET_MEAN
+    tolerance: float = DEFAULT_TARGET_TOLERANCE
+    ratio: tuple[int, ...] | None = None  # easy:medium:hard, three parts
+    scale: str = "label"  # "label" (difficulty 1–5) or "p" (facility 0–1)
+
+    @property
+    def uses_p(self) -> bool:
+        return self.scale == "p" and not self.ratio
+
+    def value(self, item) -> float:
+        """Return what the target averages for one item: its p (scale p) or its label."""
+        return item_p(item) if self.uses_p else float(item.difficulty)
 
     def describe(self) -> str:
         if self.ratio:
             return f"易:中:难 = {self.ratio[0]}:{self.ratio[1]}:{self.ratio[2]}"
+        if self.uses_p:
+            return f"平均通过率 p = {self.mean:g} ± {self.tolerance:g}"
         return f"平均难度 {self.mean:g} ± {self.tolerance:g}"
 
     def bands(self, n: int) -> list[tuple[int, int]]:
-        """Return (min, max) counts of easy, medium and hard items in a form of n items."""
+        """Return (min, max) counts of easy, medium and hard items in a form of n items (ratio targets only)."""
+        assert self.ratio is not None, "bands() is for ratio targets"
         total = sum(self.ratio)
-        tol = max(1, round(0.05 * n))
+        tol = ratio_band_tolerance(n)
         out = []
         for part in self.ratio:
             ideal = n * part / total
@@ -52,10 +83,20 @@ class DifficultyTarget:
 
 
 def parse_difficulty(text: str | None) -> DifficultyTarget:
-    """Return a target from "3", "3.2±0.2", "3.2:0.2" or a ratio "3:5:2". Raises InputError."""
+    """Return a target from "3", "3.2±0.2", "3.2:0.2", a ratio "3:5:2", or an observed-facility
+    target "p=0.65±0.05" (tolerance 0.05 when left out). Raises InputError."""
     if text is None or str(text).strip() == "":
         return DifficultyTarget()
-    s = str(text).strip().replace("：", ":").replace("+-", "±")
+    s = str(text).strip().replace("：", ":").replace("+-", "±").replace("＝", "=").replace(" ", "")
+    if s[:2].lower() == "p=":
+        try:
+            m, _, t = s[2:].partition("±")
+            mean, tol = float(m), float(t) if t else DEFAULT_P_TOLERANCE
+            if not (0 < mean < 1) or not (0 <= tol < 0.5):
+                raise ValueError
+            return DifficultyTarget(mean, tol, scale="p")
+        except ValueError:
+            raise InputError(f"难度目标「{text}」无效：通过率目标写作 p=0.65±0.05（p 在 0 与 1 之间）。") from None
     parts = s.split(":")
     try:
         if len(parts) == 3:
@@ -68,13 +109,14 @@ def parse_difficulty(text: str | None) -> DifficultyTarget:
         elif len(parts) == 2:
             m, t = parts
         else:
-            m, t = s, "0.3"
+            m, t = s, str(DEFAULT_TARGET_TOLERANCE)
         mean, tol = float(m), float(t)
-        if not (1 <= mean <= 5) or tol < 0:
+        if not (1 <= mean <= 5) or not 0 <= tol <= 4:  # (NaN and inf fail this too)
             raise ValueError
         return DifficultyTarget(mean, tol)
     except ValueError:
-        raise InputError(f"难度目标「{text}」无效：填平均难度（如 3 或 3.2±0.2），或易:中:难比例（如 3:5:2）。") from None
+        raise InputError(f"难度目标「{text}」无效：填平均难度（如 3 或 3.2±0.2）、易:中:难比例（如 3:5:2），"
+                         "或平均通过率（如 p=0.65±0.05）。") from None
 
 
 @dataclass(frozen=True)
@@ -97,7 +139,7 @@ def assemble_forms(bank: Bank, blueprint: Blueprint, n_forms: int, seed: int,
     Raises InfeasibleError naming every short cell when the bank is too small, or the smallest
     overlap that would work when the forms cannot be disjoint; InputError for bad options.
     """
-    from .integrity import seal_form
+    from .seal import seal_form
     from .standard import load_standard
 
     opts = options or AssemblyOptions()
@@ -107,11 +149,11 @@ def assemble_forms(bank: Bank, blueprint: Blueprint, n_forms: int, seed: int,
     if opts.max_overlap is not None and opts.max_overlap < 0:
         raise InputError("最大重复题数（--max-overlap）不能为负数。")
     if blueprint.kind is Kind.THEORY:
-        problem = _TheoryProblem(bank, blueprint, std, opts)
+        problem: _Problem = _TheoryProblem(bank, blueprint, std, opts)
     else:
         problem = _SkillProblem(bank, blueprint, std, opts)
     chosen = problem.solve(n_forms, seed)
-    created = opts.created or datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    created = opts.created or datetime.now(UTC).replace(microsecond=0).isoformat()
     forms = []
     for f, picks in enumerate(chosen):
         rng = np.random.default_rng([seed, f, 7])
@@ -120,14 +162,17 @@ def assemble_forms(bank: Bank, blueprint: Blueprint, n_forms: int, seed: int,
         forms.append(seal_form(Form(code, blueprint.level, blueprint.direction, blueprint.kind,
                           blueprint.structure.name if blueprint.structure else None, blueprint.title, seed,
                           bank.hash, blueprint.hash, created, problem.duration(entries), tuple(entries), opts.session,
-                          {"assembly": assembly_record(opts, n_forms)}), bank))
+                          {"assembly": {**assembly_record(opts, n_forms),
+                                        **observed_p_record(opts.difficulty, picks)}}), bank))
     return forms
 
 
 def assembly_record(opts: AssemblyOptions, n_forms: int) -> dict:
     """Return the assembly parameters a reviewer needs to re-check a form (stored in its manifest)."""
     d = opts.difficulty
-    target = {"ratio": list(d.ratio)} if d.ratio else {"mean": d.mean, "tolerance": d.tolerance}
+    target: dict[str, object] = {"ratio": list(d.ratio)} if d.ratio else {"mean": d.mean, "tolerance": d.tolerance}
+    if d.uses_p:
+        target["scale"] = "p"
     return {"forms": n_forms, "max_overlap": opts.max_overlap or 0, "difficulty_target": target,
             "excluded_items": len(opts.excluded)}
 
@@ -137,7 +182,18 @@ def target_from_record(record: dict | None) -> DifficultyTarget:
     t = (record or {}).get("difficulty_target") or {}
     if t.get("ratio"):
         return DifficultyTarget(ratio=tuple(int(x) for x in t["ratio"]))
-    return DifficultyTarget(float(t.get("mean", 3.0)), float(t.get("tolerance", 0.3)))
+    if t.get("scale") == "p":
+        return DifficultyTarget(float(t["mean"]), float(t.get("tolerance", DEFAULT_P_TOLERANCE)), scale="p")
+    return DifficultyTarget(float(t.get("mean", DEFAULT_TARGET_MEAN)),
+                            float(t.get("tolerance", DEFAULT_TARGET_TOLERANCE)))
+
+
+def observed_p_record(target: DifficultyTarget, picks) -> dict:
+    """Return, for a facility-p target, how many of a form's items had an observed p and the form's mean p."""
+    if not target.uses_p or not picks:
+        return {}
+    return {"observed_p_items": sum(1 for x in picks if getattr(x, "p_value", None) is not None),
+            "mean_p": round(sum(item_p(x) for x in picks) / len(picks), 4)}
 
 
 def form_code(bp: Blueprint, seed: int, index: int, prefix: str = "") -> str:
@@ -195,8 +251,8 @@ def _largest_pair_overlap(forms: list[list]) -> int:
     return max((len(a & b) for k, a in enumerate(ids) for b in ids[k + 1:]), default=0)
 
 
-class _Problem:
-    """Common machinery: pool, overlap handling, solving and diagnosing."""
+class _Problem(ABC):
+    """Common machinery: pool, overlap handling, solving and diagnosing; a subclass per paper kind."""
 
     counting_is_exact = True  # shortages() is a true necessary condition, so it may refuse before solving
 
@@ -209,7 +265,42 @@ class _Problem:
         self.pool = [x for x in records if x.active and x.id not in opts.excluded]
         self.index = {x.id: i for i, x in enumerate(self.pool)}
 
-    # subclasses: records(), form_constraints(model, f, offset), shortages(n, overlap), entries(), duration()
+    @abstractmethod
+    def records(self) -> list:
+        """Return the bank records this blueprint may draw from (items or tasks)."""
+
+    @abstractmethod
+    def form_size(self) -> int:
+        """Return the number of records in one form (an upper bound for skill papers)."""
+
+    @abstractmethod
+    def centre_target(self) -> float | None:
+        """Return the difficulty sum a form aims at, or None when there is no single centre."""
+
+    @abstractmethod
+    def form_constraints(self, model: _Model, off: int, with_difficulty: bool = True) -> None:
+        """Add one form's rows to the model; its variables start at column `off`."""
+
+    @abstractmethod
+    def cell_supply(self) -> list[tuple[int, int]]:
+        """Return (needed per form, available) for every blueprint cell."""
+
+    @abstractmethod
+    def shortages(self, n_forms: int) -> list[str]:
+        """Return a Chinese line for every count the pool cannot supply to n_forms disjoint forms."""
+
+    @abstractmethod
+    def single_form_diagnosis(self, seed: int) -> str:
+        """Return why not even one form can be built (a Chinese sentence)."""
+
+    @abstractmethod
+    def entries(self, picks: list, rng: np.random.Generator) -> list[FormEntry]:
+        """Return the form entries, in paper order, for the picked records."""
+
+    @abstractmethod
+    def duration(self, entries) -> int:
+        """Return the paper's duration in minutes."""
+
     def solve(self, n_forms: int, seed: int) -> list[list]:
         overlap = self.opts.max_overlap
         effective = 0 if overlap is None else overlap
@@ -351,7 +442,7 @@ class _Problem:
             if centre is not None:  # Σ difficulty − target = s⁺ − s⁻, and s± are penalised below
                 sp = nx + ny + 2 * f
                 model.add([f * P + i for i in range(P)] + [sp, sp + 1],
-                          [float(x.difficulty) for x in self.pool] + [-1.0, 1.0], centre, centre)
+                          [self.opts.difficulty.value(x) for x in self.pool] + [-1.0, 1.0], centre, centre)
         if n_forms > 1:
             if overlap == 0:
                 for i in range(P):
@@ -369,7 +460,8 @@ class _Problem:
         integrality = np.ones(nvar)
         upper = np.ones(nvar)
         if centre is not None:
-            c[nx + ny:] = 0 if feasibility else 0.5
+            # a unit of summed p is worth about six label units (p spans 0.2–0.9 for labels 5–1)
+            c[nx + ny:] = 0 if feasibility else (3.0 if self.opts.difficulty.uses_p else 0.5)
             integrality[nx + ny:] = 0
             upper[nx + ny:] = np.inf
         res = model.solve(c, integrality, time_limit or self.opts.time_limit, upper)
@@ -461,16 +553,15 @@ class _TheoryProblem(_Problem):
         if with_difficulty:
             d = self.opts.difficulty
             if d.ratio:
-                groups = [[i for i in range(P) if self.pool[i].difficulty <= 2],
-                          [i for i in range(P) if self.pool[i].difficulty == 3],
-                          [i for i in range(P) if self.pool[i].difficulty >= 4]]
+                groups = [[i for i in range(P) if difficulty_band(self.pool[i].difficulty) == band]
+                          for band in range(3)]
                 rows += [(idx, 1, lo, hi) for idx, (lo, hi) in zip(groups, d.bands(n))]
             else:
-                rows.append((list(range(P)), [float(x.difficulty) for x in self.pool],
+                rows.append((list(range(P)), [d.value(x) for x in self.pool],
                              n * (d.mean - d.tolerance), n * (d.mean + d.tolerance)))
         ns = sum(r.cell(ItemType.SINGLE).count for r in self.bp.rows)
         if ns and self.opts.balance_answers:  # options that cannot be shuffled keep their letter
-            cap = floor(1.2 * ns / 4)
+            cap = SINGLE_LETTERS.cap(ns)
             for letter in "ABCD":
                 fixed = [i for i, it in enumerate(self.pool)
                          if it.type is ItemType.SINGLE and not it.shuffle and it.answer == letter]
@@ -479,7 +570,7 @@ class _TheoryProblem(_Problem):
         nj = sum(r.cell(ItemType.JUDGE).count for r in self.bp.rows)
         if nj and self.opts.balance_answers:
             true_idx = [i for i, it in enumerate(self.pool) if it.type is ItemType.JUDGE and it.answer == TRUE_MARK]
-            rows.append((true_idx, 1, ceil(0.4 * nj), floor(0.6 * nj)))
+            rows.append((true_idx, 1, *JUDGE_TRUE_SHARE.count_range(nj)))
         for i, it in enumerate(self.pool):
             for e in it.enemies:
                 j = self.index.get(e)
@@ -636,14 +727,14 @@ class _TheoryProblem(_Problem):
                 if not c.count:
                     continue
                 need = c.count * n_forms
-                usable, retired, excluded = self._availability(lambda x: x.function == r.name and x.type is c.type)
+                usable, retired, excluded = self._availability(lambda x: x.function == r.name and x.type is c.type)  # noqa: B023 (called at once)
                 if usable < need:
                     lines.append(f"{self.label} · {r.name} · {c.type.label}：需要 {need} 题，可用 {usable} 题"
                                  + self._note(retired, excluded))
             for w, (lo, _) in zip(r.work_contents, work_content_quota(r, r.count)):
                 need = lo * n_forms
                 usable, retired, excluded = self._availability(
-                    lambda x: x.function == r.name and work_content_of(x.code, x.function) == w.code)
+                    lambda x: x.function == r.name and work_content_of(x.code, x.function) == w.code)  # noqa: B023 (called at once)
                 if lo and usable < need:
                     lines.append(f"{self.label} · {r.name} · {w.code} {w.name}：需要 {need} 题，可用 {usable} 题"
                                  + self._note(retired, excluded))
@@ -651,10 +742,11 @@ class _TheoryProblem(_Problem):
         if nj and self.opts.balance_answers:
             trues = sum(1 for x in self.pool if x.type is ItemType.JUDGE and x.answer == TRUE_MARK)
             falses = sum(1 for x in self.pool if x.type is ItemType.JUDGE and x.answer != TRUE_MARK)
-            if trues < ceil(0.4 * nj) * n_forms:
-                lines.append(f"{self.label} · 判断题（答案为“√”）：需要 {ceil(0.4 * nj) * n_forms} 题，可用 {trues} 题")
-            if falses < (nj - floor(0.6 * nj)) * n_forms:
-                lines.append(f"{self.label} · 判断题（答案为“×”）：需要 {(nj - floor(0.6 * nj)) * n_forms} 题，可用 {falses} 题")
+            least_true, most_true = JUDGE_TRUE_SHARE.count_range(nj)
+            if trues < least_true * n_forms:
+                lines.append(f"{self.label} · 判断题（答案为“√”）：需要 {least_true * n_forms} 题，可用 {trues} 题")
+            if falses < (nj - most_true) * n_forms:
+                lines.append(f"{self.label} · 判断题（答案为“×”）：需要 {(nj - most_true) * n_forms} 题，可用 {falses} 题")
         return lines
 
     def tight_cells(self, n_forms: int) -> list[tuple[int, str]]:
@@ -662,13 +754,13 @@ class _TheoryProblem(_Problem):
         for r in self.bp.rows:
             for c in r.cells:
                 if c.count:
-                    usable = self._availability(lambda x: x.function == r.name and x.type is c.type)[0]
+                    usable = self._availability(lambda x: x.function == r.name and x.type is c.type)[0]  # noqa: B023 (called at once)
                     out.append((usable - c.count * n_forms,
                                 f"{self.label} · {r.name} · {c.type.label}：需要 {c.count * n_forms} 题，可用 {usable} 题"))
             for w, (lo, _) in zip(r.work_contents, work_content_quota(r, r.count)):
                 if lo:
                     usable = self._availability(
-                        lambda x: x.function == r.name and work_content_of(x.code, x.function) == w.code)[0]
+                        lambda x: x.function == r.name and work_content_of(x.code, x.function) == w.code)[0]  # noqa: B023 (called at once)
                     out.append((usable - lo * n_forms,
                                 f"{self.label} · {r.name} · {w.code} {w.name}：需要 {lo * n_forms} 题，可用 {usable} 题"))
         return out
@@ -679,13 +771,16 @@ class _TheoryProblem(_Problem):
         except _Timeout:
             relaxed = None
         if relaxed is not None:
-            ds = [x.difficulty for x in self.pool]
-            return (f"{self.label} {self.bp.kind.label}：题库无法满足难度目标（{self.opts.difficulty.describe()}）。"
-                    f"可用题目的平均难度为 {np.mean(ds):.2f}；请调整 --difficulty 或补充相应难度的题目。")
+            d = self.opts.difficulty
+            ds = [d.value(x) for x in self.pool]
+            what = "平均通过率" if d.uses_p else "平均难度"
+            return (f"{self.label} {self.bp.kind.label}：题库无法满足难度目标（{d.describe()}）。"
+                    f"可用题目的{what}为 {np.mean(ds):.2f}；请调整 --difficulty 或补充相应难度的题目。")
         return (f"{self.label} {self.bp.kind.label}：各单元格题量足够，但互斥题或工作内容配额之间相互冲突，"
                 "无法组卷；请检查互斥题设置或补充题目。")
 
     def entries(self, picks: list[Item], rng: np.random.Generator) -> list[FormEntry]:
+        assert self.bp.structure is not None, "theory blueprints carry their paper structure"
         points = {s.type: float(s.points) for s in self.bp.structure.sections}
         out: list[FormEntry] = []
         number = 0
@@ -745,7 +840,7 @@ class _SkillProblem(_Problem):
             tasks = [t for t in self.pool if t.function == r.name]
             k = len(disjoint_exact_sets([t.points for t in tasks], r.weight))
             if k < n_forms:
-                usable, retired, excluded = self._availability(lambda x: x.function == r.name)
+                usable, retired, excluded = self._availability(lambda x: x.function == r.name)  # noqa: B023 (called at once)
                 need = "一组" if n_forms == 1 else f"{n_forms} 组互不重复的"
                 lines.append(f"{self.label} · {r.name} · 操作题：需要配分合计 {r.weight} 分的{need}操作题，"
                              f"可用 {usable} 道只能组成 {k} 组" + self._note(retired, excluded))
@@ -766,7 +861,7 @@ class _SkillProblem(_Problem):
 
 
 # ---- option permutation and answer balance ------------------------------------------------------
-def _break_runs(seq: list, key, rng: np.random.Generator, limit: int = 3) -> list:
+def _break_runs(seq: list, key, rng: np.random.Generator, limit: int = MAX_EQUAL_RUN) -> list:
     """Return seq reordered so that no more than `limit` equal keys come in a row (when possible)."""
     seq = list(seq)
     for _ in range(20 * max(1, len(seq))):
@@ -810,7 +905,7 @@ def _permute(item: Item, rng: np.random.Generator, target: str | None) -> tuple[
 
 
 def _place_single(items: list[Item], rng: np.random.Generator, balance: bool) -> list[tuple[Item, str, str]]:
-    """Return (item, permutation, displayed answer) with balanced letters and no run longer than 3."""
+    """Return (item, permutation, displayed answer) with balanced letters and no run longer than MAX_EQUAL_RUN."""
     if not balance:
         return [(it, *_permute(it, rng, None)) for it in items]
     n = len(items)
@@ -833,7 +928,7 @@ def _place_single(items: list[Item], rng: np.random.Generator, balance: bool) ->
     for k, c in zip(free, pool):
         letters[k] = c
     for _ in range(20 * max(1, n)):  # repair runs by swapping free positions
-        bad = _first_run_violation(letters, 3)
+        bad = _first_run_violation(letters, MAX_EQUAL_RUN)
         if bad is None:
             break
         if bad not in free:
@@ -852,6 +947,6 @@ def _place_single(items: list[Item], rng: np.random.Generator, balance: bool) ->
         else:
             perm, shown = "", it.answer
         out.append((it, perm, shown))
-    if _first_run_violation([x[2] for x in out], 3) is not None:  # e.g. fixed items alike in a row
+    if _first_run_violation([x[2] for x in out], MAX_EQUAL_RUN) is not None:  # e.g. fixed items alike in a row
         out = _break_runs(out, lambda x: x[2], rng)
     return out

@@ -13,11 +13,18 @@ from pathlib import Path
 
 from .assemble import target_from_record
 from .bank.models import LETTERS, TRUE_MARK, Bank, Item, Task
-from .bank.stats import work_content_of
 from .blueprint import Blueprint, build_blueprint, combination_label, work_content_quota
 from .errors import AssemblerError, DataError, Problem
 from .form import Form, form_from_manifest, load_manifest
-from .standard import Kind, Standard
+from .rules import (
+    DEFAULT_DIFFICULTY_SHARE,
+    DEFAULT_LABEL,
+    JUDGE_TRUE_SHARE,
+    MAX_EQUAL_RUN,
+    SINGLE_LETTERS,
+    band_counts,
+)
+from .standard import Kind, Standard, work_content_of
 from .structure import ItemType, load_structure
 
 
@@ -47,6 +54,7 @@ class FormReview:
     reasons: tuple[str, ...]
     item_ids: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    created: str = ""  # the form's creation time: the report's pinned time
 
     @property
     def uncovered(self) -> list[dict]:
@@ -63,6 +71,12 @@ class Review:
     overlap: tuple[tuple[int, ...], ...]
     equivalence: dict
     reasons: tuple[str, ...]
+
+    @property
+    def created(self) -> str:
+        """Return the earliest creation time of the reviewed forms (the reports' pinned time)."""
+        times = sorted(f.created for f in self.forms if f.created)
+        return times[0] if times else ""
 
     @property
     def verdict(self) -> str:
@@ -105,7 +119,9 @@ def summary_lines(f: FormReview) -> list[str]:
     d = f.difficulty
     if d:
         target = f"（目标 {d['target']}）" if "target" in d else ""
-        lines.append(f"难度：平均 {d['mean']:.2f}{target}，易/中/难 {d['easy']}/{d['medium']}/{d['hard']}。")
+        observed = (f"，平均通过率 {d['mean_p']:.3f}（{d['observed_p_items']} 题有实测值，其余按难度标签折算）"
+                    if "mean_p" in d else "")
+        lines.append(f"难度：平均 {d['mean']:.2f}{observed}{target}，易/中/难 {d['easy']}/{d['medium']}/{d['hard']}。")
     if f.kind is Kind.THEORY and f.answers:
         a = f.answers
         lines.append("答案分布：单选 " + "、".join(f"{k} {v}" for k, v in a["single"].items())
@@ -139,7 +155,7 @@ class LoadedForm:
     disagreements: tuple[str, ...] = ()  # manifests of one form that differ from each other
 
 
-def load_forms(paths: list[str | Path]) -> list[LoadedForm]:
+def load_forms(paths: list[str | Path]) -> list[LoadedForm]:  # noqa: C901
     """Return the forms in manifests, .docx files and folders of them. Raises DataError.
 
     A folder gives every manifest and every Word document in it; the documents of one form (same
@@ -154,9 +170,9 @@ def load_forms(paths: list[str | Path]) -> list[LoadedForm]:
     files: list[tuple[Path, bool]] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(x for x in p.rglob("*") if x.suffix.lower() in (".json", ".docx") and x.is_file()
-                           and not x.name.startswith((".", "~$")))
-            files += [(x, True) for x in found]
+            listed = sorted(x for x in p.rglob("*") if x.suffix.lower() in (".json", ".docx") and x.is_file()
+                            and not x.name.startswith((".", "~$")))
+            files += [(x, True) for x in listed]
         elif p.exists():
             files.append((p, False))
         else:
@@ -197,6 +213,27 @@ def load_forms(paths: list[str | Path]) -> list[LoadedForm]:
     if not out:
         raise DataError([Problem("没有找到试卷清单或试卷", file=", ".join(map(str, paths)))], title="无法读取待审核的试卷")
     return out
+
+
+def with_documents(form: Form, source: str, documents: dict[str, bytes]) -> LoadedForm:
+    """Return the form to review with the Word documents written for it ({name: bytes}), so the
+    review checks them against the form, the bank and the seed as `review DIR` does.
+
+    A document without a readable embedded manifest is still checked (as carrying the form's).
+    """
+    from .render.embed import read_embedded
+
+    docs = []
+    for name, data in documents.items():
+        try:
+            found = read_embedded(data) or {}
+            embedded = form_from_manifest(found["manifest"], name) if found.get("manifest") is not None else form
+        except DataError:
+            embedded, found = form, {}
+        except Exception:  # a damaged package: document_problems reports it
+            embedded, found = form, {}
+        docs.append(ReviewedDocument(name, str(found.get("document") or ""), data, embedded))
+    return LoadedForm(form, source, tuple(docs))
 
 
 def _is_review_report(path: Path) -> bool:
@@ -307,7 +344,7 @@ def review_forms(loaded: list[LoadedForm], bank: Bank, standard: Standard, ledge
     return Review(tuple(reviews), overlap, equivalence, tuple(reasons))
 
 
-def review_form(lf: LoadedForm, bank: Bank, standard: Standard, ledger: str | None = None) -> FormReview:
+def review_form(lf: LoadedForm, bank: Bank, standard: Standard, ledger: str | None = None) -> FormReview:  # noqa: C901
     form = lf.form
     reasons: list[str] = []
     try:
@@ -384,10 +421,8 @@ def review_form(lf: LoadedForm, bank: Bank, standard: Standard, ledger: str | No
         usage = usage_counts(ledger, ids, exclude_session=form.session or None)
     notes = ((note,) if note else ()) + item_notes(records)
     return FormReview(form.code, form.title or bp.title, form.kind, lf.source, tuple(functions), tuple(work_contents),
-                      tuple(requirements), difficulty, answers, usage, duration, tuple(reasons), tuple(ids), notes)
-
-
-DEFAULT_DIFFICULTY_SHARE = 0.8  # above this share of items at the default 3 without p, difficulty says little
+                      tuple(requirements), difficulty, answers, usage, duration, tuple(reasons), tuple(ids), notes,
+                      form.created or "")
 
 
 def item_notes(records: list) -> tuple[str, ...]:
@@ -398,7 +433,7 @@ def item_notes(records: list) -> tuple[str, ...]:
     if every:
         out.append(f"{len(every)} 道多选题的答案为全部选项（允许，但请确认确属全选）：" + "、".join(every))
     objective = [x for x in records if isinstance(x, Item)]
-    plain = sum(1 for x in objective if x.difficulty == 3 and x.p_value is None)
+    plain = sum(1 for x in objective if x.difficulty == DEFAULT_LABEL and x.p_value is None)
     if objective and plain / len(objective) > DEFAULT_DIFFICULTY_SHARE:
         out.append(f"{plain}/{len(objective)} 道题难度为默认值 3 且无通过率数据，难度分布仅为名义值，"
                    "不反映实际难度（考后录入通过率后再评估）")
@@ -409,8 +444,9 @@ def integrity_problems(lf: LoadedForm, bank: Bank, bp: Blueprint, standard: Stan
     """Return the reasons the form is not what the bank and its seed produce: a broken seal, an
     order or permutation the seed does not give, and every document whose visible content
     differs from the one the bank and the manifest produce (naming the item)."""
-    from .integrity import derivation_problems, seal_problems
+    from .integrity import derivation_problems
     from .render.visible import DOCUMENT_NAMES, document_problems
+    from .seal import seal_problems
 
     form = lf.form
     out = seal_problems(form, bank) + derivation_problems(form, bank, bp, standard)
@@ -450,7 +486,7 @@ def _coverage(bp: Blueprint, records, standard: Standard, kind: Kind, reasons: l
                                            for c in (x.codes if isinstance(x, Task) else (x.code,))))
             work_contents.append({"function": r.name, "code": w.code, "name": w.name, "points": _n(float(w.points)),
                                   "min": lo, "max": hi, "actual": n, "covered": n > 0})
-            if kind is Kind.THEORY and not (lo <= n <= hi):
+            if kind is Kind.THEORY and hi is not None and not (lo <= n <= hi):
                 reasons.append(f"{r.name} · {w.code} {w.name}应有 {lo}～{hi} 题，实为 {n} 题")
             texts = standard.knowledge_codes(bp.level, r.name) if kind is Kind.THEORY else standard.skill_codes(bp.level, r.name)
             for code in w.requirements:
@@ -464,8 +500,8 @@ def _difficulty(form: Form, records, reasons: list[str]) -> dict:
     if not ds:
         return {}
     mean = sum(ds) / len(ds)
-    out = {"mean": round(mean, 3), "easy": sum(d <= 2 for d in ds), "medium": sum(d == 3 for d in ds),
-           "hard": sum(d >= 4 for d in ds)}
+    easy, medium, hard = band_counts(ds)
+    out = {"mean": round(mean, 3), "easy": easy, "medium": medium, "hard": hard}
     if form.kind is Kind.SKILL:
         return out
     target = target_from_record(form.extra.get("assembly"))
@@ -473,11 +509,17 @@ def _difficulty(form: Form, records, reasons: list[str]) -> dict:
     if target.ratio:
         bands = target.bands(len(ds))
         ok = all(lo <= got <= hi for got, (lo, hi) in zip((out["easy"], out["medium"], out["hard"]), bands))
+    elif target.uses_p:
+        mean_p = sum(target.value(x) for x in records) / len(records)
+        out["mean_p"] = round(mean_p, 4)
+        out["observed_p_items"] = sum(1 for x in records if getattr(x, "p_value", None) is not None)
+        ok = abs(mean_p - target.mean) <= target.tolerance + 1e-9
     else:
         ok = abs(mean - target.mean) <= target.tolerance + 1e-9
     out["ok"] = ok
     if not ok:
-        reasons.append(f"难度不符合目标（{target.describe()}）：平均 {mean:.2f}，易/中/难 {out['easy']}/{out['medium']}/{out['hard']}")
+        got = f"平均通过率 {out['mean_p']:.3f}" if target.uses_p else f"平均 {mean:.2f}"
+        reasons.append(f"难度不符合目标（{target.describe()}）：{got}，易/中/难 {out['easy']}/{out['medium']}/{out['hard']}")
     return out
 
 
@@ -490,19 +532,18 @@ def _answers(form: Form, reasons: list[str]) -> dict:
            "multiple": dict(Counter(c for e in form.entries if e.type is ItemType.MULTIPLE for c in e.answer)),
            "longest_run": {"single": _longest_run(singles), "judge": _longest_run(judges)}}
     if singles:
-        share = len(singles) / 4
-        off = [c for c in "ABCD" if not share * 0.8 - 1e-9 <= letters.get(c, 0) <= share * 1.2 + 1e-9]
+        off = [c for c in SINGLE_LETTERS.letters if not SINGLE_LETTERS.holds(letters.get(c, 0), len(singles))]
         if off:
+            lo, hi = SINGLE_LETTERS.bounds(len(singles))
             reasons.append("单选题答案分布不均衡：" + "，".join(f"{c} {letters.get(c, 0)} 题" for c in off)
-                           + f"（应在 {share * 0.8:g}～{share * 1.2:g} 题之间）")
+                           + f"（应在 {lo:g}～{hi:g} 题之间）")
     for label, seq in (("单选题", singles), ("判断题", judges)):
         run = _longest_run(seq)
-        if run > 3:
-            reasons.append(f"{label}有 {run} 道相同答案连续出现（不应超过 3 道）")
-    if judges:
+        if run > MAX_EQUAL_RUN:
+            reasons.append(f"{label}有 {run} 道相同答案连续出现（不应超过 {MAX_EQUAL_RUN} 道）")
+    if judges and not JUDGE_TRUE_SHARE.holds(judges.count(TRUE_MARK), len(judges)):
         ratio = judges.count(TRUE_MARK) / len(judges)
-        if not 0.4 <= ratio <= 0.6:
-            reasons.append(f"判断题“√”占 {ratio:.0%}，应在 40%～60% 之间")
+        reasons.append(f"判断题“√”占 {ratio:.0%}，应在 {JUDGE_TRUE_SHARE.text()} 之间")
     return out
 
 

@@ -10,14 +10,13 @@ column per part.
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DataError, InputError, Problem
+from .rules import pass_mark
 
 SETTINGS_SHEET, SCORES_SHEET = "设置", "评分"
-PASS_MARK = 60
 RULES = {"trimmed": "去掉一个最高分和一个最低分后取平均", "mean": "取全体评委的平均分"}
 ID_COLUMNS = ("准考证号", "考生姓名", "评委序号")
 
@@ -38,7 +37,7 @@ class PanelRule:
             how = RULES["mean"]
         extra = f"（评审组 {self.trim_from} 人及以上时{RULES['trimmed']}，少于 {self.trim_from} 人时取平均）" \
             if self.name == "trimmed" else ""
-        return f"评审结果：评审组 {members} 人，{how}{extra}，保留一位小数；{PASS_MARK} 分及以上为合格。"
+        return f"评审结果：评审组 {members} 人，{how}{extra}，保留一位小数；{pass_mark()} 分及以上为合格。"
 
 
 def parse_rule(value: object, trim_from: int = 5) -> PanelRule:
@@ -78,7 +77,7 @@ def panel_result(totals: list[float], rule: PanelRule = PanelRule()) -> PanelOut
         kept = [i for i in range(n) if i not in dropped]
     mean = sum(totals[i] for i in kept) / len(kept)
     result = round(mean + 1e-9, 1)
-    return PanelOutcome(tuple(totals), dropped, result, result >= PASS_MARK, rule.describe(n))
+    return PanelOutcome(tuple(totals), dropped, result, result >= pass_mark(), rule.describe(n))
 
 
 @dataclass(frozen=True)
@@ -86,7 +85,7 @@ class PanelSheetSettings:
     set_code: str
     panel_size: int
     rule: PanelRule
-    parts: tuple[tuple[str, int], ...]  # (part name, points)
+    parts: tuple[tuple[str, int | float], ...]  # (part name, points)
 
 
 @dataclass(frozen=True)
@@ -98,18 +97,11 @@ class CandidateResult:
     outcome: PanelOutcome
 
 
-def write_panel_template(path: str | Path, set_code: str, panel_size: int, parts: list[tuple[str, int]],
-                         rule: PanelRule = PanelRule(), candidates: int = 1, overwrite: bool = False) -> None:
-    """Write the empty scores workbook: settings, and one row per member for each candidate.
-
-    Raises OutputError if the file exists and overwrite is False.
-    """
+def panel_template_bytes(set_code: str, panel_size: int, parts: list[tuple[str, int]],
+                         rule: PanelRule = PanelRule(), candidates: int = 1) -> bytes:
+    """Return the empty scores workbook: settings, and one row per member for each candidate."""
     from openpyxl import Workbook
 
-    from .errors import OutputError
-    path = Path(path)
-    if path.exists() and not overwrite:
-        raise OutputError(f"输出文件已存在：{path}。请换一个文件名，或加 --force 覆盖。")
     wb = Workbook()
     ws = wb.active
     ws.title = SETTINGS_SHEET
@@ -129,13 +121,20 @@ def write_panel_template(path: str | Path, set_code: str, panel_size: int, parts
             sc.append([f"（准考证号{c + 1}）" if m == 1 else None, None, m] + [None] * len(parts))
     for col, wdt in zip("ABCDEFG", (16, 12, 10, 18, 18, 18, 18)):
         sc.column_dimensions[col].width = wdt
-    buf = io.BytesIO()
-    wb.save(buf)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(buf.getvalue())
-    except OSError as exc:
-        raise OutputError(f"无法写入 {path}：{exc.strerror or exc}") from None
+    from .xlsx import workbook_bytes
+
+    return workbook_bytes(wb)
+
+
+def write_panel_template(path: str | Path, set_code: str, panel_size: int, parts: list[tuple[str, int]],
+                         rule: PanelRule = PanelRule(), candidates: int = 1, overwrite: bool = False) -> None:
+    """Write the empty scores workbook (see panel_template_bytes) atomically.
+
+    Raises OutputError if the file exists and overwrite is False, or if it cannot be written.
+    """
+    from .fileio import write_bytes_atomic
+
+    write_bytes_atomic(path, panel_template_bytes(set_code, panel_size, parts, rule, candidates), overwrite)
 
 
 def _number(value: object) -> float | None:
@@ -149,22 +148,19 @@ def _number(value: object) -> float | None:
         return None
 
 
-def read_panel_scores(path: str | Path) -> tuple[PanelSheetSettings, list[CandidateResult]]:
+def read_panel_scores(path: str | Path) -> tuple[PanelSheetSettings, list[CandidateResult]]:  # noqa: C901
     """Return the settings and every candidate's result read from a scores workbook.
 
-    Raises InputError if the file cannot be opened, DataError naming every bad cell by sheet, row
+    Raises DataError if the file cannot be opened, and naming every bad cell by sheet, row
     and column (missing or non-numeric scores, scores above a part's points, a candidate not
     scored by every member, bad settings).
     """
-    from openpyxl import load_workbook
+    from .xlsx import open_workbook
 
     path = Path(path)
     f = str(path)
-    try:
-        wb = load_workbook(path, data_only=True, read_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        raise InputError(f"无法读取评分表 {f}：{exc}") from None
     title = "综合评审评分表有误"
+    wb = open_workbook(path, title, data_only=True, read_only=True)
     missing = [s for s in (SETTINGS_SHEET, SCORES_SHEET) if s not in wb.sheetnames]
     if missing:
         raise DataError([Problem(f"缺少工作表「{s}」（请用 zujuan review-panel --template 生成模板）", file=f)
@@ -191,13 +187,13 @@ def read_panel_scores(path: str | Path) -> tuple[PanelSheetSettings, list[Candid
     except InputError as exc:
         problems.append(Problem(str(exc), file=f, sheet=SETTINGS_SHEET, row=rrow or 4, column="值"))
         rule = PanelRule()
-    parts = []
-    for key, (value, row) in kv.items():
+    parts: list[tuple[str, int | float]] = []
+    for key, (value, at) in kv.items():
         if key in fixed:
             continue
         pts = _number(value)
         if pts is None or pts <= 0:
-            problems.append(Problem(f"「{key}」的分值应为正数", file=f, sheet=SETTINGS_SHEET, row=row, column="值"))
+            problems.append(Problem(f"「{key}」的分值应为正数", file=f, sheet=SETTINGS_SHEET, row=at, column="值"))
             continue
         parts.append((key, int(pts) if pts == int(pts) else pts))
     if not parts:
@@ -208,12 +204,13 @@ def read_panel_scores(path: str | Path) -> tuple[PanelSheetSettings, list[Candid
 
     rows = list(wb[SCORES_SHEET].iter_rows(values_only=True))
     header = [str(c).strip() if c is not None else "" for c in (rows[0] if rows else ())]
-    columns = {}
+    columns: dict[str, int] = {}
     for name, _ in parts:
         col = next((i for i, h in enumerate(header) if h == name or h.startswith(f"{name}（")), None)
         if col is None:
             problems.append(Problem(f"缺少「{name}」列", file=f, sheet=SCORES_SHEET, row=1))
-        columns[name] = col
+        else:
+            columns[name] = col
     for i, h in enumerate(ID_COLUMNS):
         if i >= len(header) or header[i] != h:
             problems.append(Problem(f"第 {i + 1} 列应为「{h}」", file=f, sheet=SCORES_SHEET, row=1))

@@ -16,15 +16,14 @@ from pathlib import Path
 
 import numpy as np
 
+from .answer_sheet import FORM_HEADER, ID_HEADER, NAME_HEADER, RESPONSE_SHEET
 from .bank.models import FALSE_MARK, LETTERS, TRUE_MARK
 from .errors import DataError, InputError, Problem
 from .form import Form, load_manifest
 from .standard import Kind
 from .structure import ItemType
+from .xlsx import pinned_time, workbook_bytes
 
-PASS_MARK = 60
-ID_HEADER, NAME_HEADER, FORM_HEADER = "准考证号", "姓名", "试卷编号"
-RESPONSE_SHEET = "答题登记"
 TRUE_ALIASES = {"√", "✓", "✔", "对", "T", "TRUE", "Y", "正确", "是"}
 FALSE_ALIASES = {"×", "✗", "✘", "X", "错", "F", "FALSE", "N", "错误", "否"}
 
@@ -165,15 +164,18 @@ def _rows_from_file(path: Path) -> tuple[str, list[tuple[int, list]]]:
                                 title="答题登记表有误") from None
         return "", [(i, row) for i, row in enumerate(csv.reader(io.StringIO(text)), 1)]
     if suffix in (".xlsx", ".xlsm"):
+        from .xlsx import open_workbook, package_problem
+
         try:
-            return _fast_xlsx_rows(path)
-        except (KeyError, ValueError, IndexError, OSError, zipfile.BadZipFile, SyntaxError):
-            pass  # anything unusual: let openpyxl read it (slower) or report the file
-        from openpyxl import load_workbook
-        try:
-            wb = load_workbook(path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-            raise DataError([Problem("不是有效的 Excel 工作簿（.xlsx）", file=str(path))], title="答题登记表有误") from None
+            damaged = package_problem(path.read_bytes())
+        except OSError:
+            damaged = None  # open_workbook names the reason
+        if damaged is None:
+            try:
+                return _fast_xlsx_rows(path)
+            except (KeyError, ValueError, IndexError, OSError, zipfile.BadZipFile, SyntaxError):
+                pass  # anything unusual: let openpyxl read it (slower) or report the file
+        wb = open_workbook(path, "答题登记表有误", read_only=True, data_only=True)
         ws = wb[RESPONSE_SHEET] if RESPONSE_SHEET in wb.sheetnames else wb.worksheets[0]
         rows = [(i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), 1)]
         wb.close()
@@ -235,9 +237,11 @@ def _fast_xlsx_rows(path: Path) -> tuple[str, list[tuple[int, list]]]:
         j = cols.get(col)
         if j is None:
             j = cols[col] = _col_index(col)
-        t = _ATTR_T.search(attrs).group(1) if "t=" in attrs else ""
+        m = _ATTR_T.search(attrs) if "t=" in attrs else None
+        t = m.group(1) if m else ""
         if not body:
             continue
+        value: str | bool | int | float
         if t == "inlineStr":
             value = "".join(_T.findall(body))
         else:
@@ -250,8 +254,8 @@ def _fast_xlsx_rows(path: Path) -> tuple[str, list[tuple[int, list]]]:
             elif t == "b":
                 value = value == "1"
             elif t not in ("str", "e"):
-                value = float(value)
-                value = int(value) if value.is_integer() else value
+                number = float(value)
+                value = int(number) if number.is_integer() else number
         if isinstance(value, str) and "&" in value:
             value = _unescape(value)
         cells = by_row.setdefault(int(rnum), [])
@@ -262,16 +266,25 @@ def _fast_xlsx_rows(path: Path) -> tuple[str, list[tuple[int, list]]]:
     return name, rows
 
 
-def score_file(path: str | Path, forms: dict[str, Form], bank_options: dict[str, int] | None = None) -> Results:
-    """Return the scored Results of an answer sheet (.xlsx or .csv).
+def score_file(path: str | Path, forms: dict[str, Form], bank_options: dict[str, int] | None = None,
+               bank=None) -> Results:
+    """Return the scored Results of an answer sheet (.xlsx or .csv): zujuan's 答题登记表 (columns by
+    题号, or by 题目编号 as other 考试系统 export them), or Moodle's responses report (needs the bank,
+    to match question and option texts; see score_moodle).
 
     Raises DataError listing every bad cell (sheet, row, column): an unknown 试卷编号, an answer
     the item cannot take, a duplicate 准考证号, a missing header; InputError for other file types.
     """
+    from .score_moodle import is_moodle_responses, moodle_rows
+
     p = Path(path)
     if not p.exists():
         raise DataError([Problem("文件不存在", file=str(p))], title="答题登记表有误")
     sheet, rows = _rows_from_file(p)
+    if rows and is_moodle_responses([str(c).strip() if c is not None else "" for c in rows[0][1]]):
+        if bank is None:
+            raise InputError("读取 Moodle 答题情况报表需要题库（用于核对题目与选项文本）。")
+        rows = moodle_rows(rows, forms, bank, str(p), sheet)
     return score_rows(rows, forms, str(p), sheet, bank_options)
 
 
@@ -280,7 +293,7 @@ def _column_letter(j: int) -> str:
     return get_column_letter(j + 1)
 
 
-def score_rows(rows: list[tuple[int, list]], forms: dict[str, Form], source: str = "", sheet: str = "",
+def score_rows(rows: list[tuple[int, list]], forms: dict[str, Form], source: str = "", sheet: str = "",  # noqa: C901
                bank_options: dict[str, int] | None = None) -> Results:
     """Return Results from raw rows (header first). Raises DataError with every bad cell."""
     problems: list[Problem] = []
@@ -301,6 +314,8 @@ def score_rows(rows: list[tuple[int, list]], forms: dict[str, Form], source: str
     form_col = header.index(FORM_HEADER) if FORM_HEADER in header else None
     name_col = header.index(NAME_HEADER) if NAME_HEADER in header else None
     item_cols: dict[int, int] = {}  # item number -> column index
+    id_cols: dict[str, int] = {}  # item id -> column index (sheets from other systems, keyed by 题目编号)
+    known_ids = {e.id.upper(): e.id for f in forms.values() for e in f.entries}
     for j, h in enumerate(header):
         if j in (id_col, form_col, name_col) or not h:
             continue
@@ -309,14 +324,22 @@ def score_rows(rows: list[tuple[int, list]], forms: dict[str, Form], source: str
             if int(text) in item_cols:
                 bad(f"题号 {text} 的列出现两次", 1, j)
             item_cols[int(text)] = j
+        elif text.upper() in known_ids:
+            item_id = known_ids[text.upper()]
+            if item_id in id_cols:
+                bad(f"题目编号 {item_id} 的列出现两次", 1, j)
+            id_cols[item_id] = j
         else:
-            bad(f"无法识别的列「{h}」：表头应为 准考证号、姓名、试卷编号 和题号 1、2、3…", 1, j)
+            bad(f"无法识别的列「{h}」：表头应为 准考证号、姓名、试卷编号 和题号 1、2、3…（或试卷中的题目编号）", 1, j)
+    if item_cols and id_cols:
+        bad("表头混用了题号与题目编号：请统一用题号（1、2、3…）或统一用题目编号", 1)
     for label, col in ((ID_HEADER, id_col), (FORM_HEADER, form_col)):
         if col is None:
             bad(f"缺少「{label}」列", 1)
     if id_col is None or form_col is None:
         raise DataError(problems, title="答题登记表有误")
     counts = {code: [option_count(e, bank_options) for e in f.entries] for code, f in forms.items()}
+    numbers_by_id = {code: {e.id: e.number for e in f.entries} for code, f in forms.items()}
     seen: dict[str, int] = {}
     by_form: dict[str, list[Candidate]] = {c: [] for c in forms}
 
@@ -354,14 +377,31 @@ def score_rows(rows: list[tuple[int, list]], forms: dict[str, Form], source: str
             if msg:
                 bad(msg, i, j)
             answers[number - 1] = value
+        numbers = numbers_by_id[code]
+        for item_id, j in id_cols.items():
+            raw = cell(r, j)
+            found = numbers.get(item_id)
+            if found is None:
+                if raw is not None and str(raw).strip():
+                    bad(f"试卷 {code} 中没有题目 {item_id}，此格却有作答", i, j)
+                continue
+            value, msg = normalise_answer(raw, form.entries[found - 1], counts[code][found - 1])
+            if msg:
+                bad(msg, i, j)
+            answers[found - 1] = value
         name = cell(r, name_col)
         by_form[code].append(Candidate(cid, "" if name is None else str(name).strip(), code, tuple(answers), i))
-    missing_cols = sorted(set(range(1, max((len(f.entries) for f in forms.values()), default=0) + 1)) - set(item_cols))
     used = [c for c in by_form if by_form[c]]
-    need = max((len(forms[c].entries) for c in used), default=0)
-    if [m for m in missing_cols if m <= need]:
+    if id_cols:
+        absent = sorted({e.id for c in used for e in forms[c].entries} - set(id_cols))
+        if absent:
+            bad(f"缺少题目编号列：{'、'.join(absent[:20])}{' 等' if len(absent) > 20 else ''}", 1)
+    else:
+        missing_cols = sorted(set(range(1, max((len(f.entries) for f in forms.values()), default=0) + 1)) - set(item_cols))
+        need = max((len(forms[c].entries) for c in used), default=0)
         short = [m for m in missing_cols if m <= need]
-        bad(f"缺少题号列：{'、'.join(map(str, short[:20]))}{' 等' if len(short) > 20 else ''}", 1)
+        if short:
+            bad(f"缺少题号列：{'、'.join(map(str, short[:20]))}{' 等' if len(short) > 20 else ''}", 1)
     if problems:
         raise DataError(problems, title="答题登记表有误，未写入任何文件")
     if not used:
@@ -383,7 +423,7 @@ def template_xlsx(forms: dict[str, Form]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .writers.xlsx_style import BORDER, HEADER_FILL, HEADER_FONT, CENTER
+    from .writers.xlsx_style import BORDER, CENTER, HEADER_FILL, HEADER_FONT
 
     n = max(len(f.entries) for f in forms.values())
     wb = Workbook()
@@ -407,6 +447,4 @@ def template_xlsx(forms: dict[str, Form]) -> bytes:
     for i, t in enumerate(lines, 1):
         info.cell(i, 1, t)
     info.column_dimensions["A"].width = 100
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb, pinned_time(*(f.created for f in forms.values())))

@@ -4,14 +4,19 @@ from itertools import combinations
 
 import pytest
 
-from assembler.assemble import AssemblyOptions, DifficultyTarget, assemble_forms, parse_difficulty
+from assembler.assemble import (
+    AssemblyOptions,
+    DifficultyTarget,
+    assemble_forms,
+    parse_difficulty,
+)
 from assembler.bank import load_bank
-from assembler.bank.stats import work_content_of
 from assembler.blueprint import build_blueprint, work_content_quota
 from assembler.errors import InfeasibleError, InputError
-from assembler.standard import Kind, load_standard
+from assembler.standard import Kind, load_standard, work_content_of
 from assembler.structure import ItemType
-from tests.bankutil import bank as make_bank, single
+from tests.bankutil import bank as make_bank
+from tests.bankutil import single
 
 STD = load_standard()
 BANK = load_bank()
@@ -40,7 +45,7 @@ def check_theory_form(form, bank, bp, difficulty=DifficultyTarget()):
                        for w in r.work_contents if w.points > 0)
     assert sum(e.points for e in form.entries) == 100
     mean = sum(it.difficulty for it in items) / len(items)
-    if difficulty.ratio is None:
+    if difficulty.ratio is None and not difficulty.uses_p:
         assert abs(mean - difficulty.mean) <= difficulty.tolerance + 1e-9
     # answers: displayed answer is the original answer remapped through the permutation
     for e in form.entries:
@@ -227,3 +232,66 @@ def test_skill_functions_needing_five_small_tasks_assemble():
              for name, (code, pts) in plan.items() for k in range(5)]
     (form,) = assemble_forms(bank(tasks=tasks), bp, 1, 3)
     assert form.totals()["points"] == 100 and len(form.entries) == 15
+
+
+# ---- observed difficulty (after the exam): --difficulty p=0.65±0.05 ----------------------------
+def test_parse_observed_p_target():
+    t = parse_difficulty("p=0.65±0.05")
+    assert (t.scale, t.mean, t.tolerance, t.uses_p) == ("p", 0.65, 0.05, True)
+    assert parse_difficulty("P = 0.7").tolerance == 0.05
+    assert t.describe() == "平均通过率 p = 0.65 ± 0.05"
+    for bad in ("p=1.2", "p=0", "p=abc", "p=0.6±0.7"):
+        with pytest.raises(InputError, match="通过率目标写作 p=0.65±0.05"):
+            parse_difficulty(bad)
+
+
+def _with_observed_p(bank, step: int = 3):
+    """Return the bank with an observed p on every step-th objective item, independent of its label
+    (so a p target and a label target pick differently)."""
+    from dataclasses import replace
+
+    from assembler.bank.models import Bank
+
+    items = []
+    for k, it in enumerate(sorted(bank.items, key=lambda x: x.id)):
+        if it.type is not ItemType.TASK and k % step == 0:
+            it = replace(it, p_value=round(0.30 + (k * 37 % 60) / 100, 2), p_count=120)
+        items.append(it)
+    return Bank(tuple(items), bank.tasks, bank.sources)
+
+
+def test_observed_p_target_is_met_and_recorded():
+    from assembler.assemble import item_p
+    from assembler.review import LoadedForm, review_form
+    from assembler.rules import LABEL_P
+
+    bank = _with_observed_p(BANK)
+    bp = build_blueprint(STD, "四级", "创意策划", Kind.THEORY)
+    target = parse_difficulty("p=0.62±0.02")
+    opts = AssemblyOptions(created="2026-01-01T00:00:00+00:00", difficulty=target)
+    forms = assemble_forms(bank, bp, 2, 7, opts, STD)
+    for form in forms:
+        check_theory_form(form, bank, bp, target)
+        items = [bank.get(i) for i in form.ids()]
+        # independent computation of each item's p: observed where known, else the label's p
+        ps = [it.p_value if it.p_value is not None else LABEL_P[it.difficulty] for it in items]
+        assert ps == [item_p(it) for it in items]
+        mean_p = sum(ps) / len(ps)
+        assert abs(mean_p - 0.62) <= 0.02 + 1e-9
+        rec = form.extra["assembly"]
+        assert rec["difficulty_target"] == {"mean": 0.62, "tolerance": 0.02, "scale": "p"}
+        assert rec["observed_p_items"] == sum(1 for it in items if it.p_value is not None) > 0
+        assert rec["mean_p"] == round(mean_p, 4)
+        fr = review_form(LoadedForm(form, f"{form.code}.json"), bank, STD)
+        assert fr.difficulty["ok"] and fr.difficulty["target"] == "平均通过率 p = 0.62 ± 0.02"
+        assert fr.difficulty["observed_p_items"] == rec["observed_p_items"]
+        from assembler.review import summary_lines
+        assert any(f"平均通过率 {mean_p:.3f}（{rec['observed_p_items']} 题有实测值，其余按难度标签折算）" in line
+                   for line in summary_lines(fr))
+
+
+def test_observed_p_target_out_of_reach_is_refused():
+    bp = build_blueprint(STD, "四级", "创意策划", Kind.THEORY)
+    opts = AssemblyOptions(difficulty=parse_difficulty("p=0.97±0.01"))
+    with pytest.raises(InfeasibleError, match="题库无法满足难度目标（平均通过率 p = 0.97 ± 0.01）。可用题目的平均通过率为"):
+        assemble_forms(_with_observed_p(BANK), bp, 1, 1, opts, STD)

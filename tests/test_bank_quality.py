@@ -6,7 +6,14 @@ from docx import Document
 
 from assembler.assemble import AssemblyOptions, assemble_forms
 from assembler.bank import load_bank, read_bank
-from assembler.bank.quality import cue_figures, plain_text, unmarked_negation
+from assembler.bank.quality import (
+    MULTIPLE_ALL_BUT_ONE_MAX,
+    SINGLE_STRICTLY_LONGEST_MAX,
+    bank_cues,
+    cue_figures,
+    plain_text,
+    unmarked_negation,
+)
 from assembler.bank.stats import bank_stats, stats_text
 from assembler.blueprint import build_blueprint
 from assembler.render import render_form_documents
@@ -87,3 +94,12 @@ def test_stats_report_the_quality_section(std):
     assert {f["name"] for f in d["quality"]["files"]} >= {"JC-JCZS.yaml", "L4-NRCZ.yaml"}
     text = stats_text(stats, std)
     assert "命题质量（考生可利用的线索" in text
+
+
+def test_shipped_bank_cues_are_at_chance(std):
+    """The shipped bank meets the cue targets of issues 16 and 19 (single, multiple, negations)."""
+    whole, _ = bank_cues(load_bank(None, std).items)
+    assert whole.single_strictly_longest / whole.single <= SINGLE_STRICTLY_LONGEST_MAX
+    assert whole.multiple_all_but_one / whole.multiple <= MULTIPLE_ALL_BUT_ONE_MAX
+    assert {2, 3, 4} <= set(whole.multiple_key_sizes)
+    assert whole.negative_unmarked == ()

@@ -66,7 +66,7 @@ def test_generate_bad_inputs(tmp_path):
     assert "最少需要允许每两套试卷重复" in r.output
     r = run("generate", "--level", "2", "--kind", "theory", "--difficulty", "难", "--no-ledger", "-o", tmp_path)
     assert r.exit_code == 2
-    assert r.output == "错误：难度目标「难」无效：填平均难度（如 3 或 3.2±0.2），或易:中:难比例（如 3:5:2）。\n"
+    assert r.output == "错误：难度目标「难」无效：填平均难度（如 3 或 3.2±0.2）、易:中:难比例（如 3:5:2），或平均通过率（如 p=0.65±0.05）。\n"
     r = run("generate", "--level", "2", "--kind", "theory", "--bank", tmp_path / "missing", "--no-ledger", "-o", tmp_path)
     assert r.exit_code == 1
     assert r.output.startswith("错误：题库有误，请先修正（可运行 zujuan bank validate 查看全部问题）（1 个错误）：\n")

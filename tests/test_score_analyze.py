@@ -221,3 +221,54 @@ def test_update_bank_shows_diff_then_writes_with_yes(setup, tmp_path):
     assert load_bank([bank]).items[[it.id for it in load_bank([bank]).items].index(easy.id)].p_count == 2 * N
     r = CliRunner().invoke(main, ["ledger", "show", miskey_id, "--ledger", str(ledger)])
     assert r.exit_code == 0 and "分析：300 人，通过率" in r.output and "疑似答案错误" in r.output
+
+
+def test_docx_report_has_native_charts_and_flagged_items(setup, tmp_path):
+    """The Word report, read back: statistics table, one scatter, a bar chart per flagged item whose
+    literal values are the option counts, and the same bytes for the same results."""
+    import io
+    import zipfile
+
+    from docx import Document
+
+    from assembler.render.analysis_doc import render_analysis
+
+    d, form, rows, expected = setup
+    a = analyze_results(score_rows(rows, {form.code: form}))
+    fa = a.forms[0]
+    data = render_analysis(a)
+    assert render_analysis(a) == data
+    doc = Document(io.BytesIO(data))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert f"试卷 {form.code}" in text and f"需审题目（{len(fa.flagged)} 题）" in text
+    assert f"第 {MISKEY} 题" in text and "疑似答案错误" in text
+    stats = doc.tables[0]
+    assert [c.text for c in stats.rows[1].cells][:4] == [str(N), str(len(form.entries)), "100", f"{fa.mean:.2f}"]
+    items_table = doc.tables[-1]
+    assert len(items_table.rows) == len(form.entries) + 1
+    row = items_table.rows[MISKEY].cells
+    assert row[0].text == str(MISKEY) and "疑似答案错误" in row[8].text
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        charts = sorted(n for n in z.namelist() if n.startswith("word/charts/"))
+        assert len(charts) == 1 + len(fa.flagged)
+        ns = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
+        from lxml import etree
+        scatter = etree.fromstring(z.read("word/charts/chart1.xml"))
+        xs = [float(v) for v in scatter.xpath("//c:xVal//c:v/text()", namespaces=ns)]
+        assert sorted(xs) == sorted(i.p for i in fa.items if i.r_pb is not None)
+        order = [i.number for i in fa.flagged]
+        bar = etree.fromstring(z.read(f"word/charts/chart{2 + order.index(MISKEY)}.xml"))
+        whole = bar.xpath("//c:ser[1]//c:val//c:v/text()", namespaces=ns)
+        item = next(i for i in fa.items if i.number == MISKEY)
+        assert [int(float(v)) for v in whole] == [item.options[x] for x in item.options] + [item.omitted]
+    out = tmp_path / "分析.docx"
+    r = CliRunner().invoke(main, ["analyze", str(read_results_path(setup, tmp_path)), "--format", "docx", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert Document(str(out)).paragraphs[0].text == "职业技能等级认定理论知识考试题目分析报告"
+
+
+def read_results_path(setup, tmp_path):
+    d, form, rows, expected = setup
+    p = tmp_path / "成绩表.xlsx"
+    p.write_bytes(results_xlsx(score_rows(rows, {form.code: form})))
+    return p

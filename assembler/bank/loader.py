@@ -1,28 +1,116 @@
 """Load a bank from YAML files, workbooks or folders, and validate it as a whole.
 
 Parsed raw records are cached by file content hash (in ~/.cache/zujuan or $ZUJUAN_CACHE), so a
-large unchanged bank loads without re-parsing; normalisation and checks always run.
+large unchanged bank loads without re-parsing; normalisation and checks always run. The cache is
+plain JSON of the records (it cannot run code, unlike pickle) in a folder only its owner can read
+(0700); a folder owned by someone else is not used.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import os
-import pickle
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from dataclasses import asdict
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from ..errors import DataError, Problem
 from ..standard import PACKAGE_ROOT, Standard, load_standard
-from .excel_io import parse_workbook
-from .models import Bank, Item, Origin, Task
-from .normalize import item_from_record
+from .defence import (
+    DefenceQuestion,
+    defence_cross_checks,
+    defence_files,
+    parse_defence,
+    read_defence_file,
+)
+from .excel_io import ColumnNamer, parse_workbook
+from .models import Bank, Item, Origin, Task, is_example_id
+from .normalize import id_key, item_from_record
 from .similarity import similar_pairs
 from .yaml_io import bank_files, parse_yaml_bank
 
 DEFAULT_BANK = PACKAGE_ROOT / "question_bank"
-_CACHE_VERSION = "2"
+_CACHE_VERSION = "4"  # 3: JSON entries; 4: workbooks' 答辩题 sheet
+
+
+def _encode(x):
+    """Return x as plain JSON data, every non-JSON type tagged. Raises TypeError for anything else."""
+    if x is None or isinstance(x, (bool, int, float, str)):
+        return x
+    if isinstance(x, list):
+        return [_encode(v) for v in x]
+    if isinstance(x, dict):
+        return {"t": "dict", "v": [[_encode(k), _encode(v)] for k, v in x.items()]}
+    if isinstance(x, tuple):
+        return {"t": "tuple", "v": [_encode(v) for v in x]}
+    if isinstance(x, (set, frozenset)):
+        return {"t": "set", "v": [_encode(v) for v in x]}
+    if isinstance(x, datetime):
+        return {"t": "datetime", "v": x.isoformat()}
+    if isinstance(x, date):
+        return {"t": "date", "v": x.isoformat()}
+    if isinstance(x, time):
+        return {"t": "time", "v": x.isoformat()}
+    if isinstance(x, timedelta):
+        return {"t": "timedelta", "v": [x.days, x.seconds, x.microseconds]}
+    if isinstance(x, bytes):
+        return {"t": "bytes", "v": base64.b64encode(x).decode()}
+    if isinstance(x, ColumnNamer):
+        return {"t": "columns", "labels": x.labels, "found": x.found}
+    if isinstance(x, Problem):
+        return {"t": "problem", "v": asdict(x)}
+    raise TypeError(type(x).__name__)
+
+
+_DECODE = {"dict": lambda d: {_decode(k): _decode(v) for k, v in d["v"]},
+           "tuple": lambda d: tuple(_decode(v) for v in d["v"]),
+           "set": lambda d: {_decode(v) for v in d["v"]},
+           "datetime": lambda d: datetime.fromisoformat(d["v"]), "date": lambda d: date.fromisoformat(d["v"]),
+           "time": lambda d: time.fromisoformat(d["v"]), "timedelta": lambda d: timedelta(*d["v"]),
+           "bytes": lambda d: base64.b64decode(d["v"]),
+           "columns": lambda d: ColumnNamer(d["labels"].items(), d["found"]),
+           "problem": lambda d: Problem(**d["v"])}
+
+
+def _decode(x):
+    if isinstance(x, list):
+        return [_decode(v) for v in x]
+    if isinstance(x, dict):
+        return _DECODE[x["t"]](x)
+    return x
+
+
+def cache_dumps(records: list[dict], problems: list[Problem]) -> bytes:
+    """Return the cache entry of one file's parse. Raises TypeError for a value JSON cannot carry."""
+    return json.dumps([_encode(records), _encode(problems)], ensure_ascii=False).encode("utf-8")
+
+
+def cache_loads(data: bytes) -> tuple[list[dict], list[Problem]]:
+    """Return (records, problems) from a cache entry. Raises ValueError/KeyError/TypeError if malformed."""
+    records, problems = json.loads(data.decode("utf-8"))
+    records, problems = _decode(records), _decode(problems)
+    if not (isinstance(records, list) and all(isinstance(r, dict) for r in records)
+            and isinstance(problems, list) and all(isinstance(p, Problem) for p in problems)):
+        raise ValueError("malformed cache entry")
+    return records, problems
+
+
+def _private_dir(path: Path) -> bool:
+    """Return True if path is (now) a folder owned by this user and closed to others (0700)."""
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        st = path.stat()
+        if hasattr(os, "getuid") and st.st_uid != os.getuid():
+            return False
+        if st.st_mode & 0o077:
+            path.chmod(0o700)
+        return True
+    except OSError:
+        return False
 
 
 def _cache_dir() -> Path | None:
@@ -55,6 +143,8 @@ def _parse_files(files: list[Path], problems: list[Problem]) -> list[list[dict]]
     Cache misses of a large bank are parsed in parallel processes (one per CPU).
     """
     cache = _cache_dir()
+    if cache is not None and not _private_dir(cache):
+        cache = None
     out: list[list[dict] | None] = [None] * len(files)
     todo: list[tuple[int, str, bytes, Path | None]] = []
     found: list[list[Problem]] = [[] for _ in files]
@@ -70,12 +160,12 @@ def _parse_files(files: list[Path], problems: list[Problem]) -> list[list[dict]]
             out[k] = []
             continue
         digest = hashlib.sha256(data + _CACHE_VERSION.encode() + str(path).encode()).hexdigest()
-        cfile = cache / f"{digest}.pickle" if cache else None
+        cfile = cache / f"{digest}.json" if cache else None
         if cfile and cfile.exists():
             try:
-                out[k], found[k] = pickle.loads(cfile.read_bytes())
+                out[k], found[k] = cache_loads(cfile.read_bytes())
                 continue
-            except Exception:  # a broken cache entry is ignored and rebuilt
+            except (OSError, ValueError, KeyError, TypeError):  # a broken cache entry is ignored and rebuilt
                 pass
         todo.append((k, str(path), data, cfile))
     total = sum(len(d) for _, _, d, _ in todo)
@@ -90,13 +180,15 @@ def _parse_files(files: list[Path], problems: list[Problem]) -> list[list[dict]]
     for (k, _, _, cfile), (records, local) in zip(todo, results):
         out[k], found[k] = records, local
         if cfile:
+            tmp = cfile.with_suffix(f".{os.getpid()}.tmp")
             try:
-                cfile.parent.mkdir(parents=True, exist_ok=True)
-                tmp = cfile.with_suffix(f".{os.getpid()}.tmp")
-                tmp.write_bytes(pickle.dumps((records, local), protocol=pickle.HIGHEST_PROTOCOL))
+                tmp.write_bytes(cache_dumps(records, local))
                 os.replace(tmp, cfile)
-            except OSError:
-                pass
+            except (OSError, TypeError, ValueError):  # not cached: a value JSON cannot carry, or no room
+                try:
+                    tmp.unlink(missing_ok=True)
+                except OSError:
+                    pass
     for f in found:
         problems += f
     return out  # type: ignore[return-value]
@@ -105,6 +197,9 @@ def _parse_files(files: list[Path], problems: list[Problem]) -> list[list[dict]]
 def read_bank(paths: list[str | Path] | None = None, standard: Standard | None = None,
               check_similar: bool = True) -> tuple[Bank, list[Problem]]:
     """Return the bank read from the paths (default question_bank/) and every problem found.
+
+    YAML files in folders named `defence` (and files given by name whose key is `defence:`) are
+    答辩题 of the 综合评审 (bank/defence.py); they land in Bank.defence.
 
     Never raises for bad data: problems carry file, sheet, row and column. check_similar=False
     skips the near-duplicate stem scan (it only yields warnings).
@@ -115,22 +210,35 @@ def read_bank(paths: list[str | Path] | None = None, standard: Standard | None =
     for p in map(Path, paths):
         if not p.exists():
             problems.append(Problem("路径不存在", file=str(p), hint="检查题库文件或文件夹的路径"))
-    files = bank_files([p for p in paths if Path(p).exists()])
+    existing = [p for p in paths if Path(p).exists()]
+    defence_paths = defence_files(existing)
+    files = [f for f in bank_files(existing) if f not in set(defence_paths)]
     items: list[Item] = []
     tasks: list[Task] = []
+    defence: list[DefenceQuestion] = []
+    for f in defence_paths:
+        found_q, found = read_defence_file(f, std)
+        defence += found_q
+        problems += found
     for f, records in zip(files, _parse_files(files, problems)):
         for rec in records:
             origin = Origin(str(f), rec.pop("__sheet", ""), rec.pop("__row", None))
             column = rec.pop("__columns", None) or (lambda key: key)
+            if rec.get("type") == "defence":  # a row of a workbook's 答辩题 sheet
+                q, found = parse_defence(rec, std, origin, column)
+                problems += found
+                defence += [q] if q else []
+                continue
             obj = item_from_record(rec, origin, column, std, problems)
             if isinstance(obj, Task):
                 tasks.append(obj)
             elif isinstance(obj, Item):
                 items.append(obj)
-    if not files and not problems:
+    problems += defence_cross_checks(defence)
+    if not files and not defence_paths and not problems:
         problems.append(Problem("没有找到题库文件（.yaml 或 .xlsx）", file=", ".join(map(str, paths))))
     problems += cross_checks(items, tasks, check_similar)
-    return Bank(tuple(items), tuple(tasks), tuple(str(f) for f in files)), problems
+    return Bank(tuple(items), tuple(tasks), tuple(str(f) for f in (*files, *defence_paths)), tuple(defence)), problems
 
 
 def load_bank(paths: list[str | Path] | None = None, standard: Standard | None = None) -> Bank:
@@ -152,14 +260,6 @@ def normalise_stem(text: str) -> str:
     return re.sub(r"[\W_]+", "", text).lower()
 
 
-EXAMPLE_PREFIX = "EX-"
-
-
-def is_example_id(item_id: str) -> bool:
-    """Return whether an id marks a template example (EX-…), which never imports."""
-    return str(item_id).upper().startswith(EXAMPLE_PREFIX)
-
-
 def _file_set(item_id: str) -> str:
     """Return an id's file set: the part before its serial number (JC-ZYDD-029 → JC-ZYDD)."""
     return item_id.rsplit("-", 1)[0] if "-" in item_id else item_id
@@ -170,15 +270,19 @@ def cross_checks(items: list[Item], tasks: list[Task], check_similar: bool = Tru
     problems: list[Problem] = []
     records: list[Item | Task] = [*items, *tasks]
     first: dict[str, Item | Task] = {}
+    by_key: dict[str, Item | Task] = {}
     for x in records:
         if not x.id:
             continue
-        if x.id in first:
-            o = first[x.id].origin
-            problems.append(Problem(f"题号 {x.id} 重复（首次出现在 {o.describe() if o else '?'}）", column="题号",
+        key = id_key(x.id)
+        if key in by_key:
+            other = by_key[key]
+            o = other.origin
+            same = "" if other.id == x.id else f"（与 {other.id} 仅大小写或全角、半角不同，视为同一题号）"
+            problems.append(Problem(f"题号 {x.id} 重复{same}（首次出现在 {o.describe() if o else '?'}）", column="题号",
                                     hint="每道题的题号必须唯一", **_where(x)))
         else:
-            first[x.id] = x
+            by_key[key] = first[x.id] = x
     loaded_sets = {_file_set(i) for i in first}
     for x in records:
         if is_example_id(x.id):

@@ -11,8 +11,9 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from fractions import Fraction
 
@@ -21,7 +22,6 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from lxml import etree
 
-from ..form import Form
 from ..structure import points_text
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -201,16 +201,16 @@ FONT_TABLE_XML = (
     f'<w:font w:name="{HEI}"><w:altName w:val="SimHei"/><w:panose1 w:val="02010609060101010101"/>'
     '<w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>'
     '</w:fonts>'
-).encode("utf-8")
+).encode()
 
 APP_XML = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
-    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-    '<Application>zujuan</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>'
-    '<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>'
-    '</Properties>'
-).encode("utf-8")
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b'<Application>zujuan</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>'
+    b'<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>'
+    b'</Properties>'
+)
 
 _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
@@ -297,7 +297,7 @@ def add_field(p: etree._Element, instr: str, placeholder: str = "1") -> None:
     fld("end")
 
 
-def make_paragraph(content: str | R | list | None = None, style: str | None = None, *, align: str | None = None,
+def make_paragraph(content: str | R | list | None = None, style: str | None = None, *, align: str | None = None,  # noqa: C901
                    keep_next: bool | None = None, keep_lines: bool | None = None, page_break_before: bool = False,
                    tabs: list[int] | None = None, before: int | None = None, after: int | None = None,
                    left: int | None = None, hanging: int | None = None, first_line: int | None = None
@@ -356,7 +356,7 @@ class Cell:
     style: str | None = None  # paragraph style; default ZJCell
 
 
-def make_table(rows: list[list[Cell | str]], widths: list[int], *, borders: str | None = "single",
+def make_table(rows: Sequence[Sequence[Cell | str]], widths: list[int], *, borders: str | None = "single",
                align: str = "center", row_height: int | None = None, header_rows: int = 0,
                keep_with_next: bool = False, keep_together: bool = True, cell_style: str = "ZJCell",
                outer_size: int = 8, inner_size: int = 4, valign: str = "center") -> etree._Element:
@@ -545,24 +545,16 @@ class DocBuilder:
         return self.add(p)
 
     # -- save ---------------------------------------------------------------------------------------
-    def finish(self, form: Form, kind: str, title: str) -> bytes:
-        """Return the document's bytes: pinned properties, embedded manifest, fixed zip dates."""
-        from .embed import embed_manifest
-
-        when = created_datetime(form.created)
+    def pinned_bytes(self, when: datetime, title: str, *, subject: str = "", keywords: str = "",
+                     category: str = "", comments: str = "") -> bytes:
+        """Return the document's bytes with its properties and every zip entry dated `when`
+        (so the same inputs give the same bytes)."""
         cp = self.doc.core_properties
-        cp.author = "zujuan"
-        cp.last_modified_by = "zujuan"
+        cp.author = cp.last_modified_by = "zujuan"
         cp.title = clean(title)
-        cp.subject = clean(f"试卷编号 {form.code}")
-        cp.keywords = clean(form.code)
-        cp.category = {"paper": "试卷", "key": "答案", "skill_paper": "试卷", "scoring_sheet": "评分记录表"}[kind]
-        cp.comments = ""
+        cp.subject, cp.keywords, cp.category, cp.comments = clean(subject), clean(keywords), category, comments
         cp.revision = 1
-        cp.created = when
-        cp.modified = when
-        cp.last_printed = when
-        embed_manifest(self.doc, form, kind)
+        cp.created = cp.modified = cp.last_printed = when
         buf = io.BytesIO()
         self.doc.save(buf)
         return normalise_zip(buf.getvalue(), when)
@@ -575,7 +567,7 @@ def created_datetime(created: str) -> datetime:
     except ValueError:
         return datetime(2000, 1, 1)
     if dt.tzinfo is not None:
-        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+        dt = dt.astimezone(UTC).replace(tzinfo=None)
     return dt.replace(microsecond=0)
 
 

@@ -2,10 +2,13 @@
 signature line. A rubric whose points do not add up to the task's points is refused."""
 from __future__ import annotations
 
+from typing import Any
+
 from ..bank.models import Bank, Task
 from ..errors import DataError, Problem
 from ..form import Form, FormEntry
 from .docx_base import TEXT_W, Cell, DocBuilder, clean, pts
+from .embed import finish_form_document
 from .skill_paper import HEADER_SHADE, lookup_tasks
 
 SIGNATURE = "考评员（签名）：________  ________  ________   日期：____年__月__日"
@@ -36,7 +39,7 @@ def add_sheet(doc: DocBuilder, form: Form, entry: FormEntry, task: Task, first: 
     doc.para(f"评分记录表（第 {entry.number} 题）", "ZJSheetTitle", page_break_before=not first,
              before=120 if first else 0)
     doc.para(f"{clean(form.title)} 操作技能考核　　试卷编号：{clean(form.code)}", "ZJCode")
-    lab = {"bold": True, "shade": HEADER_SHADE}
+    lab: dict[str, Any] = {"bold": True, "shade": HEADER_SHADE}
     info = [
         [Cell("试题代码", **lab), Cell(clean(task.id)), Cell("配分", **lab), Cell(f"{pts(entry.points)} 分")],
         [Cell("试题名称", **lab), Cell(clean(task.title), span=3, align="left")],
@@ -62,4 +65,4 @@ def render_scoring_sheets(form: Form, bank: Bank) -> bytes:
     doc = DocBuilder(f"{title}　　试卷编号：{clean(form.code)}")
     for k, (e, t) in enumerate(tasks):
         add_sheet(doc, form, e, t, first=k == 0)
-    return doc.finish(form, "scoring_sheet", title)
+    return finish_form_document(doc, form, "scoring_sheet", title)

@@ -2,16 +2,16 @@
 bar chart, and the normalised responses and keys that `zujuan analyze` reads back."""
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import DataError, Problem
 from ..form import form_from_manifest
-from ..score import PASS_MARK, Candidate, Results, form_results
+from ..rules import pass_mark
+from ..score import Candidate, Results, form_results
+from ..xlsx import neutralise, open_workbook, pinned_time, safe_row, workbook_bytes
 
 SCORES_SHEET, DIST_SHEET, RESPONSES_SHEET, KEYS_SHEET, FORMS_SHEET = "成绩", "分数分布", "作答", "试题", "试卷清单"
 BINS = [(lo, lo + 10) for lo in range(0, 100, 10)]
@@ -32,7 +32,7 @@ def _num(x: float):
     return int(x) if x.is_integer() else x
 
 
-def results_xlsx(results: Results) -> bytes:
+def results_xlsx(results: Results) -> bytes:  # noqa: C901
     """Return the results workbook as bytes (write-only mode: 5,000 candidates write in about a second)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -41,11 +41,13 @@ def results_xlsx(results: Results) -> bytes:
     from .xlsx_style import HEADER_FILL, HEADER_FONT
 
     wb = Workbook(write_only=True)
+    passing = pass_mark()
 
     def head(ws, labels):
         out = []
         for h in labels:
             c = WriteOnlyCell(ws, h)
+            neutralise(c)
             c.font, c.fill = HEADER_FONT, HEADER_FILL
             out.append(c)
         ws.append(out)
@@ -67,9 +69,9 @@ def results_xlsx(results: Results) -> bytes:
         sec = fr.section_scores()
         fun = {k: v[0] for k, v in fr.function_scores().items()}
         for i, c in enumerate(fr.candidates):
-            ws.append([c.id, c.name, c.form, _num(tot[i])] + [_num(sec[s][i]) if s in sec else None for s in sections]
+            ws.append(safe_row(ws, [c.id, c.name, c.form, _num(tot[i])] + [_num(sec[s][i]) if s in sec else None for s in sections]
                       + [_num(fun[f][i]) if f in fun else None for f in funcs]
-                      + ["合格" if tot[i] >= PASS_MARK else "不合格"])
+                      + ["合格" if tot[i] >= passing else "不合格"]))
 
     ds = wb.create_sheet(DIST_SHEET)
     codes = [fr.form.code for fr in results.forms]
@@ -82,8 +84,8 @@ def results_xlsx(results: Results) -> bytes:
     allt = np.concatenate([fr.totals for fr in results.forms])
     ds.append(["考生人数", len(allt)])
     ds.append(["平均分", _num(allt.mean())])
-    ds.append([f"合格人数（≥{PASS_MARK} 分）", int((allt >= PASS_MARK).sum())])
-    ds.append(["合格率", f"{(allt >= PASS_MARK).mean() * 100:.1f}%"])
+    ds.append([f"合格人数（≥{passing} 分）", int((allt >= passing).sum())])
+    ds.append(["合格率", f"{(allt >= passing).mean() * 100:.1f}%"])
     chart = BarChart()
     chart.type = "col"
     chart.grouping = "clustered"
@@ -102,22 +104,21 @@ def results_xlsx(results: Results) -> bytes:
     head(rs, ["准考证号", "姓名", "试卷编号", "作答（按题号顺序，逗号分隔，空为未答）"])
     for fr in results.forms:
         for c in fr.candidates:
-            rs.append([c.id, c.name, c.form, ",".join(c.responses)])
+            rs.append(safe_row(rs, [c.id, c.name, c.form, ",".join(c.responses)]))
 
     ks = wb.create_sheet(KEYS_SHEET)
     head(ks, ["试卷编号", "题号", "题目编号", "题型", "职业功能", "鉴定点", "分值", "答案", "选项数"])
     for fr in results.forms:
         for e, k in zip(fr.form.entries, fr.option_counts):
-            ks.append([fr.form.code, e.number, e.id, e.type.short, e.function, e.code, _num(e.points), e.answer, k])
+            ks.append(safe_row(ks, [fr.form.code, e.number, e.id, e.type.short, e.function, e.code, _num(e.points),
+                                    e.answer, k]))
 
     ms = wb.create_sheet(FORMS_SHEET)
     ms.append(["试卷编号", "清单（JSON，供 zujuan analyze 读取，请勿修改）"])
     for fr in results.forms:
         text = json.dumps(fr.form.to_manifest(), ensure_ascii=False)
-        ms.append([fr.form.code] + [text[k:k + 30000] for k in range(0, len(text), 30000)])  # Excel cells hold 32,767
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        ms.append(safe_row(ms, [fr.form.code] + [text[k:k + 30000] for k in range(0, len(text), 30000)]))  # Excel cells hold 32,767
+    return workbook_bytes(wb, pinned_time(*(fr.form.created for fr in results.forms)))
 
 
 def read_results(path: str | Path) -> Results:
@@ -125,16 +126,12 @@ def read_results(path: str | Path) -> Results:
 
     Raises DataError if the file is missing, not a workbook, or lacks the 作答/试卷清单 sheets.
     """
-    from openpyxl import load_workbook
 
     p = Path(path)
     title = "成绩表有误"
     if not p.exists():
         raise DataError([Problem("文件不存在", file=str(p))], title=title)
-    try:
-        wb = load_workbook(p, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise DataError([Problem("不是有效的 Excel 工作簿（.xlsx）", file=str(p))], title=title) from None
+    wb = open_workbook(p, title, read_only=True, data_only=True)
     missing = [s for s in (RESPONSES_SHEET, FORMS_SHEET, KEYS_SHEET) if s not in wb.sheetnames]
     if missing:
         raise DataError([Problem(f"不是 zujuan score 写出的成绩表：缺少工作表「{'」「'.join(missing)}」", file=str(p))],
