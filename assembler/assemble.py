@@ -362,23 +362,49 @@ class _Problem(ABC):
     def _smallest_overlap(self, n_forms: int, seed: int, start: int = 1,
                           budget: float = DIAGNOSIS_SECONDS) -> tuple[int, int | None, bool] | None:
         """Return (smallest overlap, feasible upper value, exact?) for n_forms, or None if even
-        unlimited overlap fails. Binary search on feasibility runs from a counting lower bound,
-        within a time budget; when the budget runs out the answer is a bound, said as such."""
+        unlimited overlap fails. From a counting lower bound and the overlap the unlimited forms
+        really have, a binary search with form-by-form runs (a success proves a value works)
+        then the exact model for the values below it (first the one just below: proving it
+        infeasible settles the answer), within a time budget; when the budget runs out the answer
+        is a range, said as such."""
         import time
 
         deadline = time.monotonic() + budget
         size = self.form_size()
+        lo = max(start, self.overlap_lower_bound(n_forms))
+        if lo < size:  # the counting bound is often exact: one form-by-form run may settle it
+            try:
+                if self._run_sequential(n_forms, lo, seed, True, budget) is not None:
+                    return (lo, lo, True)
+            except _Timeout:
+                pass
         try:
-            got = self._run(n_forms, size, seed, feasibility=True, time_limit=budget)
+            got = self._run(n_forms, size, seed, feasibility=True, time_limit=max(1.0, deadline - time.monotonic()))
         except _Timeout:
             return (max(start, self.overlap_lower_bound(n_forms)), None, False)
         if got is None:
             return None
-        lo = max(start, self.overlap_lower_bound(n_forms))
         hi = known_hi = max(lo, _largest_pair_overlap(got))  # what the forms found really share
-        probe_first = lo  # the counting bound is often exact: try it before halving
+        # 1. descend with form-by-form runs only (cheap; each success proves its overlap works)
+        a, b = lo + 1, hi
+        mid = (a + b) // 2
+        while a < b:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return (lo, known_hi, False)
+            try:
+                got = self._run_sequential(n_forms, mid, seed, True, left)
+            except _Timeout:
+                break
+            if got is not None:
+                b = hi = known_hi = max(lo, min(mid, _largest_pair_overlap(got)))
+            else:
+                a = mid + 1
+            mid = (a + b) // 2
+        # 2. the exact model settles what form by form could not: first the value just below
+        probe_first = hi - 1
         while lo < hi:
-            mid = probe_first if probe_first is not None else (lo + hi) // 2
+            mid = probe_first if probe_first is not None and probe_first >= lo else (lo + hi) // 2
             probe_first = None
             left = deadline - time.monotonic()
             if left <= 0:
@@ -394,11 +420,29 @@ class _Problem(ABC):
         return (hi, hi, True)
 
     def overlap_lower_bound(self, n_forms: int) -> int:
-        """Return a bound no feasible overlap can beat: the items each cell lacks must be shared
-        by some pair, and the busiest of the C(n, 2) pairs shares at least their average."""
+        """Return a bound no feasible overlap can beat. Over the forms, a cell needing `need` per
+        form from `have` items fills n × need slots; an item in k forms is shared by C(k, 2) pairs,
+        least in total when the slots spread evenly; the busiest of the C(n, 2) pairs shares at
+        least the average. Cells hold disjoint items, so their totals add up; work contents
+        (disjoint among themselves, with their lower quotas) give a second bound; the larger holds."""
         pairs = n_forms * (n_forms - 1) // 2
-        lacking = sum(max(0, n_forms * need - have) for need, have in self.cell_supply())
-        return -(-lacking // pairs) if pairs else 0
+        if not pairs:
+            return 0
+        best = 0
+        for group in (self.cell_supply(), self.quota_supply()):
+            shared = 0
+            for need, have in group:
+                if have <= 0 or need <= 0:
+                    continue
+                q, r = divmod(n_forms * need, have)
+                shared += (have - r) * (q * (q - 1) // 2) + r * ((q + 1) * q // 2)
+            best = max(best, -(-shared // pairs))
+        return best
+
+    def quota_supply(self) -> list[tuple[int, int]]:
+        """Return (least needed per form, available) of disjoint item groups other than cells
+        (default: none)."""
+        return []
 
     def _run(self, n_forms: int, overlap: int, seed: int, with_difficulty: bool = True,
              feasibility: bool = False, time_limit: float | None = None) -> list[list] | None:
@@ -719,6 +763,11 @@ class _TheoryProblem(_Problem):
     def cell_supply(self) -> list[tuple[int, int]]:
         have = Counter((x.function, x.type) for x in self.pool)
         return [(c.count, have[(r.name, c.type)]) for r in self.bp.rows for c in r.cells if c.count]
+
+    def quota_supply(self) -> list[tuple[int, int]]:
+        have = Counter((x.function, work_content_of(x.code, x.function)) for x in self.pool)
+        return [(lo, have[(r.name, w.code)]) for r in self.bp.rows
+                for w, (lo, _) in zip(r.work_contents, work_content_quota(r, r.count)) if lo]
 
     def shortages(self, n_forms: int) -> list[str]:
         lines = []

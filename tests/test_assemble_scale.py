@@ -139,12 +139,34 @@ def test_smallest_overlap_tries_the_counting_bound_first(monkeypatch):
                     for k in range(10)])
     p = _problem(b, singles_blueprint(), AssemblyOptions())
     overlaps = []
-    real = asm._TheoryProblem._run
+    real = asm._TheoryProblem._run_sequential
 
     def run(self, n_forms, overlap, *a, **kw):
         overlaps.append(overlap)
         return real(self, n_forms, overlap, *a, **kw)
 
-    monkeypatch.setattr(asm._TheoryProblem, "_run", run)
+    monkeypatch.setattr(asm._TheoryProblem, "_run_sequential", run)
+    joint = _spy(monkeypatch, "_run_joint")
     assert p._smallest_overlap(2, 4) == (90, 90, True)
-    assert overlaps == [100, 90]  # unlimited, then the bound (90), which works: done
+    assert overlaps == [90] and joint == []  # the bound (90) works at once: done
+
+
+def test_smallest_overlap_is_proved_by_the_exact_model_below_the_heuristic(monkeypatch):
+    # form by form is made to fail below 95: the exact model must still find the true 90
+    b = small_bank([single(f"财务管理-x{k}", "1", "财务管理", "3.1.1" if k % 2 else "3.2.1", "ABCD"[k % 4])
+                    for k in range(10)])
+    p = _problem(b, singles_blueprint(), AssemblyOptions())
+    real = asm._TheoryProblem._run_sequential
+    monkeypatch.setattr(asm._TheoryProblem, "_run_sequential",
+                        lambda self, n, overlap, *a: real(self, n, overlap, *a) if overlap >= 95 else None)
+    assert p._smallest_overlap(2, 4) == (90, 90, True)
+
+
+def test_overlap_bound_counts_pairs_of_an_even_spread():
+    # one form's worth of items for three forms: every item is in all three, every pair shares 100
+    p = _problem(small_bank(), singles_blueprint(), AssemblyOptions())
+    assert p.overlap_lower_bound(3) == 100  # the lacking-items bound alone gave ⌈200 / 3⌉ = 67
+    assert p.overlap_lower_bound(1) == 0
+    with pytest.raises(InfeasibleError) as e:
+        assemble_forms(small_bank(), singles_blueprint(), 3, 1, AssemblyOptions(), STD)
+    assert str(e.value).endswith("最少需要允许每两套试卷重复 100 题（--max-overlap 100），或补充题目。")
