@@ -372,12 +372,9 @@ class _Problem(ABC):
         deadline = time.monotonic() + budget
         size = self.form_size()
         lo = max(start, self.overlap_lower_bound(n_forms))
-        if lo < size:  # the counting bound is often exact: one form-by-form run may settle it
-            try:
-                if self._run_sequential(n_forms, lo, seed, True, budget) is not None:
-                    return (lo, lo, True)
-            except _Timeout:
-                pass
+        if lo < size:  # the counting bound is often exact: form-by-form runs may settle it
+            if self._try_sequential(n_forms, lo, seed, True, budget / 3) is not None:
+                return (lo, lo, True)
         try:
             got = self._run(n_forms, size, seed, feasibility=True, time_limit=max(1.0, deadline - time.monotonic()))
         except _Timeout:
@@ -392,10 +389,7 @@ class _Problem(ABC):
             left = deadline - time.monotonic()
             if left <= 0:
                 return (lo, known_hi, False)
-            try:
-                got = self._run_sequential(n_forms, mid, seed, True, left)
-            except _Timeout:
-                break
+            got = self._try_sequential(n_forms, mid, seed, True, min(left, budget / 4))
             if got is not None:
                 b = hi = known_hi = max(lo, min(mid, _largest_pair_overlap(got)))
             else:
@@ -456,17 +450,35 @@ class _Problem(ABC):
 
         limit = time_limit or self.opts.time_limit
         start = time.monotonic()
-        try:
-            got = self._run_sequential(n_forms, overlap, seed, with_difficulty, limit)
-        except _Timeout:
-            got = None
+        got = self._try_sequential(n_forms, overlap, seed, with_difficulty, limit / 2)
         if got is not None:
             return got
         left = max(1.0, limit - (time.monotonic() - start))
         return self._run_joint(n_forms, overlap, seed, with_difficulty, feasibility, left)
 
-    def _run_sequential(self, n_forms: int, overlap: int, seed: int, with_difficulty: bool,
+    SEQUENTIAL_ATTEMPTS = 3
+
+    def _try_sequential(self, n_forms: int, overlap: int, seed: int, with_difficulty: bool,
                         time_limit: float) -> list[list] | None:
+        """Return forms found one at a time in up to SEQUENTIAL_ATTEMPTS seeded attempts within
+        the time limit, or None."""
+        import time
+
+        deadline = time.monotonic() + time_limit
+        for attempt in range(self.SEQUENTIAL_ATTEMPTS):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            try:
+                got = self._run_sequential(n_forms, overlap, seed, with_difficulty, left, attempt)
+            except _Timeout:
+                return None
+            if got is not None:
+                return got
+        return None
+
+    def _run_sequential(self, n_forms: int, overlap: int, seed: int, with_difficulty: bool,
+                        time_limit: float, attempt: int = 0) -> list[list] | None:
         """Return forms found one at a time, or None when that way finds none (default: not tried)."""
         return None
 
@@ -627,7 +639,7 @@ class _TheoryProblem(_Problem):
     CANDIDATES_EXTRA = 8
 
     def _run_sequential(self, n_forms: int, overlap: int, seed: int, with_difficulty: bool,
-                        time_limit: float) -> list[list] | None:
+                        time_limit: float, attempt: int = 0) -> list[list] | None:
         """Return forms chosen one after another, or None when some form cannot be completed.
 
         Form f is a small integer program over the best-valued candidates of each cell (items no
@@ -642,7 +654,7 @@ class _TheoryProblem(_Problem):
 
         deadline = time.monotonic() + time_limit
         P = len(self.pool)
-        rng = np.random.default_rng([seed, 2])
+        rng = np.random.default_rng([seed, 2] if attempt == 0 else [seed, 2, attempt])
         uses = np.zeros(P, dtype=np.int64)
         reuse_penalty = np.full(P, 4.0)
         for idx, count in self._cells_of_pool():
