@@ -27,9 +27,12 @@ class Problem:
     column: str = ""
     hint: str = ""
     severity: str = "error"  # "error" | "warning"
+    place: str = ""  # where in a document: 「第 12 段」, 「第 2 页第 5 行」, 「第 7 行」
 
     def location(self) -> str:
         parts = [self.file] if self.file else []
+        if self.place:
+            parts.append(self.place)
         if self.sheet:
             parts.append(f"工作表「{self.sheet}」")
         if self.row is not None:

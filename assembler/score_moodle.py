@@ -16,7 +16,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .answer_sheet import FORM_HEADER, ID_HEADER, NAME_HEADER
-from .bank.models import FALSE_MARK, TRUE_MARK, Bank
+from .bank.models import FALSE_MARK, IMAGE_MARK, TRUE_MARK, Bank
 from .errors import DataError, Problem
 from .form import Form
 from .structure import ItemType
@@ -46,7 +46,8 @@ def is_moodle_responses(header: list[str]) -> bool:
 def norm(text: object) -> str:
     """Return text reduced for matching: HTML tags and entities, emphasis marks and spaces removed,
     Latin letters lower-cased."""
-    t = html.unescape(_TAG.sub("", str(text or ""))).replace("**", "")
+    t = IMAGE_MARK.sub("", str(text or ""))  # a picture is not in Moodle's plain-text summary
+    t = html.unescape(_TAG.sub("", t)).replace("**", "").replace("[图]", "")
     return _SPACE.sub("", t).lower()
 
 

@@ -1,6 +1,6 @@
 """Measure tag-suggestion accuracy on the shipped bank (k-fold, hidden tags) and suggest-tags speed.
 
-    .venv/bin/python benchmarks/bench_tagging.py [--folds 5] [--seed 0] [--speed-items 1600]
+    .venv/bin/python benchmarks/bench_tagging.py [--folds 5] [--seed 0] [--speed-items 1600] [--calibrate]
 
 Each fold's items do not train the suggester: it learns from the other folds and the standard's
 requirement texts, then ranks codes for the fold's items with their tags hidden. Reported per
@@ -22,8 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
+
 from assembler.bank import load_bank  # noqa: E402
-from assembler.bank.suggest import Scope, TagSuggester  # noqa: E402
+from assembler.bank.suggest import CONFIDENCE_TEMPERATURE, Scope, TagSuggester  # noqa: E402
 from assembler.standard import Kind, load_standard  # noqa: E402
 
 TARGET_S = 30.0
@@ -44,11 +46,40 @@ def _direction_scope(std, it) -> Scope:
     return Scope(it.level)
 
 
+def calibrate(held_out: list[tuple[np.ndarray, int]]) -> None:
+    """Print the negative log-likelihood and the expected calibration error of the top-1 confidence
+    for a range of softmax temperatures, and the best temperature (temperature scaling)."""
+    def measure(t: float) -> tuple[float, float]:
+        nll, bins = 0.0, defaultdict(lambda: [0, 0.0, 0])
+        for scores, truth in held_out:
+            z = (scores - scores.max()) * t
+            p = np.exp(z) / np.exp(z).sum()
+            nll -= float(np.log(max(p[truth], 1e-12)))
+            top = int(np.argmax(p))
+            b = bins[min(9, int(p[top] * 10))]
+            b[0] += 1
+            b[1] += float(p[top])
+            b[2] += top == truth
+        ece = sum(abs(b[1] - b[2]) for b in bins.values()) / len(held_out)
+        return nll / len(held_out), ece
+
+    print("\ncalibration of the confidence (held-out, level known): temperature | NLL | ECE of top-1")
+    best = None
+    for t in (4, 8, 12, 16, 20, 24, 32, 40):
+        nll, ece = measure(t)
+        print(f"{t} | {nll:.3f} | {100 * ece:.1f} %{'  (current)' if t == CONFIDENCE_TEMPERATURE else ''}")
+        if best is None or nll < best[1]:
+            best = (t, nll, ece)
+    print(f"best temperature by NLL: {best[0]} (NLL {best[1]:.3f}, ECE {100 * best[2]:.1f} %)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--speed-items", type=int, default=1600)
+    ap.add_argument("--calibrate", action="store_true",
+                    help="also fit the confidence temperature on the held-out folds (temperature scaling)")
     args = ap.parse_args()
     std = load_standard()
     items = [it for it in load_bank(None, std).items if it.active]
@@ -58,6 +89,7 @@ def main() -> None:
     known: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])  # n, f1, f3, c1, c3
     hidden = [0, 0, 0, 0, 0, 0]  # n, level1, f1, f3, c1, c3
     by_direction: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    held_out: list[tuple[np.ndarray, int]] = []  # (allowed scores, index of the true code) per item
     t0 = time.perf_counter()
     for fold in folds:
         test = set(fold)
@@ -65,6 +97,14 @@ def main() -> None:
         probe = [items[k] for k in fold]
         blind = [_hidden(it) for it in probe]
         with_level = model.suggest(blind, scopes=[Scope(it.level or "3") for it in probe])
+        if args.calibrate:
+            labels = model.class_labels()
+            index = {lab: k for k, lab in enumerate(labels)}
+            for it, row in zip(probe, model.scores(blind)):
+                mask = model.mask(Scope(it.level or "3"))
+                truth = index.get((it.level, it.function, it.code))
+                if truth is not None and mask[truth]:
+                    held_out.append((row[mask], int(np.flatnonzero(mask).tolist().index(truth))))
         no_level = model.suggest(blind)
         directed = [(it, r) for it, r in zip(probe, model.suggest(blind, scopes=[_direction_scope(std, it) for it in probe]))
                     if it.level in ("4", "3")]
@@ -117,6 +157,9 @@ def main() -> None:
     n = hidden[0]
     print(f"\nlevel hidden: level top-1 {pct(hidden[1], n)}, function top-1 {pct(hidden[2], n)}, "
           f"function top-3 {pct(hidden[3], n)}, code top-1 {pct(hidden[4], n)}, code top-3 {pct(hidden[5], n)}")
+
+    if args.calibrate:
+        calibrate(held_out)
 
     drafts = [_hidden(items[k % len(items)]) for k in range(args.speed_items)]
     t0 = time.perf_counter()

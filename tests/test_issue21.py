@@ -141,3 +141,21 @@ def test_stats_notes_default_difficulty():
     assert s.difficulty_note == "5/5 道客观题难度为默认值 3 且无通过率数据：组卷的难度目标只是名义上满足，请按实际填写难度，或考后录入通过率。"
     s = scoped_stats(bank([judge("J-1", "4", "内容创作", "2.2.3", difficulty=2)]), std)
     assert s.difficulty_note == ""
+
+
+def test_stats_workbook_has_the_served_combinations_and_every_structure(tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "s.xlsx"
+    r = run("bank", "stats", "--level", "3", "--direction", "视听运营", "--format", "xlsx", "-o", out)
+    assert r.exit_code == 0, r.output
+    wb = load_workbook(out)
+    assert wb.sheetnames[0] == "适用范围"
+    ws = wb["适用范围"]
+    notes = ws.cell(2, 1).value.splitlines()
+    assert notes[0].startswith("本题库可组卷的组合（至少能组 1 套理论或技能试卷）：") and "三级 视听运营" in notes[0]
+    assert notes[1] == "统计范围：三级 视听运营"
+    assert [c.value for c in ws[3]] == ["试卷结构", "组合", "套数", "限制因素"]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=4)]
+    assert sorted(r[0] for r in rows) == ["guojia-190", "standard"] and all(r[1] == "三级 视听运营" for r in rows)
+    assert all(isinstance(r[2], int) for r in rows)

@@ -474,3 +474,50 @@ def test_real_bank_skill_paper(std, bank):
     sheet = Document(io.BytesIO(docs[f"{form.code}-评分记录表.docx"]))
     totals = [float(t.rows[-1].cells[2].text) for t in sheet.tables if t.rows[-1].cells[0].text == "合计"]
     assert totals == [e.points for e in sorted(form.entries, key=lambda e: e.number)]
+
+
+# ---- pictures in items (issue 12 §3) ----------------------------------------------------------------
+def test_item_pictures_appear_in_the_paper_and_key_at_a_sensible_width(tmp_path, form, bank, std):
+    from docbuild import png
+
+    from assembler.bank.documents import image_name
+
+    wide, small = png(1600, 600, (30, 90, 200)), png(80, 40, (200, 120, 20))
+    (tmp_path / "images").mkdir()
+    refs = {}
+    for data in (wide, small):
+        refs[data] = image_name(data, "png")
+        (tmp_path / refs[data]).write_bytes(data)
+    origin = dataclasses.replace(bank.items[0].origin, file=str(tmp_path / "pictures.yaml"))
+    single_entry = next(e for e in form.entries if e.type is ItemType.SINGLE)
+    judge_entry = next(e for e in form.entries if e.type is ItemType.JUDGE)
+    changed = {}
+    for e in (single_entry, judge_entry):
+        it = bank.get(e.id)
+        options = tuple((k, f"{v}![图]({refs[small]})" if k == "A" else v) for k, v in it.options)
+        changed[e.id] = dataclasses.replace(it, stem=f"{it.stem}![图]({refs[wide]})", options=options,
+                                            explanation=f"{it.explanation}![图]({refs[small]})", origin=origin)
+    pictured = Bank(tuple(changed.get(it.id, it) for it in bank.items), bank.tasks)
+    docs = render_form_documents(form, pictured, std, explanations=True)
+    paper = Document(io.BytesIO(docs[f"{form.code}-试卷.docx"]))
+    shapes = sorted(paper.inline_shapes, key=lambda s: -s.width)
+    from docx.shared import Cm
+
+    assert len(shapes) == 3  # two stems, one option A
+    assert [round(s.width / Cm(1), 1) for s in shapes] == [9.0, 9.0, round(80 / 72 * 2.54, 1)]  # small: its own size
+    assert shapes[0].height == int(Cm(9) * 600 / 1600)  # the wide picture shrunk to 9 cm, proportions kept
+    # the stem's picture is centred on its own line right after the stem
+    paras = paper.paragraphs
+    k = next(i for i, p in enumerate(paras) if p.text.startswith(f"{single_entry.number}. "))
+    assert paras[k + 1].text == "" and paras[k + 1]._p.xpath(".//pic:pic") and paras[k + 1].alignment == 1
+    key = Document(io.BytesIO(docs[f"{form.code}-答案.docx"]))
+    assert len(key.inline_shapes) == 2  # the two explanations
+
+
+def test_option_pictures_count_in_the_option_layout():
+    short = [("A", "甲"), ("B", "乙"), ("C", "丙"), ("D", "丁")]
+    assert option_columns(short) == 4
+    pictured = [(k, v + "![图](images/0123456789abcdef.png)") for k, v in short]
+    assert option_columns(pictured) == 2  # a 3.6 cm picture beside a short text: two to a line
+    longer = [(k, "查看平台热榜及官方创作灵感工具" + "![图](images/0123456789abcdef.png)") for k, _ in short]
+    assert option_columns(longer) == 1

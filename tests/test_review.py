@@ -182,3 +182,25 @@ def test_paper_and_key_of_one_form_are_reviewed_as_one(tmp_path):
     d = json.loads(r.output)
     assert len(d["forms"]) == 1 and d["overlap"] == [[90]]
     assert d["forms"][0]["source"].endswith("3A-T-4-01-答案.docx")
+
+
+def test_review_notes_reach_the_workbook_and_the_word_report(forms_dir):
+    import dataclasses
+    import io
+
+    from docx import Document
+
+    from assembler.writers.review import review_docx, review_xlsx
+
+    review = review_forms(load_forms([forms_dir]), BANK, STD)
+    note = "1 道多选题的答案为全部选项（允许，但请确认确属全选）：L4-NRCZ-001"
+    first = dataclasses.replace(review.forms[0], notes=(note,))
+    noted = dataclasses.replace(review, forms=(first,) + tuple(review.forms[1:]))
+    wb = load_workbook(io.BytesIO(review_xlsx(noted)))
+    summary = wb["审核结论"]
+    assert [c.value for c in summary[3]] == ["试卷编号", "名称", "类型", "结论", "原因", "说明"]
+    assert [summary.cell(4, 6).value, summary.cell(5, 6).value] == [note, "—"]
+    sheet_values = [c.value for row in wb[first.form].iter_rows() for c in row if c.value is not None]
+    assert sheet_values[sheet_values.index("说明") + 1] == note
+    text = [p.text for p in Document(io.BytesIO(review_docx(noted, PIN))).paragraphs]
+    assert f"说明：{note}" in text

@@ -4,13 +4,20 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ..structure import ItemType
 
+if TYPE_CHECKING:  # pragma: no cover
+    from .defence import DefenceQuestion
+
 LETTERS = "ABCDE"
 TRUE_MARK, FALSE_MARK = "√", "×"
+# A picture in a stem, option or explanation, as in Markdown: ![图](images/<sha16>.png), the path
+# relative to the bank file's folder; the name is the picture's content hash, so the bank hash covers it.
+IMAGE_MARK = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
 
 if TYPE_CHECKING:  # pragma: no cover
     from .defence import DefenceQuestion
@@ -41,7 +48,18 @@ class Origin:
         return f"{self.file}，第 {self.row} 项"
 
 
-def _with_bookkeeping(d: dict, rec) -> dict:
+class Bookkept(Protocol):
+    """What _with_bookkeeping reads: items, tasks and 答辩题 (bank/defence.py) all have it."""
+
+    @property
+    def enemies(self) -> tuple[str, ...]: ...
+    @property
+    def status(self) -> Status: ...
+    @property
+    def source(self) -> str: ...
+
+
+def _with_bookkeeping(d: dict, rec: Bookkept) -> dict:
     """Return d with the record's enemies, status and source added where they differ from the defaults."""
     if rec.enemies:
         d["enemies"] = list(rec.enemies)
@@ -126,6 +144,32 @@ class Material:
         return {"caption": self.caption, "columns": list(self.columns), "rows": [list(r) for r in self.rows]}
 
 
+FILE_FIELD_SEP = "｜"  # between a file's fields in a workbook cell: 文件名｜内容｜格式｜提供方
+
+
+class FileSource(enum.Enum):
+    """Who supplies a task's materials file."""
+
+    BANK = "题库"    # shipped with the bank, beside the task's file: files/<task id>/<name>
+    CENTRE = "考点"  # prepared by the assessment centre to the task's specification (video, music …)
+
+
+@dataclass(frozen=True)
+class TaskFile:
+    """A file the candidate is handed with a task (a picture, a clip, a logo …)."""
+
+    name: str          # file name the task text uses, e.g. "logo.png"
+    what: str          # what it shows or holds
+    format: str        # format and size, e.g. "PNG 图片，512×512"; for the centre also duration and content
+    source: FileSource = FileSource.BANK
+
+    def to_dict(self) -> dict:
+        d = {"name": self.name, "what": self.what, "format": self.format}
+        if self.source is not FileSource.BANK:
+            d["provided_by"] = self.source.value
+        return d
+
+
 @dataclass(frozen=True)
 class RubricRow:
     element: str  # 评分要素
@@ -154,6 +198,7 @@ class Task:
     status: Status = Status.ACTIVE
     source: str = ""
     origin: Origin | None = field(default=None, compare=False, hash=False, repr=False)
+    files: tuple[TaskFile, ...] = ()  # materials files handed to the candidate (see bank/task_files.py)
 
     type = ItemType.TASK
 
@@ -176,6 +221,8 @@ class Task:
                    "equipment": list(self.equipment), "task": self.task}
         if self.materials:
             d["materials"] = [m.to_dict() for m in self.materials]
+        if self.files:
+            d["files"] = [f.to_dict() for f in self.files]
         d["quality"] = list(self.quality)
         d["rubric"] = [{"element": r.element, "points": r.points, "standard": r.standard} for r in self.rubric]
         return _with_bookkeeping(d, self)
@@ -188,7 +235,7 @@ class Bank:
     items: tuple[Item, ...]
     tasks: tuple[Task, ...]
     sources: tuple[str, ...] = ()
-    defence: tuple[DefenceQuestion, ...] = ()  # 答辩题 (bank/defence.py), from defence/ folders; not in hash
+    defence: tuple[DefenceQuestion, ...] = ()   # 答辩题 from defence/ folders or 答辩题 sheets; not in hash
     _by_id: dict[str, Item | Task] = field(init=False, repr=False, compare=False)  # set in __post_init__
 
     def __post_init__(self):

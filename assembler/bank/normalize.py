@@ -16,14 +16,17 @@ from ..standard import BASIC_FUNCTIONS, Standard, parse_level
 from ..structure import ItemType
 from .models import (
     FALSE_MARK,
+    FILE_FIELD_SEP,
     LETTERS,
     TRUE_MARK,
+    FileSource,
     Item,
     Material,
     Origin,
     RubricRow,
     Status,
     Task,
+    TaskFile,
 )
 from .quality import EMPHASIS, NEGATION
 
@@ -113,6 +116,35 @@ def check_id(ctx: RecordContext, rid: str) -> None:
         normal = unicodedata.normalize("NFKC", rid)
         hint = f"改写为「{normal}」" if normal != rid and not _ID_BAD.search(normal) else "题号只用半角字母、数字、连字符和汉字"
         ctx.add("id", f"题号「{shown}」含有全角、控制或不可见字符（{codes}）", hint)
+
+
+_HASH_NAME = re.compile(r"^[0-9a-f]{16}$")
+
+
+def check_pictures(ctx: RecordContext, texts: list[tuple[str, str]]) -> None:
+    """Check the pictures the texts name (![图](images/….png)): each file exists beside the bank file,
+    and one named by a content hash holds that content (so the bank hash covers the picture)."""
+    import hashlib
+    from pathlib import Path
+
+    from .models import IMAGE_MARK
+
+    base = Path(ctx.origin.file).parent if ctx.origin.file else Path(".")
+    for key, text in texts:
+        for m in IMAGE_MARK.finditer(text or ""):
+            ref = m.group(2)
+            path = base / ref
+            if ref.startswith(("/", "\\")) or ".." in Path(ref).parts:
+                ctx.add(key, f"图片路径「{ref}」应是题库文件旁 images/ 文件夹中的相对路径", "如 images/3fa2c1d4e5b6a7c8.png")
+                continue
+            try:
+                data = path.read_bytes()
+            except OSError:
+                ctx.add(key, f"图片「{ref}」不存在（应在 {base} 下）", "把图片放回该位置，或删除题目中的图片标记")
+                continue
+            if _HASH_NAME.match(Path(ref).stem) and hashlib.sha256(data).hexdigest()[:16] != Path(ref).stem:
+                ctx.add(key, f"图片「{ref}」的内容与文件名中的摘要不符（图片被替换过）",
+                        "换图时用新内容的摘要命名（zujuan bank import 会自动命名），以免题库摘要漏掉这一改动")
 
 
 def split_list(value: object) -> tuple[str, ...]:
@@ -228,6 +260,8 @@ def item_from_record(rec: dict, origin: Origin, column: Callable[[str], str], st
             word = "不" if negation.group(0)[0] == "不" else negation.group(0)[:2]
             ctx.add("stem", f"否定式题干「{negation.group(0)}」中的「{word}」未加着重标记，考生容易看漏",
                     f"写成 **{word}**，试卷上印为加粗加着重号", "warning")
+    check_pictures(ctx, [("stem", stem), ("explanation", explanation)]
+                   + [(f"option_{k}", v) for k, v in options])
     p_count = rec.get("p_count")
     p_count = p_count if isinstance(p_count, int) and p_count > 0 else None
     return Item(rid, t, level, function, code, stem, options, answer, difficulty, p_value, explanation,
@@ -379,8 +413,9 @@ def _task(rec: dict, ctx: RecordContext, std: Standard, rid: str) -> Task | None
     source = clean_text(rec.get("source"))
     if level is None or points is None or duration is None:
         return None
+    files = _files(ctx, rec.get("files"))
     return Task(rid, level, function, codes, title, int(duration), points, equipment, task_text, materials,
-                quality, rubric, difficulty, split_list(rec.get("enemies")), status, source, ctx.origin)
+                quality, rubric, difficulty, split_list(rec.get("enemies")), status, source, ctx.origin, files)
 
 
 def split_lines(value: object) -> tuple[str, ...]:
@@ -408,6 +443,50 @@ def _materials(ctx: RecordContext, raw: Any) -> tuple[Material, ...]:
                 continue
             rows.append(tuple(_cell(ctx, v) for v in r))
         out.append(Material(check_text(ctx, "materials", clean_text(m.get("caption"))), cols, tuple(rows)))
+    return tuple(out)
+
+
+FILE_SOURCES = {s.value: s for s in FileSource}
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|]|^\.|\.\.')
+
+
+def _files(ctx: RecordContext, raw: Any) -> tuple[TaskFile, ...]:
+    """Return the task's materials files; a file is name + what + format (+ provided_by 题库/考点).
+
+    From a workbook cell: one file a line, 文件名｜内容｜格式｜提供方.
+    """
+    if raw is None or raw == "":
+        return ()
+    if isinstance(raw, str):
+        raw = [dict(zip(("name", "what", "format", "provided_by"), (p.strip() for p in line.split(FILE_FIELD_SEP))))
+               for line in raw.splitlines() if line.strip()]
+    if not isinstance(raw, list):
+        ctx.add("files", "files 应为列表，每项写 name、what、format", "参见 question_bank/FORMAT.md")
+        return ()
+    out, seen = [], set()
+    for i, f in enumerate(raw, 1):
+        if not isinstance(f, dict):
+            ctx.add("files", f"第 {i} 个素材文件应写 name、what、format", "参见 question_bank/FORMAT.md")
+            continue
+        name = clean_text(f.get("name"))
+        what = check_text(ctx, "files", clean_text(f.get("what")))
+        fmt = check_text(ctx, "files", clean_text(f.get("format")))
+        by = clean_text(f.get("provided_by")) or FileSource.BANK.value
+        if not name or _UNSAFE_NAME.search(name):
+            ctx.add("files", f"第 {i} 个素材文件的文件名「{name or '空'}」无效",
+                    "只写文件名，不含路径分隔符、“..”或 \\ / : * ? \" < > |")
+            continue
+        if name in seen:
+            ctx.add("files", f"素材文件 {name} 重复列出")
+            continue
+        seen.add(name)
+        if by not in FILE_SOURCES:
+            ctx.add("files", f"素材文件 {name} 的 provided_by「{by}」无效", "可选：题库、考点")
+            continue
+        if not what or not fmt:
+            ctx.add("files", f"素材文件 {name} 缺少 what（内容）或 format（格式）",
+                    "考点准备的文件须在 format 中写明格式、规格和时长", severity="warning" if by == "考点" else "error")
+        out.append(TaskFile(name, what, fmt, FILE_SOURCES[by]))
     return tuple(out)
 
 

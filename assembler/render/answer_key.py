@@ -9,7 +9,14 @@ from ..form import Form, FormEntry
 from ..structure import ItemType
 from .docx_base import TEXT_W, Cell, DocBuilder, R, clean, pts
 from .embed import finish_form_document
-from .theory_paper import displayed_options, lookup_items, theory_sections
+from .theory_paper import (
+    STEM_PICTURE_H,
+    STEM_PICTURE_W,
+    displayed_options,
+    lookup_items,
+    picture_runs,
+    theory_sections,
+)
 
 PER_ROW = 10
 LABEL_W = 1000
@@ -77,6 +84,10 @@ def render_answer_key(form: Form, bank: Bank, explanations: bool = False) -> byt
                     if e.answer in shown:
                         runs.append(R(f"（{shown[e.answer]}）"))
                 text = clean(it.explanation).strip()
-                runs += [R("　解析：", bold=True), R(remap_letters(text, it, e) if text else "（题库未提供解析）")]
+                runs.append(R("　解析：", bold=True))
+                if text:
+                    runs += picture_runs(doc, it, remap_letters(text, it, e), STEM_PICTURE_W, STEM_PICTURE_H)
+                else:
+                    runs.append(R("（题库未提供解析）"))
                 doc.para(runs, "ZJStem")
     return finish_form_document(doc, form, "key", title)

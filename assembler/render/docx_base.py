@@ -341,7 +341,10 @@ def make_paragraph(content: str | R | list | None = None, style: str | None = No
         etree.SubElement(ppr, w("jc")).set(w("val"), align)
     if content is not None:
         for run in content if isinstance(content, list) else [content]:
-            add_run(p, run)
+            if isinstance(run, etree._Element):  # a prepared run, e.g. a picture (DocBuilder.picture_run)
+                p.append(run)
+            else:
+                add_run(p, run)
     return p
 
 
@@ -523,6 +526,20 @@ class DocBuilder:
             story.remove(child)
         for el in elements:
             story.append(el)
+
+    # -- pictures -----------------------------------------------------------------------------------
+    def picture_run(self, path, max_width: int, max_height: int) -> etree._Element:
+        """Return a run holding the picture at path, at its own size (from its pixels and dpi) but
+        no wider than max_width and no taller than max_height (EMU); the picture is stored once."""
+        from docx.image.image import Image
+
+        image = Image.from_file(str(path))
+        width, height = image.width, image.height  # EMU at the image's dpi (72 when it has none)
+        scale = min(1.0, max_width / width, max_height / height)
+        inline = self.doc.part.new_pic_inline(str(path), int(width * scale), int(height * scale))
+        r = etree.Element(w("r"))
+        etree.SubElement(r, w("drawing")).append(inline)
+        return r
 
     # -- body -------------------------------------------------------------------------------------
     def add(self, element: etree._Element) -> etree._Element:

@@ -6,11 +6,14 @@ Choice» question type (plugin qtype_multichoiceset), because the national rule 
 choice item only when the selection is exactly the key (所选答案完全一致方得分) and Moodle's core
 multichoice cannot do that: it adds up per-choice fractions, so a correct subset always earns part
 of the mark. Points are <defaultgrade>, the explanation is <generalfeedback>, the item id is
-<idnumber> and a tag, so results come back keyed by id. Options are in the paper's order;
+<idnumber> and a tag, so results come back keyed by id. Pictures travel inside the XML: each
+text that shows one carries a <file name="<sha16>.png" encoding="base64"> and points at it as
+@@PLUGINFILE@@/<sha16>.png, as Moodle's own export does. Options are in the paper's order;
 <shuffleanswers> follows the item's `shuffle`, so the platform may shuffle per candidate.
 """
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 from lxml import etree
@@ -19,18 +22,38 @@ from ..bank.models import FALSE_MARK, TRUE_MARK, Bank
 from ..form import Form
 from ..formats import Document, Group, WriteContext
 from ..structure import ItemType
-from .export_items import ExportItem, export_items, points_value, to_html
+from .export_items import (
+    ExportItem,
+    Picture,
+    export_items,
+    picture_html,
+    pictures_in,
+    points_value,
+    to_html,
+)
 
 QTYPE = {ItemType.JUDGE: "truefalse", ItemType.SINGLE: "multichoice", ItemType.MULTIPLE: "multichoiceset"}
 
 
-def _text(parent: etree._Element, tag: str, value: str, fmt: str | None = "html") -> etree._Element:
+def _text(parent: etree._Element, tag: str, value: str, fmt: str | None = "html",
+          files: list[Picture] | tuple[Picture, ...] = ()) -> etree._Element:
     el = etree.SubElement(parent, tag)
     if fmt:
         el.set("format", fmt)
     t = etree.SubElement(el, "text")
     t.text = etree.CDATA(value) if fmt == "html" and value else value
+    _files(el, files)
     return el
+
+
+def _files(el: etree._Element, files) -> None:
+    for p in files:  # a text's pictures, embedded where Moodle's file API looks for them
+        f = etree.SubElement(el, "file", name=p.name, path="/", encoding="base64")
+        f.text = base64.b64encode(p.data).decode("ascii")
+
+
+def _plugin_src(p: Picture) -> str:
+    return f"@@PLUGINFILE@@/{p.name}"
 
 
 def _simple(parent: etree._Element, tag: str, value: str) -> None:
@@ -46,8 +69,9 @@ def category_path(form: Form, function: str) -> str:
 def _question(quiz: etree._Element, form: Form, it: ExportItem) -> None:
     q = etree.SubElement(quiz, "question", type=QTYPE[it.type])
     _text(q, "name", f"{form.code} 第{it.number}题 {it.id}", fmt=None)
-    _text(q, "questiontext", to_html(it.stem))
-    _text(q, "generalfeedback", to_html(it.explanation))
+    pic = picture_html(it, _plugin_src)
+    _text(q, "questiontext", to_html(it.stem, pic), files=pictures_in(it, it.stem))
+    _text(q, "generalfeedback", to_html(it.explanation, pic), files=pictures_in(it, it.explanation))
     _simple(q, "defaultgrade", points_value(it.points))
     _simple(q, "penalty", "0")
     _simple(q, "hidden", "0")
@@ -69,7 +93,8 @@ def _question(quiz: etree._Element, form: Form, it: ExportItem) -> None:
         for letter, text in it.options:
             a = etree.SubElement(q, "answer", fraction="100" if letter in it.answer else "0", format="html")
             t = etree.SubElement(a, "text")
-            t.text = etree.CDATA(to_html(text))
+            t.text = etree.CDATA(to_html(text, pic))
+            _files(a, pictures_in(it, text))
             _text(a, "feedback", "")
     tags = etree.SubElement(q, "tags")
     for value in (f"id:{it.id}", f"鉴定点:{it.code}", f"试卷:{form.code}", f"题号:{it.number}"):

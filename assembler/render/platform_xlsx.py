@@ -8,12 +8,12 @@ The bank's emphasis marks (**不**) are dropped (a text cell carries no bold); l
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from ..bank.models import TRUE_MARK, Bank
+from ..bank.models import IMAGE_MARK, TRUE_MARK, Bank
 from ..bank.quality import plain_text
 from ..form import Form
 from ..formats import Document, Group, WriteContext
@@ -28,6 +28,12 @@ JUDGE_ANSWER = {True: "正确", False: "错误"}
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
+def cell_text(text: str) -> str:
+    """Return an item text as the workbook holds it: no emphasis marks, each picture as
+    [图片:<sha16>.png], the name of its file in the pictures folder beside the workbook."""
+    return plain_text(IMAGE_MARK.sub(lambda m: f"[图片:{PurePosixPath(m.group(2)).name}]", text))
+
+
 def item_rows(form: Form, bank: Bank) -> list[list[str]]:
     """Return the form's rows (without the header), every value a string."""
     rows = []
@@ -37,8 +43,8 @@ def item_rows(form: Form, bank: Bank) -> list[list[str]]:
             answer = JUDGE_ANSWER[it.answer == TRUE_MARK]
         else:
             answer = it.answer
-        rows.append([it.type.short, plain_text(it.stem), *(plain_text(options.get(k, "")) for k in "ABCDE"),
-                     answer, points_value(it.points), plain_text(it.explanation),
+        rows.append([it.type.short, cell_text(it.stem), *(cell_text(options.get(k, "")) for k in "ABCDE"),
+                     answer, points_value(it.points), cell_text(it.explanation),
                      DIFFICULTY.get(it.difficulty, str(it.difficulty)), it.code, it.id])
     return rows
 
@@ -106,9 +112,19 @@ def write_platform_xlsx(forms: list[Form] | tuple[Form, ...], bank: Bank, path: 
     return p
 
 
+def pictures_folder(forms: list[Form] | tuple[Form, ...]) -> str:
+    """Return the folder beside the workbook that holds the pictures its cells name."""
+    return platform_file_name(forms)[:-len(".xlsx")] + "-图片"
+
+
 def write_platform(forms: list[Form], context: WriteContext) -> list[Document]:
-    """Return one import workbook for all the run's forms (keys group: it holds the answers)."""
-    return [Document(platform_file_name(forms), Group.KEYS, render_platform_xlsx(forms, context.bank))]
+    """Return one import workbook for all the run's forms and, when items show pictures, each
+    picture once in the pictures folder beside it (keys group: they hold the answers)."""
+    docs = [Document(platform_file_name(forms), Group.KEYS, render_platform_xlsx(forms, context.bank))]
+    pictures = {p.name: p for f in forms for it in export_items(f, context.bank) for p in it.pictures}
+    folder = pictures_folder(forms)
+    docs += [Document(f"{folder}/{name}", Group.KEYS, p.data) for name, p in sorted(pictures.items())]
+    return docs
 
 
 __all__ = ["render_platform_xlsx", "write_platform_xlsx", "write_platform", "platform_file_name", "item_rows", "text_cell",

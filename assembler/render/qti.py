@@ -18,13 +18,13 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..bank.models import TRUE_MARK, Bank
+from ..bank.models import IMAGE_MARK, TRUE_MARK, Bank
 from ..bank.quality import EMPHASIS
 from ..form import Form, manifest_json
 from ..formats import Document, Group, WriteContext
 from ..structure import THEORY_TYPES, ItemType
 from .docx_base import created_datetime
-from .export_items import ExportItem, export_items, points_value
+from .export_items import ExportItem, Picture, export_items, pictures_in, points_value
 
 QTI_NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 CP_NS = "http://www.imsglobal.org/xsd/imscp_v1p1"
@@ -48,8 +48,9 @@ def item_identifier(it: ExportItem) -> str:
     return identifier(f"Q{it.number:03d}-", it.id)
 
 
-def _flow(parent: etree._Element, text: str) -> None:
-    """Append text to an element as QTI inline content: emphasis as <strong>, line breaks as <br/>.
+def _flow(parent: etree._Element, text: str, it: ExportItem | None = None) -> None:
+    """Append text to an element as QTI inline content: emphasis as <strong>, line breaks as <br/>,
+    picture marks as <img> pointing at the package's copy (images/<name>, beside the item files).
     Everything else is character data (lxml escapes <, & …), never markup."""
     def add_text(s: str) -> None:
         for k, line in enumerate(s.split("\n")):
@@ -63,13 +64,24 @@ def _flow(parent: etree._Element, text: str) -> None:
             else:
                 parent.text = (parent.text or "") + line
 
+    def add_emphasis(s: str) -> None:
+        pos = 0
+        for m in EMPHASIS.finditer(s):
+            add_text(s[pos:m.start()])
+            strong = etree.SubElement(parent, q("strong"))
+            strong.text = m.group(1)
+            pos = m.end()
+        add_text(s[pos:])
+
+    if it is None:
+        add_emphasis(text)
+        return
     pos = 0
-    for m in EMPHASIS.finditer(text):
-        add_text(text[pos:m.start()])
-        strong = etree.SubElement(parent, q("strong"))
-        strong.text = m.group(1)
+    for m in IMAGE_MARK.finditer(text):
+        add_emphasis(text[pos:m.start()])
+        etree.SubElement(parent, q("img"), src=f"{IMAGE_FOLDER}/{it.picture(m.group(2)).name}", alt=m.group(1) or "图")
         pos = m.end()
-    add_text(text[pos:])
+    add_emphasis(text[pos:])
 
 
 def _value(parent: etree._Element, text: str) -> None:
@@ -107,7 +119,7 @@ def render_item(form: Form, it: ExportItem) -> bytes:
                           baseType="float")
     _value(etree.SubElement(mx, q("defaultValue")), points)
     body = etree.SubElement(root, q("itemBody"))
-    _flow(etree.SubElement(body, q("p")), it.stem)
+    _flow(etree.SubElement(body, q("p")), it.stem, it)
     choices = JUDGE_CHOICES if it.type is ItemType.JUDGE else it.options
     ci = etree.SubElement(body, q("choiceInteraction"), responseIdentifier="RESPONSE",
                           shuffle="true" if (it.shuffle and it.type is not ItemType.JUDGE) else "false",
@@ -115,7 +127,7 @@ def render_item(form: Form, it: ExportItem) -> bytes:
                           minChoices="0")
     for ident, text in choices:
         sc = etree.SubElement(ci, q("simpleChoice"), identifier=ident)
-        _flow(sc, text)
+        _flow(sc, text, it)
     rp = etree.SubElement(root, q("responseProcessing"))
     cond = etree.SubElement(rp, q("responseCondition"))
     rif = etree.SubElement(cond, q("responseIf"))
@@ -180,6 +192,8 @@ def render_manifest(form: Form, items: list[ExportItem], hrefs: dict[str, str]) 
         ident = item_identifier(it)
         r = etree.SubElement(res, c("resource"), identifier=ident, type="imsqti_item_xmlv2p1", href=hrefs[ident])
         etree.SubElement(r, c("file"), href=hrefs[ident])
+        for p in shown_pictures(it):
+            etree.SubElement(r, c("file"), href=picture_href(p))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -191,6 +205,8 @@ def render_qti_package(form: Form, bank: Bank) -> bytes:
     files = {"imsmanifest.xml": render_manifest(form, items, hrefs), "test.xml": render_test(form, items, hrefs)}
     for it in items:
         files[hrefs[item_identifier(it)]] = render_item(form, it)
+        for p in shown_pictures(it):
+            files[picture_href(p)] = p.data
     files["zujuan-manifest.json"] = manifest_json(form).encode("utf-8")
     when = created_datetime(form.created)
     stamp = (max(1980, min(2107, when.year)), when.month, when.day, when.hour, when.minute, when.second - when.second % 2)
@@ -202,6 +218,21 @@ def render_qti_package(form: Form, bank: Bank) -> bytes:
             info.flag_bits |= 0x800  # UTF-8 names
             z.writestr(info, data)
     return buf.getvalue()
+
+
+IMAGE_FOLDER = "images"  # beside the item files: items/images/<sha16>.png
+
+
+def picture_href(p: Picture) -> str:
+    """Return a picture's path in the package."""
+    return f"items/{IMAGE_FOLDER}/{p.name}"
+
+
+def shown_pictures(it: ExportItem) -> list[Picture]:
+    """Return the pictures the candidate sees in an item (stem and options; the explanation is
+    not in a QTI item)."""
+    seen = {p.name: p for text in (it.stem, *(t for _, t in it.options)) for p in pictures_in(it, text)}
+    return list(seen.values())
 
 
 def qti_file_name(form: Form) -> str:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
-from ..bank.models import LETTERS, Bank, Item
+from docx.shared import Cm
+
+from ..bank.models import IMAGE_MARK, LETTERS, Bank, Item
 from ..bank.quality import plain_text
 from ..errors import DataError, Problem
 from ..form import Form, FormEntry
@@ -44,6 +47,7 @@ _SECTION_RULES = {
 
 # option layout: four to a line if every option is this short (half-width units), two if this
 QUARTER_MAX, THIRD_MAX, HALF_MAX = 16, 22, 36
+PICTURE_UNITS = 20  # an option picture counts as this many half-width characters (3.6 cm at 五号)
 
 
 @dataclass(frozen=True)
@@ -133,7 +137,8 @@ def judge_stem(stem: str) -> str:
 def option_columns(options: list[tuple[str, str]]) -> int:
     """Return how many options share a line: 4 if all are short, 2 if moderate, else 1 (five
     options: 3 when they fit)."""
-    widest = max((display_width(plain_text(t)) for _, t in options), default=0)
+    widest = max((display_width(plain_text(IMAGE_MARK.sub("", t))) + PICTURE_UNITS * len(IMAGE_MARK.findall(t))
+                  for _, t in options), default=0)
     if any("\n" in t for _, t in options):
         return 1
     if len(options) == 5 and widest <= THIRD_MAX:
@@ -145,14 +150,60 @@ def option_columns(options: list[tuple[str, str]]) -> int:
     return 1
 
 
+# pictures in items: a stem's pictures on their own centred line under the stem, at most this size
+STEM_PICTURE_W, STEM_PICTURE_H = Cm(9), Cm(6)
+OPTION_PICTURE_W, OPTION_PICTURE_H = Cm(3.6), Cm(2.6)
+
+
+def picture_path(item: Item, ref: str) -> Path:
+    """Return the file of a picture an item names (relative to the item's bank file)."""
+    base = Path(item.origin.file).parent if item.origin and item.origin.file else Path(".")
+    return base / ref
+
+
+def split_pictures(text: str) -> tuple[str, list[str]]:
+    """Return (text without picture marks, the picture references in order)."""
+    refs = [m.group(2) for m in IMAGE_MARK.finditer(text)]
+    return (IMAGE_MARK.sub("", text).strip() if refs else text), refs
+
+
+def picture_runs(doc: DocBuilder, item: Item, text: str, max_w: int, max_h: int) -> list:
+    """Return runs for text with picture marks: the text's runs, each picture in place."""
+    runs: list = []
+    pos = 0
+    for m in IMAGE_MARK.finditer(text):
+        if text[pos:m.start()]:
+            runs += emphasis_runs(text[pos:m.start()])
+        runs.append(doc.picture_run(picture_path(item, m.group(2)), max_w, max_h))
+        pos = m.end()
+    if text[pos:] or not runs:
+        runs += emphasis_runs(text[pos:])
+    return runs
+
+
+def add_stem(doc: DocBuilder, item: Item, text: str, keep_next: bool) -> None:
+    """Add the stem paragraph; its pictures follow on their own centred line, kept with it."""
+    plain, refs = split_pictures(text)
+    doc.para(emphasis_runs(plain), "ZJStem", keep_next=keep_next or bool(refs))
+    if refs:
+        runs: list = []
+        for k, ref in enumerate(refs):
+            if k:
+                runs.append(R("　"))
+            runs.append(doc.picture_run(picture_path(item, ref), STEM_PICTURE_W, STEM_PICTURE_H))
+        doc.para(runs, "ZJOption", align="center", keep_next=keep_next, left=0, before=60, after=60)
+
+
 def add_item(doc: DocBuilder, entry: FormEntry, item: Item) -> None:
-    """Add one item: stem, then options kept on the same page as the stem."""
+    """Add one item: stem (with its pictures), then options kept on the same page as the stem."""
     if entry.type is ItemType.JUDGE:
-        doc.para(emphasis_runs(f"{entry.number}. {ANSWER_BLANK}{judge_stem(item.stem)}"), "ZJStem")
+        add_stem(doc, item, f"{entry.number}. {ANSWER_BLANK}{judge_stem(item.stem)}", keep_next=False)
         return
-    doc.para(emphasis_runs(f"{entry.number}. {choice_stem(item.stem)}"), "ZJStem", keep_next=True)
+    add_stem(doc, item, f"{entry.number}. {choice_stem(item.stem)}", keep_next=True)
     options = displayed_options(item, entry)
     cols = option_columns(options)
+    if any(IMAGE_MARK.search(t) for _, t in options):
+        cols = min(cols, 2) if len(options) == 4 else 1
     rows = [options[k:k + cols] for k in range(0, len(options), cols)]
     width = (TEXT_W - OPTION_INDENT) // cols
     tabs = [OPTION_INDENT + width * k for k in range(1, cols)]
@@ -162,7 +213,7 @@ def add_item(doc: DocBuilder, entry: FormEntry, item: Item) -> None:
         for j, (letter, text) in enumerate(row):
             if j:
                 runs.append(R("\t"))
-            runs.extend(emphasis_runs(f"{letter}．{text}"))
+            runs.extend(picture_runs(doc, item, f"{letter}．{text}", OPTION_PICTURE_W, OPTION_PICTURE_H))
         last = k == len(rows) - 1
         if cols == 1:
             doc.para(runs, "ZJOption", keep_next=not last, left=OPTION_INDENT + label, hanging=label)

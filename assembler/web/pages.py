@@ -2,6 +2,8 @@
 the CLI command it mirrors) and renders the result; none of them decides anything itself."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import (
     Flask,
     abort,
@@ -105,7 +107,9 @@ def _pickers() -> dict:
     from ..structure import list_structures
 
     std = standard(current_app)
+    combos = std.valid_combinations()
     return {"levels": [(lv.code, lv.label) for lv in std.levels],
+            "level_directions": {lv.code: " ".join(d for c, d in combos if c == lv.code and d) for lv in std.levels},
             "directions": [(d.code, d.name) for d in std.directions], "kinds": KINDS,
             "structures": list_structures()}
 
@@ -161,13 +165,38 @@ def blueprint_download():
 
 
 # ---- 上传题库文件 -----------------------------------------------------------------------------------
-BANK_SUFFIXES = (".xlsx", ".yaml", ".yml")  # what `zujuan bank import` reads (bank.yaml_io.bank_files)
+# what `zujuan bank import` reads: zujuan workbooks and YAML, review workbooks, question documents and
+# other systems' tables (bank.import_tables.import_questions)
+BANK_SUFFIXES = (".xlsx", ".yaml", ".yml", ".docx", ".pdf", ".txt", ".md", ".csv")
 
 
-def _report(upload, problems, bank=None, review_workbook=False, imported=None, status=200):
+def _named_copy(up) -> Path:
+    """Return the upload under (a safe form of) its own name, so an imported document's items land
+    in imported/<its name>.yaml and its ids follow the file, not the server's storage name."""
+    import re
+    import shutil
+
+    stem = re.sub(r"[^0-9A-Za-z_\-\u4e00-\u9fff]+", "_", Path(up.name).stem).strip("_")[:60] or "upload"
+    target = up.path.parent / "named" / f"{stem}{up.path.suffix}"
+    if not target.exists():
+        target.parent.mkdir(mode=0o700, exist_ok=True)
+        shutil.copyfile(up.path, target)
+    return target
+
+
+def _question_summary(doc, dry_run: bool) -> str:
+    counts = "，".join(f"{k} {v} 题" for k, v in doc.by_type.items() if v)
+    head = "检查通过，可以导入" if dry_run else "已导入"
+    layout = f"（识别的表格格式：{doc.layout}）" if doc.layout else ""
+    return (f"{head}：{len(doc.items)} 题（{counts}），其中待标注草稿 {doc.drafts} 题，图片 {doc.images} 张；"
+            f"与题库完全相同而跳过 {doc.skipped_duplicates} 题{layout}。")
+
+
+def _report(upload, problems, bank=None, review_workbook=False, imported=None, status=200, questions=""):
     errors_ = [p for p in problems if p.severity == "error"]
     return render_template("upload.html", upload=upload, problems=problems, errors=errors_, bank=bank,
-                           review_workbook=review_workbook, imported=imported, shown_file=upload.shown if upload else str,
+                           review_workbook=review_workbook, imported=imported, questions=questions,
+                           shown_file=upload.shown if upload else str,
                            into=config_of(current_app).import_folder()), status
 
 
@@ -176,17 +205,27 @@ def upload_page():
     if request.method == "GET":
         return _report(None, [])
     from ..bank import read_bank
+    from ..bank.import_tables import import_questions, is_question_file
     from ..bank.tag_review import is_review_workbook
+    from ..errors import DataError
 
     up = uploads(current_app).save(request.files.get("file"), BANK_SUFFIXES, "题库文件")
     if is_review_workbook(up.path):
         return _report(up, [], review_workbook=True)
+    if is_question_file(up.path):  # a document or another system's table: a dry run of the import
+        into = config_of(current_app).import_folder()
+        try:
+            doc = import_questions(_named_copy(up), into, dry_run=True, standard=standard(current_app))
+        except DataError as exc:
+            return _report(up, exc.problems, status=422)
+        return _report(up, list(doc.warnings), questions=_question_summary(doc, True))
     bank, problems = read_bank([up.path], standard(current_app))
     return _report(up, problems, bank)
 
 
 def import_page(up_id: str):
     """Import a validated upload (as `zujuan bank import`), holding the lock of writing jobs."""
+    from ..bank.import_tables import import_questions, is_question_file
     from ..bank.importer import import_workbook
     from ..bank.tag_review import apply_review, is_review_workbook
     from ..errors import DataError
@@ -199,7 +238,11 @@ def import_page(up_id: str):
     done: dict
     try:
         with jobs(current_app).writing():
-            if is_review_workbook(up.path):
+            if is_question_file(up.path):
+                doc = import_questions(_named_copy(up), into, replace=bool(request.form.get("replace")),
+                                       standard=standard(current_app))
+                done = {"text": _question_summary(doc, False), "files": doc.files, "warnings": doc.warnings}
+            elif is_review_workbook(up.path):
                 rev = apply_review(up.path, into, standard(current_app))
                 done = {"text": f"已标注 {rev.tagged} 题，{rev.left_drafts} 题仍为草稿", "files": rev.files, "warnings": ()}
             else:

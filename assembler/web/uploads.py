@@ -1,5 +1,6 @@
 """Uploads: each file goes into its own private temporary folder under a name the server chooses
-(the uploaded name is only shown, never used as a path), and is removed when it has been used."""
+(the uploaded name is shown, and used as a path only reduced to letters, digits, CJK, - and _, for
+an imported document's file name), and is removed when it has been used."""
 from __future__ import annotations
 
 import secrets
@@ -19,7 +20,9 @@ class Upload:
 
     def shown(self, file: str) -> str:
         """Return a problem's file as the user knows it (the uploaded name for the stored copy)."""
-        return self.name if file == str(self.path) else file
+        if file == str(self.path) or (file and Path(file).parent.parent == self.path.parent):
+            return self.name  # the stored copy, or its named copy (pages._named_copy)
+        return file
 
 
 class UploadStore:

@@ -16,8 +16,10 @@ def stats_json(stats: BankStats) -> str:
     return json.dumps(stats.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
-def stats_xlsx(stats: BankStats, standard: Standard) -> bytes:
-    """Return a workbook with counts, capacity and the gap list."""
+def stats_xlsx(stats: BankStats, standard: Standard, scoped=None) -> bytes:
+    """Return a workbook with counts, capacity and the gap list; given the ScopedStats of
+    `bank stats --level/--direction`, also a first sheet 「适用范围」: the combinations the bank
+    serves, the scope, the difficulty note and the theory capacity under every paper structure."""
     wb = Workbook()
     ws = wb.active
     ws.title = "题量统计"
@@ -50,4 +52,24 @@ def stats_xlsx(stats: BankStats, standard: Standard) -> bytes:
             for cell in (row[2], row[3], row[5], row[8]):
                 if isinstance(cell.value, float):
                     cell.number_format = "0%"
+    if scoped is not None:
+        _scope_sheet(wb, scoped, standard)
     return workbook_bytes(wb)
+
+
+def _scope_sheet(wb: Workbook, scoped, standard: Standard) -> None:
+    from ..blueprint import combination_label
+
+    ws = wb.create_sheet("适用范围", 0)
+    notes = ["本题库可组卷的组合（至少能组 1 套理论或技能试卷）：" + ("、".join(scoped.serves) if scoped.serves else "无"),
+             "统计范围：" + "、".join(combination_label(standard, lv, d) for lv, d in scoped.scope)]
+    if scoped.difficulty_note:
+        notes.append("难度：" + scoped.difficulty_note)
+    rows = [[name, label, forms, binding] for name, entries in scoped.structures.items()
+            for label, forms, binding in entries]
+    write_table(ws, "各试卷结构下的理论组卷容量（互不重复的套数）", "\n".join(notes),
+                ["试卷结构", "组合", "套数", "限制因素"], rows, [14, 16, 8, 70], left_cols=(3,))
+    from openpyxl.styles import Alignment
+
+    ws.cell(2, 1).alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+    ws.row_dimensions[2].height = 18 * len(notes) + 4 * sum(len(n) > 60 for n in notes) * 4

@@ -54,10 +54,10 @@ def review_xlsx(review: Review) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "审核结论"
-    rows = [[f.form, f.title, f.kind.label, "合格" if f.passed else "不合格", "；".join(f.reasons) or "—"]
-            for f in review.forms]
+    rows = [[f.form, f.title, f.kind.label, "合格" if f.passed else "不合格", "；".join(f.reasons) or "—",
+             "；".join(f.notes) or "—"] for f in review.forms]
     write_table(ws, f"试卷审核报告：{review.verdict_label}", f"共 {len(review.forms)} 套试卷",
-                ["试卷编号", "名称", "类型", "结论", "原因"], rows, [16, 40, 10, 8, 70], left_cols=(4,))
+                ["试卷编号", "名称", "类型", "结论", "原因", "说明"], rows, [16, 40, 10, 8, 60, 60], left_cols=(4, 5))
     for f in review.forms:
         sheet = wb.create_sheet(f.form[:28])
         frows = [[c.name, _num(c.target_points), _num(c.actual_points),
@@ -91,6 +91,12 @@ def review_xlsx(review: Review) -> bytes:
             ch.height, ch.width = 7.5, 16
             sheet.add_chart(ch, "H20")
             start += len(labels) + 3
+        if f.notes:  # notes the reviewer should confirm (all-option keys, difficulty without data)
+            sheet.cell(start, 1, "说明")
+            for note in f.notes:
+                start += 1
+                sheet.cell(start, 1, note)
+            start += 2
         sheet.cell(start, 1, "鉴定点覆盖")
         for i, r in enumerate(f.requirements, start + 1):
             sheet.cell(i, 1, r["function"])
