@@ -396,7 +396,7 @@ class _Problem(ABC):
                 a = mid + 1
             mid = (a + b) // 2
         # 2. the exact model settles what form by form could not: first the value just below
-        probe_first = hi - 1
+        probe_first: int | None = hi - 1
         while lo < hi:
             mid = probe_first if probe_first is not None and probe_first >= lo else (lo + hi) // 2
             probe_first = None

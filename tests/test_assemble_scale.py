@@ -7,7 +7,14 @@ from assembler.blueprint import build_blueprint
 from assembler.errors import InfeasibleError
 from assembler.standard import Kind
 from tests.bankutil import single
-from tests.test_assemble import BANK, PINNED, STD, check_theory_form, singles_blueprint, small_bank
+from tests.test_assemble import (
+    BANK,
+    PINNED,
+    STD,
+    check_theory_form,
+    singles_blueprint,
+    small_bank,
+)
 
 
 def _problem(bank, bp, opts=PINNED):

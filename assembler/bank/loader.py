@@ -13,7 +13,6 @@ import json
 import os
 import re
 import unicodedata
-from collections import Counter, defaultdict
 from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -317,7 +316,7 @@ def similar_stems(items: list[Item], threshold: float = 0.85) -> list[Problem]:
 
     Exact and near-linear (see bank/similarity.py): the result equals brute force.
     """
-    problems: list[Problem] = []
+    problems: list[tuple[int, Problem]] = []
     norms = [normalise_stem(it.stem + "".join(v for _, v in it.options)) for it in items]
     exact: dict[str, int] = {}
     unique: list[int] = []
