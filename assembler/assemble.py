@@ -712,17 +712,20 @@ class _TheoryProblem(_Problem):
         return memo
 
     def _sample_candidates(self, admissible: np.ndarray, key: np.ndarray) -> np.ndarray:
-        """Return, per cell, the admissible items with the smallest keys (a few per item needed)."""
+        """Return, for every row that needs items (cells, work-content quotas, judge answers), the
+        admissible items with the smallest keys: a few per item the row needs."""
         ok = np.zeros(len(self.pool), dtype=bool)
         ok[admissible] = True
-        parts = []
-        for idx, count in self._cells_of_pool():
+        take = np.zeros(len(self.pool), dtype=bool)
+        for idx, vals, lo, _ in self._rows_np(True):
+            if lo <= 0 or not isinstance(vals, (int, float)) or not len(idx):
+                continue
             live = idx[ok[idx]]
-            m = self.CANDIDATES_PER_NEED * count + self.CANDIDATES_EXTRA
+            m = int(self.CANDIDATES_PER_NEED * lo + self.CANDIDATES_EXTRA)
             if len(live) > m:
                 live = live[np.argpartition(key[live], m)[:m]]
-            parts.append(live)
-        return np.sort(np.concatenate(parts)) if parts else admissible
+            take[live] = True
+        return np.flatnonzero(take)
 
     def _rows_np(self, with_difficulty: bool) -> list[tuple[np.ndarray, np.ndarray | float, float, float]]:
         memo = self.__dict__.setdefault("_rows_np_memo", {})
