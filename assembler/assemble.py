@@ -228,12 +228,12 @@ class _Model:
 
     def add(self, cols, vals, lo: float, hi: float) -> None:
         r = len(self.lo)
-        cols = list(cols)
+        cols = cols.tolist() if isinstance(cols, np.ndarray) else list(cols)
         if isinstance(vals, (int, float)):
             vals = [vals] * len(cols)
         self.rows += [r] * len(cols)
         self.cols += cols
-        self.vals += list(vals)
+        self.vals += vals.tolist() if isinstance(vals, np.ndarray) else list(vals)
         self.lo.append(lo)
         self.hi.append(hi)
 
@@ -247,6 +247,12 @@ class _Model:
         return milp(c, constraints=cons, integrality=integrality,
                     bounds=Bounds(0, upper if upper is not None else 1),
                     options={"time_limit": time_limit, "mip_rel_gap": 0.05, "presolve": True})
+
+
+def _largest_pair_overlap(forms: list[list]) -> int:
+    """Return the most items any two of the forms share."""
+    ids = [{x.id for x in f} for f in forms]
+    return max((len(a & b) for k, a in enumerate(ids) for b in ids[k + 1:]), default=0)
 
 
 class _Problem(ABC):
@@ -368,45 +374,130 @@ class _Problem(ABC):
     def _smallest_overlap(self, n_forms: int, seed: int, start: int = 1,
                           budget: float = DIAGNOSIS_SECONDS) -> tuple[int, int | None, bool] | None:
         """Return (smallest overlap, feasible upper value, exact?) for n_forms, or None if even
-        unlimited overlap fails. Binary search on feasibility runs from a counting lower bound,
-        within a time budget; when the budget runs out the answer is a bound, said as such."""
+        unlimited overlap fails. From a counting lower bound and the overlap the unlimited forms
+        really have, a binary search with form-by-form runs (a success proves a value works)
+        then the exact model for the values below it (first the one just below: proving it
+        infeasible settles the answer), within a time budget; when the budget runs out the answer
+        is a range, said as such."""
         import time
 
         deadline = time.monotonic() + budget
         size = self.form_size()
+        lo = max(start, self.overlap_lower_bound(n_forms))
+        if lo < size:  # the counting bound is often exact: form-by-form runs may settle it
+            if self._try_sequential(n_forms, lo, seed, True, budget / 3) is not None:
+                return (lo, lo, True)
         try:
-            if self._run(n_forms, size, seed, feasibility=True, time_limit=budget) is None:
-                return None
+            got = self._run(n_forms, size, seed, feasibility=True, time_limit=max(1.0, deadline - time.monotonic()))
         except _Timeout:
             return (max(start, self.overlap_lower_bound(n_forms)), None, False)
-        lo, hi = max(start, self.overlap_lower_bound(n_forms)), size
-        known_hi: int | None = None
+        if got is None:
+            return None
+        hi = known_hi = max(lo, _largest_pair_overlap(got))  # what the forms found really share
+        # 1. descend with form-by-form runs only (cheap; each success proves its overlap works)
+        a, b = lo + 1, hi
+        mid = (a + b) // 2
+        while a < b:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return (lo, known_hi, False)
+            got = self._try_sequential(n_forms, mid, seed, True, min(left, budget / 4))
+            if got is not None:
+                b = hi = known_hi = max(lo, min(mid, _largest_pair_overlap(got)))
+            else:
+                a = mid + 1
+            mid = (a + b) // 2
+        # 2. the exact model settles what form by form could not: first the value just below
+        probe_first: int | None = hi - 1
         while lo < hi:
-            mid = (lo + hi) // 2
+            mid = probe_first if probe_first is not None and probe_first >= lo else (lo + hi) // 2
+            probe_first = None
             left = deadline - time.monotonic()
             if left <= 0:
                 return (lo, known_hi, False)
             try:
-                ok = self._run(n_forms, mid, seed, feasibility=True, time_limit=min(left, 15.0)) is not None
+                got = self._run(n_forms, mid, seed, feasibility=True, time_limit=min(left, 15.0))
             except _Timeout:
                 return (lo, known_hi, False)
-            if ok:
-                hi = known_hi = mid
+            if got is not None:
+                hi = known_hi = max(lo, min(mid, _largest_pair_overlap(got)))
             else:
                 lo = mid + 1
         return (hi, hi, True)
 
     def overlap_lower_bound(self, n_forms: int) -> int:
-        """Return a bound no feasible overlap can beat: the items each cell lacks must be shared
-        by some pair, and the busiest of the C(n, 2) pairs shares at least their average."""
+        """Return a bound no feasible overlap can beat. Over the forms, a cell needing `need` per
+        form from `have` items fills n × need slots; an item in k forms is shared by C(k, 2) pairs,
+        least in total when the slots spread evenly; the busiest of the C(n, 2) pairs shares at
+        least the average. Cells hold disjoint items, so their totals add up; work contents
+        (disjoint among themselves, with their lower quotas) give a second bound; the larger holds."""
         pairs = n_forms * (n_forms - 1) // 2
-        lacking = sum(max(0, n_forms * need - have) for need, have in self.cell_supply())
-        return -(-lacking // pairs) if pairs else 0
+        if not pairs:
+            return 0
+        best = 0
+        for group in (self.cell_supply(), self.quota_supply()):
+            shared = 0
+            for need, have in group:
+                if have <= 0 or need <= 0:
+                    continue
+                q, r = divmod(n_forms * need, have)
+                shared += (have - r) * (q * (q - 1) // 2) + r * ((q + 1) * q // 2)
+            best = max(best, -(-shared // pairs))
+        return best
+
+    def quota_supply(self) -> list[tuple[int, int]]:
+        """Return (least needed per form, available) of disjoint item groups other than cells
+        (default: none)."""
+        return []
 
     def _run(self, n_forms: int, overlap: int, seed: int, with_difficulty: bool = True,
              feasibility: bool = False, time_limit: float | None = None) -> list[list] | None:
         """Return the chosen records per form, or None if infeasible. Raises _Timeout when the
-        time limit passes with no solution."""
+        time limit passes with no solution.
+
+        Form by form first (_run_sequential, where the subclass has it): a solution found that way
+        meets every constraint; when it finds none, the joint model decides, so nothing feasible
+        is missed."""
+        import time
+
+        limit = time_limit or self.opts.time_limit
+        start = time.monotonic()
+        got = self._try_sequential(n_forms, overlap, seed, with_difficulty, limit / 2)
+        if got is not None:
+            return got
+        left = max(1.0, limit - (time.monotonic() - start))
+        return self._run_joint(n_forms, overlap, seed, with_difficulty, feasibility, left)
+
+    SEQUENTIAL_ATTEMPTS = 3
+
+    def _try_sequential(self, n_forms: int, overlap: int, seed: int, with_difficulty: bool,
+                        time_limit: float) -> list[list] | None:
+        """Return forms found one at a time in up to SEQUENTIAL_ATTEMPTS seeded attempts within
+        the time limit, or None."""
+        import time
+
+        deadline = time.monotonic() + time_limit
+        for attempt in range(self.SEQUENTIAL_ATTEMPTS):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            try:
+                got = self._run_sequential(n_forms, overlap, seed, with_difficulty, left, attempt)
+            except _Timeout:
+                return None
+            if got is not None:
+                return got
+        return None
+
+    def _run_sequential(self, n_forms: int, overlap: int, seed: int, with_difficulty: bool,
+                        time_limit: float, attempt: int = 0) -> list[list] | None:
+        """Return forms found one at a time, or None when that way finds none (default: not tried)."""
+        return None
+
+    def _run_joint(self, n_forms: int, overlap: int, seed: int, with_difficulty: bool = True,
+                   feasibility: bool = False, time_limit: float | None = None) -> list[list] | None:
+        """Return the chosen records per form from one integer program over all forms, or None
+        if infeasible. Raises _Timeout when the time limit passes with no solution."""
         P = len(self.pool)
         pairs = [(f, g) for f in range(n_forms) for g in range(f + 1, n_forms)] if overlap > 0 else []
         nx = n_forms * P
@@ -557,9 +648,155 @@ class _TheoryProblem(_Problem):
                     rows.append(([i, j], 1, 0, 1))
         return rows
 
+    # ---- form by form ---------------------------------------------------------------------------
+    CANDIDATES_PER_NEED = 4  # a form's model sees this many random candidates per item a cell needs
+    CANDIDATES_EXTRA = 8
+
+    def _run_sequential(self, n_forms: int, overlap: int, seed: int, with_difficulty: bool,
+                        time_limit: float, attempt: int = 0) -> list[list] | None:
+        """Return forms chosen one after another, or None when some form cannot be completed.
+
+        Form f is a small integer program over the best-valued candidates of each cell (items no
+        earlier form used when overlap is 0; else every item, with "at most overlap items of form
+        g" rows for each earlier form g). An item's value is random, less a penalty when its work
+        content (or judge answer) is running short for the forms still to come, less a larger one
+        per earlier use; when the candidates are not enough, the form is retried over every
+        admissible item. The seed draws the values, so seeds give different forms and the same
+        seed the same ones.
+        """
+        import time
+
+        deadline = time.monotonic() + time_limit
+        P = len(self.pool)
+        rng = np.random.default_rng([seed, 2] if attempt == 0 else [seed, 2, attempt])
+        uses = np.zeros(P, dtype=np.int64)
+        reuse_penalty = np.full(P, 4.0)
+        for idx, count in self._cells_of_pool():
+            if count * n_forms > len(idx):  # this cell must repeat items: spread the repeats
+                reuse_penalty[idx] = 0.0
+        chosen: list[np.ndarray] = []
+        for f in range(n_forms):
+            admissible = np.flatnonzero(uses == 0) if overlap == 0 else np.arange(P)
+            # prefer (larger is better): random, minus how scarce the item's ranged quotas are for
+            # the forms still to come, minus a large amount per earlier use (unless its cell cannot
+            # do without repeats)
+            value = (rng.random(P) - 2.0 * self._scarcity(uses == 0, n_forms - f, with_difficulty)
+                     - reuse_penalty * uses)
+            picks = None
+            # candidates: the best-valued per cell; then with the unused ones first added; then all
+            best = self._sample_candidates(admissible, -value)
+            tiers = [best]
+            if overlap > 0:
+                tiers.append(np.union1d(best, self._sample_candidates(admissible, 10.0 * uses - value)))
+            for cand in (*tiers, admissible):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise _Timeout()
+                picks = self._solve_one(cand, value, chosen, overlap, with_difficulty, left)
+                if picks is not None or len(cand) == len(admissible):
+                    break
+            if picks is None:
+                return None
+            chosen.append(picks)
+            uses[picks] += 1
+        return [[self.pool[i] for i in picks] for picks in chosen]
+
+    def _scarcity(self, unused: np.ndarray, forms_left: int, with_difficulty: bool) -> np.ndarray:
+        """Return per item how far its tightest ranged quota (lo < hi: work contents, judge √) is
+        from running short: lo × forms left ÷ unused supply, above one half (0 when it is not)."""
+        out = np.zeros(len(self.pool))
+        for idx, vals, lo, hi in self._rows_np(with_difficulty):
+            if not isinstance(vals, (int, float)) or lo <= 0 or lo >= hi or not len(idx):
+                continue
+            tight = lo * forms_left / max(1, int(unused[idx].sum())) - 0.5
+            if tight > 0:
+                np.maximum.at(out, idx, tight)
+        return out
+
+    def _cells_of_pool(self) -> list[tuple[np.ndarray, int]]:
+        """Return (pool indices, count per form) of each non-empty blueprint cell."""
+        memo = self.__dict__.get("_cells_memo")
+        if memo is None:
+            by_cell: dict = defaultdict(list)
+            for i, it in enumerate(self.pool):
+                by_cell[(it.function, it.type)].append(i)
+            memo = [(np.array(by_cell.get((r.name, c.type), []), dtype=np.int64), c.count)
+                    for r in self.bp.rows for c in r.cells if c.count]
+            self.__dict__["_cells_memo"] = memo
+        return memo
+
+    def _sample_candidates(self, admissible: np.ndarray, key: np.ndarray) -> np.ndarray:
+        """Return, for every row that needs items (cells, work-content quotas, judge answers), the
+        admissible items with the smallest keys: a few per item the row needs."""
+        ok = np.zeros(len(self.pool), dtype=bool)
+        ok[admissible] = True
+        take = np.zeros(len(self.pool), dtype=bool)
+        for idx, vals, lo, _ in self._rows_np(True):
+            if lo <= 0 or not isinstance(vals, (int, float)) or not len(idx):
+                continue
+            live = idx[ok[idx]]
+            m = int(self.CANDIDATES_PER_NEED * lo + self.CANDIDATES_EXTRA)
+            if len(live) > m:
+                live = live[np.argpartition(key[live], m)[:m]]
+            take[live] = True
+        return np.flatnonzero(take)
+
+    def _rows_np(self, with_difficulty: bool) -> list[tuple[np.ndarray, np.ndarray | float, float, float]]:
+        memo = self.__dict__.setdefault("_rows_np_memo", {})
+        if with_difficulty not in memo:
+            memo[with_difficulty] = [(np.asarray(idx, dtype=np.int64),
+                                      vals if isinstance(vals, (int, float)) else np.asarray(vals, dtype=float),
+                                      lo, hi) for idx, vals, lo, hi in self._form_rows(with_difficulty)]
+        return memo[with_difficulty]
+
+    def _solve_one(self, cand: np.ndarray, value: np.ndarray, earlier: list[np.ndarray], overlap: int,
+                   with_difficulty: bool, time_limit: float) -> np.ndarray | None:
+        """Return the pool indices of one form chosen among cand, or None if there is none."""
+        P, n = len(self.pool), len(cand)
+        pos = np.full(P, -1, dtype=np.int64)
+        pos[cand] = np.arange(n)
+        centre = self.centre_target() if with_difficulty else None
+        nvar = n + (2 if centre is not None else 0)
+        model = _Model(nvar)
+        for idx, vals, lo, hi in self._rows_np(with_difficulty):
+            k = pos[idx]
+            keep = k >= 0
+            if len(idx) and keep.all():
+                model.add(k, vals, lo, hi)
+            else:
+                model.add(k[keep], vals if isinstance(vals, (int, float)) else vals[keep], lo, hi)
+        if centre is not None:
+            diff = np.array([float(self.pool[i].difficulty) for i in cand])
+            model.add(np.r_[np.arange(n), n, n + 1], np.r_[diff, -1.0, 1.0], centre, centre)
+        if overlap > 0:
+            for g in earlier:
+                k = pos[g]
+                k = k[k >= 0]
+                if len(k) > overlap:
+                    model.add(k, 1, 0, overlap)
+        c = np.zeros(nvar)
+        c[:n] = -value[cand]
+        integrality = np.ones(nvar)
+        upper = np.ones(nvar)
+        if centre is not None:
+            c[n:] = 0.5
+            integrality[n:] = 0
+            upper[n:] = np.inf
+        res = model.solve(c, integrality, time_limit, upper)
+        if res.status == 1 and res.x is None:
+            raise _Timeout()
+        if res.x is None or res.status not in (0, 1):
+            return None
+        return cand[np.flatnonzero(res.x[:n] > 0.5)]
+
     def cell_supply(self) -> list[tuple[int, int]]:
         have = Counter((x.function, x.type) for x in self.pool)
         return [(c.count, have[(r.name, c.type)]) for r in self.bp.rows for c in r.cells if c.count]
+
+    def quota_supply(self) -> list[tuple[int, int]]:
+        have = Counter((x.function, work_content_of(x.code, x.function)) for x in self.pool)
+        return [(lo, have[(r.name, w.code)]) for r in self.bp.rows
+                for w, (lo, _) in zip(r.work_contents, work_content_quota(r, r.count)) if lo]
 
     def shortages(self, n_forms: int) -> list[str]:
         lines = []

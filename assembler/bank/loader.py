@@ -13,7 +13,6 @@ import json
 import os
 import re
 import unicodedata
-from collections import Counter, defaultdict
 from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -34,6 +33,7 @@ from .defence import (
 from .excel_io import ColumnNamer, parse_workbook
 from .models import Bank, Item, Origin, Task, is_example_id
 from .normalize import id_key, item_from_record
+from .similarity import similar_pairs
 from .task_files import task_file_problems
 from .yaml_io import bank_files, parse_yaml_bank
 
@@ -327,47 +327,26 @@ def cross_checks(items: list[Item], tasks: list[Task], check_similar: bool = Tru
 
 def similar_stems(items: list[Item], threshold: float = 0.85) -> list[Problem]:
     """Return warnings for duplicated or near-duplicated stems (stem + options, normalised,
-    character-trigram Jaccard ≥ threshold).
+    character-trigram Jaccard ≥ threshold); each item is reported against the most similar
+    earlier item (the first one on a tie).
 
-    Exact, by prefix filtering: trigrams are ranked rarest first; two sets with Jaccard ≥ t share
-    at least one trigram between their prefixes of |g| − ⌈t·|g|⌉ + 1 rarest trigrams, and their
-    sizes are within a factor t.
-    Every candidate is confirmed by an exact intersection, so the result equals brute force.
+    Exact and near-linear (see bank/similarity.py): the result equals brute force.
     """
-    from math import ceil
-
-    problems: list[Problem] = []
+    problems: list[tuple[int, Problem]] = []
     norms = [normalise_stem(it.stem + "".join(v for _, v in it.options)) for it in items]
-    grams = [frozenset(n[k:k + 3] for k in range(max(1, len(n) - 2))) for n in norms]
-    freq: Counter = Counter(g for gs in grams for g in gs)
-    ordered = [sorted(gs, key=lambda g: (freq[g], g)) for gs in grams]
     exact: dict[str, int] = {}
-    index: dict[str, list[int]] = defaultdict(list)
+    unique: list[int] = []
     for i, it in enumerate(items):
         if norms[i] in exact:
-            problems.append(Problem(f"题目 {it.id} 与 {items[exact[norms[i]]].id} 题干和选项完全相同", column="题干",
-                                    hint="删除重复题，或改写其中一道", severity="warning", **_where(it)))
+            problems.append((i, Problem(f"题目 {it.id} 与 {items[exact[norms[i]]].id} 题干和选项完全相同", column="题干",
+                                        hint="删除重复题，或改写其中一道", severity="warning", **_where(it))))
             continue
         exact[norms[i]] = i
-        g, size = grams[i], len(grams[i])
-        probe = ordered[i][: size - ceil(threshold * size) + 1]
-        seen: set[int] = set()
-        best, best_j = None, 0.0
-        for gram in probe:
-            for j in index.get(gram, ()):
-                if j in seen:
-                    continue
-                seen.add(j)
-                other = len(grams[j])
-                if other < threshold * size or size < threshold * other:
-                    continue
-                n = len(g & grams[j])
-                jac = n / (size + other - n)
-                if jac >= threshold and jac > best_j:
-                    best, best_j = j, jac
-        if best is not None:
-            problems.append(Problem(f"题目 {it.id} 与 {items[best].id} 高度相似（相似度 {best_j:.0%}）", column="题干",
-                                    hint="确认是否重复；如考查不同知识点请改写题干", severity="warning", **_where(it)))
-        for gram in probe:
-            index[gram].append(i)
-    return problems
+        unique.append(i)
+    for a, (b, jac) in similar_pairs([norms[i] for i in unique], threshold).items():
+        it, other = items[unique[a]], items[unique[b]]
+        problems.append((unique[a], Problem(f"题目 {it.id} 与 {other.id} 高度相似（相似度 {jac:.0%}）", column="题干",
+                                            hint="确认是否重复；如考查不同知识点请改写题干", severity="warning",
+                                            **_where(it))))
+    problems.sort(key=lambda x: x[0])  # stable: in item order, as the scan reports them
+    return [p for _, p in problems]
