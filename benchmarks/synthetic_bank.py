@@ -48,8 +48,9 @@ DIFFICULTY_P = (0.1, 0.2, 0.4, 0.2, 0.1)
 ENEMY_SHARE = 0.01
 LABEL = "（合成）"
 _CONNECT = ("中", "方面", "过程中", "环节", "工作里", "实践中")
-_ASK = ("下列说法正确的是", "下列做法恰当的是", "最合适的做法是", "首先应当考虑的是", "下列表述不准确的是")
-_JUDGE_TAIL = ("是首要步骤。", "应当同步推进。", "不必单独考虑。", "可以相互替代。", "需要定期复核。", "应以数据为依据。")
+GENERATOR_VERSION = 2  # 2: negations marked **不**, national number–unit style (validate warns otherwise)
+_ASK = ("下列说法正确的是", "下列做法恰当的是", "最合适的做法是", "首先应当考虑的是", "下列表述**不**准确的是")
+_JUDGE_TAIL = ("是首要步骤。", "应当同步推进。", "**不**必单独考虑。", "可以相互替代。", "需要定期复核。", "应以数据为依据。")
 _MOD = ("的基本要求", "的评估方法", "的常见误区", "的主要依据", "的适用场景", "的关键指标", "的实施步骤", "的注意事项")
 
 
@@ -124,7 +125,7 @@ def _rubric(points: Fraction, k: int) -> list[dict]:
     for e, h in zip(elements, parts):
         p = Fraction(h, 2)
         rows.append({"element": e, "points": int(p) if p.denominator == 1 else float(p),
-                     "standard": f"{e}不符合要求每处扣 0.5 分，扣完为止（合成评分标准 {k}）"})
+                     "standard": f"{e}**不**符合要求每处扣0.5分，扣完为止（合成评分标准{k}）"})
     return rows
 
 
@@ -200,11 +201,11 @@ def make_synthetic_bank(n_items: int, seed: int, n_tasks_per_function: int = 6,
             p = [phrases[j] for j in rng.choice(len(phrases), size=2, replace=False)]
             records.append({
                 "id": f"{prefix}-{k + 1:02d}", "type": "task", "level": int(level), "function": function,
-                "code": codes, "title": f"{LABEL}{wc.name}：{p[0]}与{p[1]}操作题 {k + 1}",
+                "code": codes, "title": f"{LABEL}{wc.name}：{p[0]}与{p[1]}操作题{k + 1}",
                 "duration": max(20, int(pts * 2)),
                 "points": int(pts) if pts.denominator == 1 else float(pts),
                 "difficulty": int(rng.choice(5, p=DIFFICULTY_P) + 1),
-                "equipment": ["计算机 1 台/人（安装 WPS Office 或 Microsoft Office）"],
+                "equipment": ["计算机1台/人（安装 WPS Office 或 Microsoft Office）"],
                 "task": f"{LABEL}请围绕「{wc.name}」完成{p[0]}与{p[1]}的操作，提交成果文件。\n本题为合成数据，仅用于性能测试。\n",
                 "quality": ["成果完整、规范，结论有数据支撑"],
                 "rubric": _rubric(pts, k + 1),
@@ -281,7 +282,7 @@ def ensure_bank(n_items: int, seed: int, out_dir: str | Path, xlsx: str | Path |
     """Generate the bank (YAML folder, and workbook if asked) unless it is already there."""
     out_dir = Path(out_dir)
     marker = out_dir / ".complete"
-    stamp = f"{n_items} {seed} {n_tasks_per_function}\n"
+    stamp = f"{n_items} {seed} {n_tasks_per_function} v{GENERATOR_VERSION}\n"
     need_yaml = not (marker.exists() and marker.read_text() == stamp)
     need_xlsx = xlsx is not None and (need_yaml or not Path(xlsx).exists())
     if need_yaml or need_xlsx:
