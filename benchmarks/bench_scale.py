@@ -16,6 +16,8 @@ overlap. The subprocess reports its peak RSS. Then, on the 20,000-item bank:
 - 1 form from the shipped sample bank.
 
 Results print as tables (min / median / max over the runs, load average before/after).
+`--chart FILE.png` also draws the median time against N for each bank size (needs matplotlib:
+`.venv/bin/pip install -e '.[bench]'`).
 """
 from __future__ import annotations
 
@@ -170,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--direction", default="A")
     ap.add_argument("--structure", default=None)
     ap.add_argument("--one-pool", type=int, default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--chart", default=None, help="write a PNG of median assembly time against N per bank")
     a = ap.parse_args(argv)
     os.environ.setdefault("ZUJUAN_CACHE", str(DATA / "cache"))
     if a.one_pool:
@@ -178,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {os.cpu_count()} CPUs, load average at start {os.getloadavg()[0]:.2f}")
     print(f"\n{a.level}{a.direction} theory, max_overlap 0; seconds min / median / max of {a.repeat} seeds")
     print(f"{'bank':>8} {'forms':>5}  {'assemble s':<22} {'note'}")
+    curves: dict[int, list[tuple[int, float, bool]]] = {}
     for items in a.pools:
         load0 = os.getloadavg()[0]
         r = subprocess.run([sys.executable, __file__, "--one-pool", str(items), "--repeat", str(a.repeat),
@@ -197,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
                         f"{row['overlap']}; time shown is the assembly at it; " + note)
             times = _stats(row["times"]) if row["times"] else "-"
             print(f"{items:>8} {row['forms']:>5}  {times:<22} {note}")
+            if row["times"]:
+                curves.setdefault(items, []).append((row["forms"], statistics.median(row["times"]), "overlap" in row))
         print(f"{'':>8} peak RSS {res['peak_rss_mb']:.0f} MB (load {load0:.2f}→{os.getloadavg()[0]:.2f})")
     so = seed_overlap(a.repeat)
     print(f"\nseed overlap, 10 disjoint 4A forms from 20k: seeds s and s+1 share {so['shared']} of {so['of']} items "
@@ -211,7 +217,39 @@ def main(argv: list[str] | None = None) -> int:
     print(f"1 form 4A from the sample bank: {_stats(g['sample_one'])} s (target < 0.1 s); "
           f"constraints {'PASS' if g['ok'] else 'FAIL'}")
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
+    if a.chart:
+        write_chart(curves, Path(a.chart), f"{a.level}{a.direction}")
+        print(f"chart written to {a.chart}")
     return 0
+
+
+def write_chart(curves: dict[int, list[tuple[int, float, bool]]], path: Path, label: str) -> None:
+    """Write the PNG: median seconds (log scale) against the number of forms, one line per bank
+    size; a hollow marker where N disjoint forms did not fit and the time is at the smallest overlap."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        sys.exit("matplotlib is not installed: .venv/bin/pip install -e '.[bench]'")
+    fig, ax = plt.subplots(figsize=(7, 4.5), dpi=120)
+    for items, points in sorted(curves.items()):
+        xs, ys = [n for n, _, _ in points], [t for _, t, _ in points]
+        line, = ax.plot(xs, ys, marker="o", label=f"{items:,} items")
+        hollow = [(n, t) for n, t, o in points if o]
+        if hollow:
+            ax.plot(*zip(*hollow), linestyle="none", marker="o", markersize=9, markerfacecolor="white",
+                    markeredgecolor=line.get_color())
+    ax.set_yscale("log")
+    ax.set_xlabel("forms assembled in one run (N)")
+    ax.set_ylabel("median seconds (log scale)")
+    ax.set_title(f"zujuan assemble_forms, {label} theory forms, max_overlap 0")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(title="synthetic bank (hollow: at smallest overlap)")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
 
 
 if __name__ == "__main__":
