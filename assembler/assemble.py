@@ -9,9 +9,10 @@ and the paper order, so the same seed and bank give the same forms.
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from math import ceil, floor
 
 import numpy as np
@@ -25,7 +26,6 @@ from .errors import InfeasibleError, InputError
 from .form import Form, FormEntry
 from .standard import Kind, Standard
 from .structure import ItemType
-
 
 # The facility p a difficulty label stands for when an item has no observed p (the middle of the
 # bands feedback.difficulty_from_p uses to propose a label from p).
@@ -45,7 +45,7 @@ class DifficultyTarget:
 
     mean: float = 3.0
     tolerance: float = 0.3
-    ratio: tuple[int, int, int] | None = None
+    ratio: tuple[int, ...] | None = None  # easy:medium:hard, three parts
     scale: str = "label"  # "label" (difficulty 1–5) or "p" (facility 0–1)
 
     @property
@@ -64,7 +64,8 @@ class DifficultyTarget:
         return f"平均难度 {self.mean:g} ± {self.tolerance:g}"
 
     def bands(self, n: int) -> list[tuple[int, int]]:
-        """Return (min, max) counts of easy, medium and hard items in a form of n items."""
+        """Return (min, max) counts of easy, medium and hard items in a form of n items (ratio targets only)."""
+        assert self.ratio is not None, "bands() is for ratio targets"
         total = sum(self.ratio)
         tol = max(1, round(0.05 * n))
         out = []
@@ -141,11 +142,11 @@ def assemble_forms(bank: Bank, blueprint: Blueprint, n_forms: int, seed: int,
     if opts.max_overlap is not None and opts.max_overlap < 0:
         raise InputError("最大重复题数（--max-overlap）不能为负数。")
     if blueprint.kind is Kind.THEORY:
-        problem = _TheoryProblem(bank, blueprint, std, opts)
+        problem: _Problem = _TheoryProblem(bank, blueprint, std, opts)
     else:
         problem = _SkillProblem(bank, blueprint, std, opts)
     chosen = problem.solve(n_forms, seed)
-    created = opts.created or datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    created = opts.created or datetime.now(UTC).replace(microsecond=0).isoformat()
     forms = []
     for f, picks in enumerate(chosen):
         rng = np.random.default_rng([seed, f, 7])
@@ -162,7 +163,7 @@ def assemble_forms(bank: Bank, blueprint: Blueprint, n_forms: int, seed: int,
 def assembly_record(opts: AssemblyOptions, n_forms: int) -> dict:
     """Return the assembly parameters a reviewer needs to re-check a form (stored in its manifest)."""
     d = opts.difficulty
-    target = {"ratio": list(d.ratio)} if d.ratio else {"mean": d.mean, "tolerance": d.tolerance}
+    target: dict[str, object] = {"ratio": list(d.ratio)} if d.ratio else {"mean": d.mean, "tolerance": d.tolerance}
     if d.uses_p:
         target["scale"] = "p"
     return {"forms": n_forms, "max_overlap": opts.max_overlap or 0, "difficulty_target": target,
@@ -236,8 +237,8 @@ class _Model:
                     options={"time_limit": time_limit, "mip_rel_gap": 0.05, "presolve": True})
 
 
-class _Problem:
-    """Common machinery: pool, overlap handling, solving and diagnosing."""
+class _Problem(ABC):
+    """Common machinery: pool, overlap handling, solving and diagnosing; a subclass per paper kind."""
 
     counting_is_exact = True  # shortages() is a true necessary condition, so it may refuse before solving
 
@@ -250,7 +251,42 @@ class _Problem:
         self.pool = [x for x in records if x.active and x.id not in opts.excluded]
         self.index = {x.id: i for i, x in enumerate(self.pool)}
 
-    # subclasses: records(), form_constraints(model, f, offset), shortages(n, overlap), entries(), duration()
+    @abstractmethod
+    def records(self) -> list:
+        """Return the bank records this blueprint may draw from (items or tasks)."""
+
+    @abstractmethod
+    def form_size(self) -> int:
+        """Return the number of records in one form (an upper bound for skill papers)."""
+
+    @abstractmethod
+    def centre_target(self) -> float | None:
+        """Return the difficulty sum a form aims at, or None when there is no single centre."""
+
+    @abstractmethod
+    def form_constraints(self, model: _Model, off: int, with_difficulty: bool = True) -> None:
+        """Add one form's rows to the model; its variables start at column `off`."""
+
+    @abstractmethod
+    def cell_supply(self) -> list[tuple[int, int]]:
+        """Return (needed per form, available) for every blueprint cell."""
+
+    @abstractmethod
+    def shortages(self, n_forms: int) -> list[str]:
+        """Return a Chinese line for every count the pool cannot supply to n_forms disjoint forms."""
+
+    @abstractmethod
+    def single_form_diagnosis(self, seed: int) -> str:
+        """Return why not even one form can be built (a Chinese sentence)."""
+
+    @abstractmethod
+    def entries(self, picks: list, rng: np.random.Generator) -> list[FormEntry]:
+        """Return the form entries, in paper order, for the picked records."""
+
+    @abstractmethod
+    def duration(self, entries) -> int:
+        """Return the paper's duration in minutes."""
+
     def solve(self, n_forms: int, seed: int) -> list[list]:
         overlap = self.opts.max_overlap
         effective = 0 if overlap is None else overlap
@@ -511,14 +547,14 @@ class _TheoryProblem(_Problem):
                 if not c.count:
                     continue
                 need = c.count * n_forms
-                usable, retired, excluded = self._availability(lambda x: x.function == r.name and x.type is c.type)
+                usable, retired, excluded = self._availability(lambda x: x.function == r.name and x.type is c.type)  # noqa: B023 (called at once)
                 if usable < need:
                     lines.append(f"{self.label} · {r.name} · {c.type.label}：需要 {need} 题，可用 {usable} 题"
                                  + self._note(retired, excluded))
             for w, (lo, _) in zip(r.work_contents, work_content_quota(r, r.count)):
                 need = lo * n_forms
                 usable, retired, excluded = self._availability(
-                    lambda x: x.function == r.name and work_content_of(x.code, x.function) == w.code)
+                    lambda x: x.function == r.name and work_content_of(x.code, x.function) == w.code)  # noqa: B023 (called at once)
                 if lo and usable < need:
                     lines.append(f"{self.label} · {r.name} · {w.code} {w.name}：需要 {need} 题，可用 {usable} 题"
                                  + self._note(retired, excluded))
@@ -537,13 +573,13 @@ class _TheoryProblem(_Problem):
         for r in self.bp.rows:
             for c in r.cells:
                 if c.count:
-                    usable = self._availability(lambda x: x.function == r.name and x.type is c.type)[0]
+                    usable = self._availability(lambda x: x.function == r.name and x.type is c.type)[0]  # noqa: B023 (called at once)
                     out.append((usable - c.count * n_forms,
                                 f"{self.label} · {r.name} · {c.type.label}：需要 {c.count * n_forms} 题，可用 {usable} 题"))
             for w, (lo, _) in zip(r.work_contents, work_content_quota(r, r.count)):
                 if lo:
                     usable = self._availability(
-                        lambda x: x.function == r.name and work_content_of(x.code, x.function) == w.code)[0]
+                        lambda x: x.function == r.name and work_content_of(x.code, x.function) == w.code)[0]  # noqa: B023 (called at once)
                     out.append((usable - lo * n_forms,
                                 f"{self.label} · {r.name} · {w.code} {w.name}：需要 {lo * n_forms} 题，可用 {usable} 题"))
         return out
@@ -563,6 +599,7 @@ class _TheoryProblem(_Problem):
                 "无法组卷；请检查互斥题设置或补充题目。")
 
     def entries(self, picks: list[Item], rng: np.random.Generator) -> list[FormEntry]:
+        assert self.bp.structure is not None, "theory blueprints carry their paper structure"
         points = {s.type: float(s.points) for s in self.bp.structure.sections}
         out: list[FormEntry] = []
         number = 0
@@ -622,7 +659,7 @@ class _SkillProblem(_Problem):
             tasks = [t for t in self.pool if t.function == r.name]
             k = len(disjoint_exact_sets([t.points for t in tasks], r.weight))
             if k < n_forms:
-                usable, retired, excluded = self._availability(lambda x: x.function == r.name)
+                usable, retired, excluded = self._availability(lambda x: x.function == r.name)  # noqa: B023 (called at once)
                 need = "一组" if n_forms == 1 else f"{n_forms} 组互不重复的"
                 lines.append(f"{self.label} · {r.name} · 操作题：需要配分合计 {r.weight} 分的{need}操作题，"
                              f"可用 {usable} 道只能组成 {k} 组" + self._note(retired, excluded))

@@ -6,9 +6,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 import yaml
 from openpyxl import Workbook
@@ -18,13 +19,22 @@ from .errors import AssemblerError, DataError, InputError, OutputError, Problem
 from .fileio import Transaction
 from .form import Form
 from .formats import Group, select_writers
-from .render.pdf import pdf_documents
 from .generate import DEFAULT_OUTPUT, GenerateRequest, assemble_request
-from .ledger import (DEFAULT_LEDGER, check_recordable, ensure_ledger, ledger_marker, marker_recorded, recording)
-from .review import LoadedForm, review_forms
+from .ledger import (
+    DEFAULT_LEDGER,
+    check_recordable,
+    ensure_ledger,
+    ledger_marker,
+    marker_recorded,
+    recording,
+)
+from .render.pdf import pdf_documents
+from .review import review_forms, with_documents
 from .standard import Kind, Standard, load_standard, parse_kind, resolve_choice
 from .writers.review import review_json, review_xlsx
 from .writers.xlsx_style import write_table
+from .xlsx import workbook_bytes
+from .yaml_safe import load_yaml
 
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 _ZIPS = {Group.PAPERS: "试卷", Group.KEYS: "答案及评分"}  # zip name suffix per document group
@@ -113,7 +123,7 @@ def _split(value: object, base: Path, where: dict, problems: list[Problem]) -> d
         return None
     if isinstance(value, str):
         try:
-            value = yaml.safe_load((base / value).read_text(encoding="utf-8"))
+            value = load_yaml((base / value).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             problems.append(Problem(f"无法读取分值拆分文件 {value}：{exc}", **where))
             return None
@@ -130,7 +140,7 @@ def load_session(path: str | Path, standard: Standard | None = None) -> Session:
     std = standard or load_standard()
     p = Path(path)
     try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+        raw = load_yaml(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DataError([Problem("场次文件不存在", file=str(p))], title="场次文件有误") from None
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -153,7 +163,7 @@ def load_session(path: str | Path, standard: Standard | None = None) -> Session:
         problems.append(Problem("entries 应为非空列表", file=str(p), column="entries"))
         raw_entries = []
     for i, e in enumerate(raw_entries, 1):
-        where = dict(file=str(p), row=i, column="entries")
+        where: dict[str, Any] = dict(file=str(p), row=i, column="entries")
         if not isinstance(e, dict):
             problems.append(Problem("应为包含 level、kind、forms、seed 等字段的映射", **where))
             continue
@@ -161,7 +171,7 @@ def load_session(path: str | Path, standard: Standard | None = None) -> Session:
             lv, d = resolve_choice(std, e.get("level"), e.get("direction"))
             kind = parse_kind(e.get("kind"))
             forms = int(e.get("forms", 1))
-            seed = int(e.get("seed"))
+            seed = int(e.get("seed"))  # type: ignore[arg-type]  # a missing seed raises TypeError, reported below
             if forms < 1:
                 raise InputError("forms 应为正整数")
             overlap = e.get("max_overlap")
@@ -227,7 +237,7 @@ def run_batch(session: Session, output: str | Path | None = None, overwrite: boo
     return BatchResult(session, str(folder), tuple(forms), tuple(verdicts), len(files), tuple(txn.recovered))
 
 
-def _build(session: Session, bank, std: Standard, ledger: str, progress) -> tuple[dict[str, bytes], list[Form], list]:
+def _build(session: Session, bank, std: Standard, ledger: str, progress) -> tuple[dict[str, bytes], list[Form], list]:  # noqa: C901
     """Return ({path in the session folder: bytes}, forms, verdicts), writing nothing."""
     created = session.created or f"{session.date}T00:00:00+08:00"
     all_forms: list[Form] = []
@@ -264,7 +274,11 @@ def _build(session: Session, bank, std: Standard, ledger: str, progress) -> tupl
             files[f"{d.group.value}/{d.name}"] = d.data
             if d.group in zips:
                 zips[d.group][d.name] = d.data
-        review = review_forms([LoadedForm(f, f"{f.code}.json") for f in forms], bank, std, ledger)
+        # the review checks the Word documents written, not only the manifests (as `review DIR` does)
+        review = review_forms([with_documents(f, f"{f.code}.json",
+                                              {d.name: d.data for d in built.documents
+                                               if d.name.startswith(f"{f.code}-") and d.name.endswith(".docx")})
+                               for f in forms], bank, std, ledger)
         stem = f"{k:02d}-{e.level}{e.direction or ''}-{e.kind.value}"
         files[f"审核/{stem}-审核.json"] = review_json(review).encode("utf-8")
         files[f"审核/{stem}-审核.xlsx"] = review_xlsx(review)
@@ -311,9 +325,7 @@ def _summary_xlsx(session: Session, rows: list[list]) -> bytes:
     write_table(ws, f"{session.name} 试卷汇总", f"考试日期 {session.date}　共 {len(rows)} 套试卷",
                 ["等级", "方向", "类型", "试卷编号", "题数", "种子", "文件", "审核结论"], rows,
                 [14, 10, 10, 16, 6, 8, 60, 10], left_cols=(6,))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb, session.created or f"{session.date}T00:00:00+08:00")
 
 
 def _zip(files: dict[str, bytes]) -> bytes:

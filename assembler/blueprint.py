@@ -18,12 +18,13 @@ import json
 from dataclasses import dataclass
 from fractions import Fraction
 from math import floor
+from typing import Any
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from .errors import InputError
-from .standard import BASIC_FUNCTIONS, Kind, Standard, resolve_choice, parse_kind
+from .standard import BASIC_FUNCTIONS, Kind, Standard, parse_kind, resolve_choice
 from .structure import ItemType, PaperStructure, load_structure, points_text
 
 SPLIT_UNIT = Fraction(1, 2)
@@ -80,7 +81,7 @@ class Blueprint:
 
     def to_dict(self) -> dict:
         """Return the JSON contract of a blueprint."""
-        out = {
+        out: dict[str, Any] = {
             "level": self.level, "direction": self.direction, "kind": self.kind.value,
             "structure": self.structure.name if self.structure else None,
             "total_points": self.total_points, "duration_minutes": self.duration_minutes,
@@ -130,6 +131,8 @@ def largest_remainder(total: Fraction, shares: list[int], unit: Fraction = SPLIT
 
 def _basic_shares(standard: Standard, name: str) -> list[tuple[str, str, int, tuple[str, ...]]]:
     sec = standard.basic_section(name)
+    if sec is None:
+        raise InputError(f"职业标准中没有基本要求部分「{name}」")
     return [(it.code, it.name, max(1, len(it.subitems)), it.codes()) for it in sec.items]
 
 
@@ -222,7 +225,9 @@ def _with_cells(rows: list[BlueprintRow], st: PaperStructure) -> list[BlueprintR
     nvar = 3 * nx
     total_w = sum(r.weight for r in rows)
     c = np.zeros(nvar)
-    A, lo, hi = [], [], []
+    A: list[np.ndarray] = []
+    lo: list[float] = []
+    hi: list[float] = []
     scale = 1
     for v in values:
         scale = scale * v.denominator // np.gcd(scale, v.denominator)
@@ -230,19 +235,25 @@ def _with_cells(rows: list[BlueprintRow], st: PaperStructure) -> list[BlueprintR
         a = np.zeros(nvar)
         for ti, s in enumerate(sections):
             a[fi * nt + ti] = float(s.points * scale)
-        A.append(a); lo.append(r.weight * scale); hi.append(r.weight * scale)
+        A.append(a)
+        lo.append(r.weight * scale)
+        hi.append(r.weight * scale)
     for ti, s in enumerate(sections):  # count per type
         a = np.zeros(nvar)
         for fi in range(nf):
             a[fi * nt + ti] = 1
-        A.append(a); lo.append(s.count); hi.append(s.count)
+        A.append(a)
+        lo.append(s.count)
+        hi.append(s.count)
     for fi, r in enumerate(rows):  # x - ideal = d+ - d-
         for ti, s in enumerate(sections):
             k = fi * nt + ti
             a = np.zeros(nvar)
             a[k], a[nx + k], a[2 * nx + k] = 1, -1, 1
             ideal = s.count * r.weight / total_w
-            A.append(a); lo.append(ideal); hi.append(ideal)
+            A.append(a)
+            lo.append(ideal)
+            hi.append(ideal)
             c[nx + k] = c[2 * nx + k] = 1.0 / s.count
     integrality = np.concatenate([np.ones(nx), np.zeros(2 * nx)])
     res = milp(c, constraints=LinearConstraint(np.array(A), lo, hi), integrality=integrality,

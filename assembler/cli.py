@@ -10,6 +10,7 @@ import yaml
 
 from . import errors
 from .standard import load_standard, parse_level
+from .yaml_safe import load_yaml
 
 
 class ZujuanError(click.ClickException):
@@ -17,7 +18,7 @@ class ZujuanError(click.ClickException):
 
     def __init__(self, message: str, exit_code: int = 1):
         super().__init__(message)
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]  # click declares it a class attribute
 
     def format_message(self) -> str:
         return self.message
@@ -211,7 +212,7 @@ def _load_split(path: str | None) -> dict | None:
     if not path:
         return None
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = load_yaml(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise errors.InputError(f"无法读取分值拆分文件 {path}：{exc}") from None
     if not isinstance(raw, dict):
@@ -687,12 +688,17 @@ def analyze_cmd(results, fmt, output, force, update_bank, mark_review, yes, bank
             _emit(render_analysis(analysis), output, force)
         else:
             _emit(analysis_xlsx(analysis), output, force)
-        click.echo(f"需审题目：" + "；".join(f"{fa.form} {len(fa.flagged)} 题" for fa in analysis.forms))
+        click.echo("需审题目：" + "；".join(f"{fa.form} {len(fa.flagged)} 题" for fa in analysis.forms))
     else:
         _emit(analysis_json(analysis) if fmt == "json" else analysis_text(analysis), output, force)
     if update_bank:
         from .bank import load_bank
-        from .feedback import apply_updates, diff_summary, plan_updates, record_in_ledger
+        from .feedback import (
+            apply_updates,
+            diff_summary,
+            plan_updates,
+            record_in_ledger,
+        )
         from .ledger import DEFAULT_LEDGER
 
         updates = plan_updates(analysis, load_bank(list(bank_paths) or None, load_standard()), mark_review)

@@ -11,7 +11,7 @@ import hashlib
 import json
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from .bank.defence import DEFENCE_DIR, DefenceQuestion
 from .errors import DataError, InfeasibleError, Problem
 from .form import MANIFEST_VERSION
 from .review_blueprint import ReviewBlueprint
+from .yaml_safe import load_yaml
 
 
 class _ReviewKind:
@@ -106,7 +107,7 @@ def load_materials_rubric(path: str | Path | None = None, total: int | None = No
     path = Path(path or DEFENCE_DIR / "materials.yaml")
     title = "申报材料评分细则有误"
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except OSError:
         raise DataError([Problem("找不到申报材料评分细则文件", file=str(path))], title) from None
     except yaml.YAMLError as exc:
@@ -171,7 +172,7 @@ def assemble_defence_sets(questions: list[DefenceQuestion], bp: ReviewBlueprint,
         drawn[f.name] = sets
     if short:
         raise InfeasibleError(f"{bp.title}：答辩题不足，无法组成 {forms} 套互不重复的答辩题：" + "；".join(short) + "。请补充答辩题或减少套数。")
-    when = created or datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    when = created or datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     parts = tuple((p.code, p.name, p.points) for p in bp.structure.parts)
     out = []
     for k in range(forms):

@@ -16,6 +16,7 @@ from .analyze import Analysis
 from .bank.models import Bank, Status
 from .errors import DataError, Problem
 from .fileio import write_bytes_atomic
+from .yaml_safe import load_yaml
 
 REVIEW_FLAGS = ("miskey", "too_easy", "too_hard", "weak")
 
@@ -144,7 +145,7 @@ def apply_updates(updates: list[ItemUpdate]) -> list[str]:
             lines[a:b] = block
         text = "".join(lines)
         try:
-            data = yaml.safe_load(text)
+            data = load_yaml(text)
         except yaml.YAMLError as exc:
             raise DataError([Problem(f"写回后不是合法的 YAML：{exc}", file=file)], title="无法写回题库") from None
         got = {str(r.get("id")): r for r in data.get("items") or []}

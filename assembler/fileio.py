@@ -15,9 +15,9 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Callable
 
 from .errors import OutputError
 
@@ -122,7 +122,7 @@ class Transaction:
         except OSError as exc:
             raise OutputError(f"无法创建输出目录 {self.root}：{exc.strerror or exc}") from None
 
-    def __enter__(self) -> "Transaction":
+    def __enter__(self) -> Transaction:
         return self
 
     def __exit__(self, *exc: object) -> None:

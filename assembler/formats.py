@@ -11,10 +11,11 @@ and keys separately. See ARCHITECTURE.md, "Adding an output format".
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from importlib import import_module
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .standard import Kind
@@ -44,8 +45,8 @@ class Document:
 class WriteContext:
     """What a writer may use besides the form."""
 
-    bank: "Bank"
-    standard: "Standard"
+    bank: Bank
+    standard: Standard
     explanations: bool = False
 
 
@@ -62,19 +63,19 @@ class Writer:
     all_forms: bool = False                     # the function takes (forms, context): one call for a whole run
     hint: str = ""                              # how to install what `needs` names (shown when it is missing)
 
-    def function(self) -> Callable[["Form", WriteContext], list[Document]]:
+    def function(self) -> Callable[[Form, WriteContext], list[Document]]:
         """Return the write function (importing its module)."""
         module, _, name = self.entry.partition(":")
         return getattr(import_module(module), name)
 
-    def write(self, form: "Form", context: WriteContext) -> list[Document]:
+    def write(self, form: Form, context: WriteContext) -> list[Document]:
         """Return this format's documents for one form."""
         return self.function()(form, context)
 
-    def write_all(self, forms: list["Form"], context: WriteContext) -> list[Document]:
+    def write_all(self, forms: list[Form], context: WriteContext) -> list[Document]:
         """Return this format's documents for every form (one call if the writer takes all forms)."""
         if self.all_forms:
-            return self.function()(forms, context)
+            return self.function()(forms, context)  # type: ignore[arg-type]  # all_forms: (forms, context)
         return [d for f in forms for d in self.write(f, context)]
 
 
@@ -133,7 +134,7 @@ def _hint(entry: str) -> str:
     return getattr(import_module(module), name)
 
 
-def write_documents(forms: list["Form"], writers: list[Writer], context: WriteContext) -> list[Document]:
+def write_documents(forms: list[Form], writers: list[Writer], context: WriteContext) -> list[Document]:
     """Return every writer's documents for every form, writer by writer (manifests first).
     Raises OutputError if two documents would get the same file name."""
     from .errors import OutputError

@@ -14,8 +14,15 @@ from .errors import InputError
 from .fileio import Transaction, refuse_clashes
 from .form import Form
 from .formats import Document, WriteContext, select_writers, write_documents
-from .ledger import (DEFAULT_LEDGER, check_recordable, ensure_ledger, ledger_marker, marker_recorded, recent_items,
-                     recording)
+from .ledger import (
+    DEFAULT_LEDGER,
+    check_recordable,
+    ensure_ledger,
+    ledger_marker,
+    marker_recorded,
+    recent_items,
+    recording,
+)
 from .standard import Standard, load_standard
 
 DEFAULT_OUTPUT = Path("output")  # relative: the current folder, never the package

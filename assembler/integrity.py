@@ -81,11 +81,11 @@ def expected_entries(form: Form, bank: Bank, blueprint, standard) -> list | None
     derived (an item missing from the bank or of another kind, no form number in the code)."""
     import numpy as np
 
-    from .assemble import AssemblyOptions, _SkillProblem, _TheoryProblem
+    from .assemble import AssemblyOptions, _Problem, _SkillProblem, _TheoryProblem
     from .standard import Kind
 
     index = form_index(form.code)
-    picks = [bank.get(e.id) for e in form.entries]
+    picks: list = [bank.get(e.id) for e in form.entries]  # checked below: all Items or all Tasks
     wanted = Item if form.kind is Kind.THEORY else Task
     if index is None or any(not isinstance(p, wanted) for p in picks) or len({p.id for p in picks}) != len(picks):
         return None
@@ -93,7 +93,7 @@ def expected_entries(form: Form, bank: Bank, blueprint, standard) -> list | None
         sections = {s.type for s in blueprint.structure.sections}
         if any(p.type not in sections for p in picks):
             return None
-        problem = _TheoryProblem(bank, blueprint, standard, AssemblyOptions())
+        problem: _Problem = _TheoryProblem(bank, blueprint, standard, AssemblyOptions())
     else:
         if any(p.function not in {r.name for r in blueprint.rows} for p in picks):
             return None

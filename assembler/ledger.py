@@ -6,11 +6,11 @@ so several generations writing at once neither corrupt the file nor lose rows.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Iterator
 
 from .errors import DataError, Problem
 from .form import Form

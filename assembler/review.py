@@ -47,6 +47,7 @@ class FormReview:
     reasons: tuple[str, ...]
     item_ids: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    created: str = ""  # the form's creation time: the report's pinned time
 
     @property
     def uncovered(self) -> list[dict]:
@@ -63,6 +64,12 @@ class Review:
     overlap: tuple[tuple[int, ...], ...]
     equivalence: dict
     reasons: tuple[str, ...]
+
+    @property
+    def created(self) -> str:
+        """Return the earliest creation time of the reviewed forms (the reports' pinned time)."""
+        times = sorted(f.created for f in self.forms if f.created)
+        return times[0] if times else ""
 
     @property
     def verdict(self) -> str:
@@ -141,7 +148,7 @@ class LoadedForm:
     disagreements: tuple[str, ...] = ()  # manifests of one form that differ from each other
 
 
-def load_forms(paths: list[str | Path]) -> list[LoadedForm]:
+def load_forms(paths: list[str | Path]) -> list[LoadedForm]:  # noqa: C901
     """Return the forms in manifests, .docx files and folders of them. Raises DataError.
 
     A folder gives every manifest and every Word document in it; the documents of one form (same
@@ -156,9 +163,9 @@ def load_forms(paths: list[str | Path]) -> list[LoadedForm]:
     files: list[tuple[Path, bool]] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(x for x in p.rglob("*") if x.suffix.lower() in (".json", ".docx") and x.is_file()
-                           and not x.name.startswith((".", "~$")))
-            files += [(x, True) for x in found]
+            listed = sorted(x for x in p.rglob("*") if x.suffix.lower() in (".json", ".docx") and x.is_file()
+                            and not x.name.startswith((".", "~$")))
+            files += [(x, True) for x in listed]
         elif p.exists():
             files.append((p, False))
         else:
@@ -199,6 +206,27 @@ def load_forms(paths: list[str | Path]) -> list[LoadedForm]:
     if not out:
         raise DataError([Problem("没有找到试卷清单或试卷", file=", ".join(map(str, paths)))], title="无法读取待审核的试卷")
     return out
+
+
+def with_documents(form: Form, source: str, documents: dict[str, bytes]) -> LoadedForm:
+    """Return the form to review with the Word documents written for it ({name: bytes}), so the
+    review checks them against the form, the bank and the seed as `review DIR` does.
+
+    A document without a readable embedded manifest is still checked (as carrying the form's).
+    """
+    from .render.embed import read_embedded
+
+    docs = []
+    for name, data in documents.items():
+        try:
+            found = read_embedded(data) or {}
+            embedded = form_from_manifest(found["manifest"], name) if found.get("manifest") is not None else form
+        except DataError:
+            embedded, found = form, {}
+        except Exception:  # a damaged package: document_problems reports it
+            embedded, found = form, {}
+        docs.append(ReviewedDocument(name, str(found.get("document") or ""), data, embedded))
+    return LoadedForm(form, source, tuple(docs))
 
 
 def _is_review_report(path: Path) -> bool:
@@ -309,7 +337,7 @@ def review_forms(loaded: list[LoadedForm], bank: Bank, standard: Standard, ledge
     return Review(tuple(reviews), overlap, equivalence, tuple(reasons))
 
 
-def review_form(lf: LoadedForm, bank: Bank, standard: Standard, ledger: str | None = None) -> FormReview:
+def review_form(lf: LoadedForm, bank: Bank, standard: Standard, ledger: str | None = None) -> FormReview:  # noqa: C901
     form = lf.form
     reasons: list[str] = []
     try:
@@ -386,7 +414,8 @@ def review_form(lf: LoadedForm, bank: Bank, standard: Standard, ledger: str | No
         usage = usage_counts(ledger, ids, exclude_session=form.session or None)
     notes = ((note,) if note else ()) + item_notes(records)
     return FormReview(form.code, form.title or bp.title, form.kind, lf.source, tuple(functions), tuple(work_contents),
-                      tuple(requirements), difficulty, answers, usage, duration, tuple(reasons), tuple(ids), notes)
+                      tuple(requirements), difficulty, answers, usage, duration, tuple(reasons), tuple(ids), notes,
+                      form.created or "")
 
 
 DEFAULT_DIFFICULTY_SHARE = 0.8  # above this share of items at the default 3 without p, difficulty says little
@@ -452,7 +481,7 @@ def _coverage(bp: Blueprint, records, standard: Standard, kind: Kind, reasons: l
                                            for c in (x.codes if isinstance(x, Task) else (x.code,))))
             work_contents.append({"function": r.name, "code": w.code, "name": w.name, "points": _n(float(w.points)),
                                   "min": lo, "max": hi, "actual": n, "covered": n > 0})
-            if kind is Kind.THEORY and not (lo <= n <= hi):
+            if kind is Kind.THEORY and hi is not None and not (lo <= n <= hi):
                 reasons.append(f"{r.name} · {w.code} {w.name}应有 {lo}～{hi} 题，实为 {n} 题")
             texts = standard.knowledge_codes(bp.level, r.name) if kind is Kind.THEORY else standard.skill_codes(bp.level, r.name)
             for code in w.requirements:

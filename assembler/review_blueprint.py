@@ -18,6 +18,7 @@ import yaml
 from .blueprint import largest_remainder
 from .errors import DataError, InputError, Problem
 from .standard import PACKAGE_ROOT, Kind, Standard, parse_level
+from .yaml_safe import load_yaml
 
 REVIEW_DIR = PACKAGE_ROOT / "blueprints" / "review"
 REVIEW_LEVELS = ("2", "1")
@@ -175,7 +176,7 @@ def load_review_structure(name_or_path: str | Path | None = None) -> ReviewStruc
             raise InputError(f"没有名为「{value}」的综合评审结构：可用 {names}，或给出结构文件路径。")
         path = candidate
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise DataError([Problem(f"不是合法的 YAML：{exc}", file=str(path))], "综合评审结构文件有误") from None
     return parse_review_structure(raw, str(path))

@@ -5,7 +5,6 @@ R…-汇总表.docx (blank), R…-评分录入.xlsx (the scores workbook `zujuan
 """
 from __future__ import annotations
 
-import io
 import json
 import tempfile
 from dataclasses import dataclass
@@ -13,8 +12,13 @@ from datetime import date
 from pathlib import Path
 
 from .bank.defence import load_defence_bank
-from .defence_assemble import (DefenceSet, assemble_defence_sets, defence_bank_hash, load_materials_rubric)
-from .ledger import DEFAULT_LEDGER, ensure_ledger, record_forms, recent_items
+from .defence_assemble import (
+    DefenceSet,
+    assemble_defence_sets,
+    defence_bank_hash,
+    load_materials_rubric,
+)
+from .ledger import DEFAULT_LEDGER, ensure_ledger, recent_items, record_forms
 from .review_blueprint import ReviewBlueprint, build_review_blueprint
 from .review_panel import PanelRule, parse_rule, write_panel_template
 from .standard import PACKAGE_ROOT, Standard, load_standard
@@ -65,7 +69,9 @@ def generate_review(req: ReviewRequest, standard: Standard | None = None) -> Rev
     bp = build_review_blueprint(std, req.level, req.structure, req.duration_minutes, req.panel_size)
     rule = parse_rule(req.rule, req.trim_from)
     questions = load_defence_bank(list(req.bank) or None, std)
-    materials = load_materials_rubric(req.materials, bp.structure.part("materials").points)
+    materials_part = bp.structure.part("materials")
+    assert materials_part is not None, "the review structure always has a materials part"
+    materials = load_materials_rubric(req.materials, materials_part.points)
     ledger = req.ledger or str(DEFAULT_LEDGER)
     session = req.session or f"{date.today().isoformat()} 组卷"
     excluded, avoided = recent_items(ledger, req.avoid_sessions, before=session) if req.avoid_sessions else (frozenset(), [])
@@ -81,13 +87,17 @@ def generate_review(req: ReviewRequest, standard: Standard | None = None) -> Rev
             files.update(render_review_documents(s, by_id, materials, rule))
     written = write_files(Path(req.output or PACKAGE_ROOT / "output"), files, req.overwrite)
     if req.record:
-        record_forms(ledger, session, req.session_date, sets)
+        record_forms(ledger, session, req.session_date, sets)  # type: ignore[arg-type]  # recorded like Forms
     return ReviewResult(tuple(sets), bp, tuple(written), len(excluded), tuple(avoided), str(req.output or PACKAGE_ROOT / "output"))
 
 
 def render_review_documents(s: DefenceSet, questions: dict, materials: list, rule: PanelRule) -> dict[str, bytes]:
     """Return {file name: bytes} of one set's 答辩题单, 评分表, blank 汇总表 and scores workbook."""
-    from .render.review_panel_docs import render_member_sheets, render_question_sheet, render_summary_sheet
+    from .render.review_panel_docs import (
+        render_member_sheets,
+        render_question_sheet,
+        render_summary_sheet,
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         book = Path(tmp) / "scores.xlsx"
@@ -147,8 +157,7 @@ def _set_for(settings, scores_path: Path, manifest) -> DefenceSet:
 
 def write_files(out_dir: Path, files: dict[str, bytes], overwrite: bool = False) -> list[str]:
     """Write files into out_dir all at once. Raises OutputError if any exists and overwrite is False."""
-    from .fileio import write_files_atomic
-    from .fileio import refuse_clashes
+    from .fileio import refuse_clashes, write_files_atomic
 
     refuse_clashes(out_dir, list(files), overwrite)
     return [str(x) for x in write_files_atomic(out_dir, files, overwrite)]

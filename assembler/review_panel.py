@@ -10,7 +10,6 @@ column per part.
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,7 +85,7 @@ class PanelSheetSettings:
     set_code: str
     panel_size: int
     rule: PanelRule
-    parts: tuple[tuple[str, int], ...]  # (part name, points)
+    parts: tuple[tuple[str, int | float], ...]  # (part name, points)
 
 
 @dataclass(frozen=True)
@@ -107,6 +106,9 @@ def write_panel_template(path: str | Path, set_code: str, panel_size: int, parts
     from openpyxl import Workbook
 
     from .errors import OutputError
+    from .fileio import write_bytes_atomic
+    from .xlsx import workbook_bytes
+
     path = Path(path)
     if path.exists() and not overwrite:
         raise OutputError(f"输出文件已存在：{path}。请换一个文件名，或加 --force 覆盖。")
@@ -129,13 +131,7 @@ def write_panel_template(path: str | Path, set_code: str, panel_size: int, parts
             sc.append([f"（准考证号{c + 1}）" if m == 1 else None, None, m] + [None] * len(parts))
     for col, wdt in zip("ABCDEFG", (16, 12, 10, 18, 18, 18, 18)):
         sc.column_dimensions[col].width = wdt
-    buf = io.BytesIO()
-    wb.save(buf)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(buf.getvalue())
-    except OSError as exc:
-        raise OutputError(f"无法写入 {path}：{exc.strerror or exc}") from None
+    write_bytes_atomic(path, workbook_bytes(wb), overwrite=overwrite)
 
 
 def _number(value: object) -> float | None:
@@ -149,7 +145,7 @@ def _number(value: object) -> float | None:
         return None
 
 
-def read_panel_scores(path: str | Path) -> tuple[PanelSheetSettings, list[CandidateResult]]:
+def read_panel_scores(path: str | Path) -> tuple[PanelSheetSettings, list[CandidateResult]]:  # noqa: C901
     """Return the settings and every candidate's result read from a scores workbook.
 
     Raises InputError if the file cannot be opened, DataError naming every bad cell by sheet, row
@@ -191,13 +187,13 @@ def read_panel_scores(path: str | Path) -> tuple[PanelSheetSettings, list[Candid
     except InputError as exc:
         problems.append(Problem(str(exc), file=f, sheet=SETTINGS_SHEET, row=rrow or 4, column="值"))
         rule = PanelRule()
-    parts = []
-    for key, (value, row) in kv.items():
+    parts: list[tuple[str, int | float]] = []
+    for key, (value, at) in kv.items():
         if key in fixed:
             continue
         pts = _number(value)
         if pts is None or pts <= 0:
-            problems.append(Problem(f"「{key}」的分值应为正数", file=f, sheet=SETTINGS_SHEET, row=row, column="值"))
+            problems.append(Problem(f"「{key}」的分值应为正数", file=f, sheet=SETTINGS_SHEET, row=at, column="值"))
             continue
         parts.append((key, int(pts) if pts == int(pts) else pts))
     if not parts:
@@ -208,12 +204,13 @@ def read_panel_scores(path: str | Path) -> tuple[PanelSheetSettings, list[Candid
 
     rows = list(wb[SCORES_SHEET].iter_rows(values_only=True))
     header = [str(c).strip() if c is not None else "" for c in (rows[0] if rows else ())]
-    columns = {}
+    columns: dict[str, int] = {}
     for name, _ in parts:
         col = next((i for i, h in enumerate(header) if h == name or h.startswith(f"{name}（")), None)
         if col is None:
             problems.append(Problem(f"缺少「{name}」列", file=f, sheet=SCORES_SHEET, row=1))
-        columns[name] = col
+        else:
+            columns[name] = col
     for i, h in enumerate(ID_COLUMNS):
         if i >= len(header) or header[i] != h:
             problems.append(Problem(f"第 {i + 1} 列应为「{h}」", file=f, sheet=SCORES_SHEET, row=1))

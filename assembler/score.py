@@ -21,6 +21,7 @@ from .errors import DataError, InputError, Problem
 from .form import Form, load_manifest
 from .standard import Kind
 from .structure import ItemType
+from .xlsx import pinned_time, workbook_bytes
 
 PASS_MARK = 60
 ID_HEADER, NAME_HEADER, FORM_HEADER = "准考证号", "姓名", "试卷编号"
@@ -235,9 +236,11 @@ def _fast_xlsx_rows(path: Path) -> tuple[str, list[tuple[int, list]]]:
         j = cols.get(col)
         if j is None:
             j = cols[col] = _col_index(col)
-        t = _ATTR_T.search(attrs).group(1) if "t=" in attrs else ""
+        m = _ATTR_T.search(attrs) if "t=" in attrs else None
+        t = m.group(1) if m else ""
         if not body:
             continue
+        value: str | bool | int | float
         if t == "inlineStr":
             value = "".join(_T.findall(body))
         else:
@@ -250,8 +253,8 @@ def _fast_xlsx_rows(path: Path) -> tuple[str, list[tuple[int, list]]]:
             elif t == "b":
                 value = value == "1"
             elif t not in ("str", "e"):
-                value = float(value)
-                value = int(value) if value.is_integer() else value
+                number = float(value)
+                value = int(number) if number.is_integer() else number
         if isinstance(value, str) and "&" in value:
             value = _unescape(value)
         cells = by_row.setdefault(int(rnum), [])
@@ -289,7 +292,7 @@ def _column_letter(j: int) -> str:
     return get_column_letter(j + 1)
 
 
-def score_rows(rows: list[tuple[int, list]], forms: dict[str, Form], source: str = "", sheet: str = "",
+def score_rows(rows: list[tuple[int, list]], forms: dict[str, Form], source: str = "", sheet: str = "",  # noqa: C901
                bank_options: dict[str, int] | None = None) -> Results:
     """Return Results from raw rows (header first). Raises DataError with every bad cell."""
     problems: list[Problem] = []
@@ -376,15 +379,15 @@ def score_rows(rows: list[tuple[int, list]], forms: dict[str, Form], source: str
         numbers = numbers_by_id[code]
         for item_id, j in id_cols.items():
             raw = cell(r, j)
-            number = numbers.get(item_id)
-            if number is None:
+            found = numbers.get(item_id)
+            if found is None:
                 if raw is not None and str(raw).strip():
                     bad(f"试卷 {code} 中没有题目 {item_id}，此格却有作答", i, j)
                 continue
-            value, msg = normalise_answer(raw, form.entries[number - 1], counts[code][number - 1])
+            value, msg = normalise_answer(raw, form.entries[found - 1], counts[code][found - 1])
             if msg:
                 bad(msg, i, j)
-            answers[number - 1] = value
+            answers[found - 1] = value
         name = cell(r, name_col)
         by_form[code].append(Candidate(cid, "" if name is None else str(name).strip(), code, tuple(answers), i))
     used = [c for c in by_form if by_form[c]]
@@ -419,7 +422,7 @@ def template_xlsx(forms: dict[str, Form]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .writers.xlsx_style import BORDER, HEADER_FILL, HEADER_FONT, CENTER
+    from .writers.xlsx_style import BORDER, CENTER, HEADER_FILL, HEADER_FONT
 
     n = max(len(f.entries) for f in forms.values())
     wb = Workbook()
@@ -443,6 +446,4 @@ def template_xlsx(forms: dict[str, Form]) -> bytes:
     for i, t in enumerate(lines, 1):
         info.cell(i, 1, t)
     info.column_dimensions["A"].width = 100
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb, pinned_time(*(f.created for f in forms.values())))

@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import html
 import re
+from typing import TYPE_CHECKING
 
 from .bank.models import FALSE_MARK, TRUE_MARK, Bank
 from .errors import DataError, Problem
 from .form import Form
 from .structure import ItemType
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .render.export_items import ExportItem
 
 RESPONSE = re.compile(r"^(?:response|回答|作答|答案)\s*(\d+)$", re.I)
 QUESTION = re.compile(r"^(?:question|题目|试题|问题)\s*(\d+)$", re.I)
@@ -61,8 +65,8 @@ class _Index:
     def __init__(self, forms: dict[str, Form], bank: Bank):
         from .render.export_items import export_items
 
-        self.items: dict[str, dict[int, object]] = {}
-        self.by_start: dict[str, list[tuple[str, str, object]]] = {}
+        self.items: dict[str, dict[int, ExportItem]] = {}
+        self.by_start: dict[str, list[tuple[str, str, ExportItem]]] = {}
         for code, form in forms.items():
             exported = {it.number: it for it in export_items(form, bank)}
             self.items[code] = exported
@@ -70,7 +74,7 @@ class _Index:
                 key = norm(it.stem)
                 self.by_start.setdefault(key[:12], []).append((key, code, it))
 
-    def match(self, question: str) -> dict[str, object]:
+    def match(self, question: str) -> dict[str, ExportItem]:
         """Return {form code: item} of the items whose text the question summary starts with
         (the longest such text wins, so an item whose text begins another's does not capture it)."""
         q = norm(question)
@@ -100,7 +104,7 @@ def _letters(response: str, item) -> str | None:
     return "".join(sorted(set(chosen)))
 
 
-def moodle_rows(rows: list[tuple[int, list]], forms: dict[str, Form], bank: Bank, source: str = "",
+def moodle_rows(rows: list[tuple[int, list]], forms: dict[str, Form], bank: Bank, source: str = "",  # noqa: C901
                 sheet: str = "") -> list[tuple[int, list]]:
     """Return the canonical answer-sheet rows (header first) of a Moodle responses report.
 
@@ -154,7 +158,7 @@ def moodle_rows(rows: list[tuple[int, list]], forms: dict[str, Form], bank: Bank
             bad(f"考生编号 {cid} 重复（另见第 {seen[cid]} 行；下载时请只取每人一次作答）", i, id_col)
         else:
             seen[cid] = i
-        slots: dict[int, dict[str, object]] = {}
+        slots: dict[int, dict[str, ExportItem]] = {}
         for slot in sorted(responses):
             matched = index.match(cell(r, questions[slot]))
             if not matched:

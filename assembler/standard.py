@@ -9,12 +9,14 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from .errors import DataError, InputError, Problem
-
 from .resources import DATA_ROOT as PACKAGE_ROOT  # the shipped data (see resources)
+from .yaml_safe import load_yaml
+
 DEFAULT_STANDARD = PACKAGE_ROOT / "blueprints" / "standard.yaml"
 
 BASIC_FUNCTIONS = ("职业道德", "基础知识")
@@ -270,7 +272,7 @@ def resolve_choice(standard: Standard, level: object, direction: object | None) 
 
 
 # ---- loading ------------------------------------------------------------------------------------
-def _reqs(raw: object, where: str, problems: list[Problem], path: str) -> tuple[Requirement, ...]:
+def _reqs(raw: Any, where: str, problems: list[Problem], path: str) -> tuple[Requirement, ...]:
     out = []
     for entry in raw or []:
         if not (isinstance(entry, list) and len(entry) == 2):
@@ -283,7 +285,7 @@ def _reqs(raw: object, where: str, problems: list[Problem], path: str) -> tuple[
 @lru_cache(maxsize=8)
 def _load_cached(path: str) -> Standard:
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = load_yaml(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DataError(f"找不到职业标准文件 {path}", title="职业标准编码有误") from None
     except yaml.YAMLError as exc:
@@ -351,7 +353,7 @@ def _build(raw: dict, path: str, problems: list[Problem]) -> Standard:
     )
 
 
-def check_standard(std: Standard, path: str = "") -> list[Problem]:
+def check_standard(std: Standard, path: str = "") -> list[Problem]:  # noqa: C901
     """Return the encoding's problems: duplicate codes, bad weight columns, unknown functions."""
     problems: list[Problem] = []
 
@@ -362,7 +364,8 @@ def check_standard(std: Standard, path: str = "") -> list[Problem]:
                 problems.append(Problem(f"{where} 的代码 {c} 重复", file=path))
             seen.add(c)
 
-    dup([s.code for sec in std.basics for it in sec.items for s in (it, *it.subitems)], "基本要求")
+    dup([it.code for sec in std.basics for it in sec.items]
+        + [s.code for sec in std.basics for it in sec.items for s in it.subitems], "基本要求")
     for lv, fns in std.functions.items():
         dup([str(f.number) for f in fns], f"{lv}级 职业功能")
         for f in fns:
@@ -397,9 +400,9 @@ def check_standard(std: Standard, path: str = "") -> list[Problem]:
                                             file=path))
             if len(col) == 2:  # a direction column: must match 3.x's list of examined functions
                 listed = std.direction_functions.get(level, {}).get(col[1])
-                weighted = sorted(std.function(level, r).number for r, v in table.items()
+                weighted = sorted(fn.number for r, v in table.items()
                                   if v[i] is not None and r not in BASIC_FUNCTIONS
-                                  and std.function(level, r) is not None)
+                                  and (fn := std.function(level, r)) is not None)
                 if listed is not None and sorted(listed) != weighted:
                     problems.append(Problem(
                         f"{table_name} {col} 列加权的职业功能 {weighted} 与工作要求所列考核功能 {list(listed)} 不一致",

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import yaml
 
-from .errors import InputError, Problem, DataError
+from .errors import DataError, InputError, Problem
 from .standard import PACKAGE_ROOT
+from .yaml_safe import load_yaml
 
 STRUCTURES_DIR = PACKAGE_ROOT / "blueprints" / "structures"
 
@@ -90,7 +91,7 @@ def load_structure(name_or_path: str | Path | None = None) -> PaperStructure:
             raise InputError(f"没有名为「{value}」的试卷结构：可用 {'、'.join(list_structures())}，或给出结构文件路径。")
         path = candidate
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise DataError([Problem(f"不是合法的 YAML：{exc}", file=str(path))], title="试卷结构文件有误") from None
     return parse_structure(raw, str(path))

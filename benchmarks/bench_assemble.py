@@ -64,7 +64,7 @@ def pool_of(bank: Bank, bp: Blueprint) -> list:
             and it.type in THEORY_TYPES]
 
 
-def check_forms(bank: Bank, bp: Blueprint, forms: list[list[str]], max_overlap: int = 0,
+def check_forms(bank: Bank, bp: Blueprint, forms: list[list[str]], max_overlap: int = 0,  # noqa: C901
                 target: DifficultyTarget = DifficultyTarget()) -> tuple[list[tuple[str, bool, str]], list]:
     """Return (core checks, extra checks) as (name, ok, detail) for forms given as lists of ids."""
     points = {s.type: Fraction(s.points) for s in bp.structure.sections}
@@ -362,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
                   + f"   (process wall {wall:.1f} s incl. imports {imp:.1f} s + CSV)")
         print("(zujuan 'build' = everything outside HiGHS: pool, shortage checks, model rows, form entries, "
               "Bank.hash; FlexATA 'build' = PuLP model construction, 'solve' = CBC incl. writing/reading its files)")
-        for model, b, s, imp, wall, ok in rows:
+        for model, b, s, _imp, _wall, _ok in rows:
             if b is not None:
                 print(f"zujuan time ÷ FlexATA time ({model}): {ours:.2f} / {b + s:.2f} = {ours / (b + s):.2f}")
     print(f"\nload average at end: {os.getloadavg()[0]:.2f}")

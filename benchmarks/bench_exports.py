@@ -15,9 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench_batch import ENTRIES  # noqa: E402
+
 from assembler.batch import Session, SessionEntry, run_batch  # noqa: E402
 from assembler.standard import Kind  # noqa: E402
-from bench_batch import ENTRIES  # noqa: E402
 
 ALL_THEORY = ("docx", "pdf", "moodle", "qti", "xlsx")
 ALL_SKILL = ("docx", "pdf")

@@ -89,7 +89,7 @@ def breakdown(path: Path, std, cache: str) -> dict[str, float]:
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:  # noqa: C901
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--items", type=int, default=20000)
     ap.add_argument("--seed", type=int, default=1)
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
             ok = "PASS" if med < TARGET_S else "FAIL"
             ent = "-" if entries is None else str(entries)
             print(f"{label:<15}{mode:<7}{n:>8}{mn:>9.2f}{med:>10.2f}  <{TARGET_S:<7g}{ok:<7}{ent}")
-        for label, mode, n, mn, med, entries in rows:
+        for label, mode, _n, _mn, _med, entries in rows:
             if mode == "warm" and entries == 0:
                 print(f"\nnote: the warm cache holds no entry for the {label}: the parse cache never stores workbook"
                       " records (they carry a `__columns` closure), so a warm xlsx load re-parses the workbook.")

@@ -46,6 +46,7 @@ def main() -> None:
                     cells.append(next(x for x in LETTERS if x not in e.answer))
             rows.append((c + 2, [f"{c:06d}", "", form.code] + cells))
         import csv
+
         from openpyxl import Workbook
         sheet = Path(tmp) / "答题登记表.csv"
         with sheet.open("w", encoding="utf-8", newline="") as fh:

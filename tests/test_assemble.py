@@ -4,14 +4,20 @@ from itertools import combinations
 
 import pytest
 
-from assembler.assemble import AssemblyOptions, DifficultyTarget, assemble_forms, parse_difficulty
+from assembler.assemble import (
+    AssemblyOptions,
+    DifficultyTarget,
+    assemble_forms,
+    parse_difficulty,
+)
 from assembler.bank import load_bank
 from assembler.bank.stats import work_content_of
 from assembler.blueprint import build_blueprint, work_content_quota
 from assembler.errors import InfeasibleError, InputError
 from assembler.standard import Kind, load_standard
 from assembler.structure import ItemType
-from tests.bankutil import bank as make_bank, single
+from tests.bankutil import bank as make_bank
+from tests.bankutil import single
 
 STD = load_standard()
 BANK = load_bank()

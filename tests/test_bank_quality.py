@@ -6,8 +6,14 @@ from docx import Document
 
 from assembler.assemble import AssemblyOptions, assemble_forms
 from assembler.bank import load_bank, read_bank
-from assembler.bank.quality import (MULTIPLE_ALL_BUT_ONE_MAX, SINGLE_STRICTLY_LONGEST_MAX, bank_cues, cue_figures,
-                                    plain_text, unmarked_negation)
+from assembler.bank.quality import (
+    MULTIPLE_ALL_BUT_ONE_MAX,
+    SINGLE_STRICTLY_LONGEST_MAX,
+    bank_cues,
+    cue_figures,
+    plain_text,
+    unmarked_negation,
+)
 from assembler.bank.stats import bank_stats, stats_text
 from assembler.blueprint import build_blueprint
 from assembler.render import render_form_documents

@@ -1,5 +1,11 @@
 """Stats: counts, gap list and capacity."""
-from assembler.bank.stats import bank_stats, disjoint_exact_sets, skill_capacity, theory_capacity, uncovered
+from assembler.bank.stats import (
+    bank_stats,
+    disjoint_exact_sets,
+    skill_capacity,
+    theory_capacity,
+    uncovered,
+)
 from assembler.blueprint import build_blueprint
 from assembler.standard import load_standard
 from tests.bankutil import bank, judge, single, task

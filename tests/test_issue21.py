@@ -134,7 +134,6 @@ def test_stats_cli_says_what_the_bank_serves_and_every_structure(tmp_path):
 def test_stats_notes_default_difficulty():
     from assembler.bank.stats_scope import scoped_stats
     from assembler.standard import load_standard
-
     from tests.bankutil import bank
 
     std = load_standard()

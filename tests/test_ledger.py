@@ -3,7 +3,13 @@ import multiprocessing as mp
 import sqlite3
 
 from assembler.form import Form, FormEntry
-from assembler.ledger import list_sessions, record_forms, recent_items, session_detail, usage_counts
+from assembler.ledger import (
+    list_sessions,
+    recent_items,
+    record_forms,
+    session_detail,
+    usage_counts,
+)
 from assembler.standard import Kind
 from assembler.structure import ItemType
 

@@ -12,11 +12,17 @@ from assembler.form import form_from_manifest
 from assembler.render.docx_base import clean
 from assembler.render.moodle_xml import category_path, render_moodle_xml
 from assembler.render.theory_paper import judge_stem
-from assembler.structure import ItemType
-
-from tests.exportutil import (BREAK_OPTION, EMOJI_OPTION, HOSTILE_OPTION, HOSTILE_STEM, hostile_bank, hostile_form,
-                         real_forms)
-from tests.bankutil import bank as small_bank, task
+from tests.bankutil import bank as small_bank
+from tests.bankutil import task
+from tests.exportutil import (
+    BREAK_OPTION,
+    EMOJI_OPTION,
+    HOSTILE_OPTION,
+    HOSTILE_STEM,
+    hostile_bank,
+    hostile_form,
+    real_forms,
+)
 
 QTYPE = {"judge": "truefalse", "single": "multichoice", "multiple": "multichoiceset"}
 

@@ -10,10 +10,10 @@ from pypdf import PdfReader
 
 from assembler.bank import load_bank
 from assembler.bank.quality import plain_text
-from assembler.render.theory_paper import theory_sections
 from assembler.errors import InputError
 from assembler.formats import WriteContext, select_writers
 from assembler.render.pdf import docx_to_pdf, require_soffice, write_pdf
+from assembler.render.theory_paper import theory_sections
 from assembler.standard import Kind
 from tests.exportutil import hostile_bank, hostile_form, real_forms
 
@@ -66,7 +66,6 @@ def test_every_word_document_becomes_a_pdf_with_every_item_and_answer(std):
 
 @needs_soffice
 def test_parallel_conversions_use_separate_profiles(std):
-    bank = load_bank(None, std)
     docs = {}
     from assembler.render import render_form_documents
 

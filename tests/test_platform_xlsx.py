@@ -10,9 +10,22 @@ from assembler.bank import load_bank
 from assembler.bank.models import TRUE_MARK
 from assembler.bank.quality import plain_text
 from assembler.render.docx_base import clean
-from assembler.render.platform_xlsx import DIFFICULTY, HEADER, platform_file_name, render_platform_xlsx
+from assembler.render.platform_xlsx import (
+    DIFFICULTY,
+    HEADER,
+    platform_file_name,
+    render_platform_xlsx,
+)
 from assembler.render.theory_paper import judge_stem
-from tests.exportutil import BREAK_OPTION, EMOJI_OPTION, HOSTILE_OPTION, HOSTILE_STEM, hostile_bank, hostile_form, real_forms
+from tests.exportutil import (
+    BREAK_OPTION,
+    EMOJI_OPTION,
+    HOSTILE_OPTION,
+    HOSTILE_STEM,
+    hostile_bank,
+    hostile_form,
+    real_forms,
+)
 
 SHORT = {"judge": "判断题", "single": "单选题", "multiple": "多选题"}
 

@@ -20,7 +20,15 @@ from assembler.bank.quality import plain_text
 from assembler.render.docx_base import clean
 from assembler.render.qti import CP_NS, QTI_NS, render_qti_package
 from assembler.render.theory_paper import judge_stem
-from tests.exportutil import BREAK_OPTION, EMOJI_OPTION, HOSTILE_OPTION, HOSTILE_STEM, hostile_bank, hostile_form, real_forms
+from tests.exportutil import (
+    BREAK_OPTION,
+    EMOJI_OPTION,
+    HOSTILE_OPTION,
+    HOSTILE_STEM,
+    hostile_bank,
+    hostile_form,
+    real_forms,
+)
 
 Q = f"{{{QTI_NS}}}"
 C = f"{{{CP_NS}}}"

@@ -16,7 +16,11 @@ from assembler.bank.models import Bank, Item, Material, RubricRow, Task
 from assembler.blueprint import build_blueprint
 from assembler.errors import DataError, InfeasibleError
 from assembler.form import Form, FormEntry, form_from_manifest
-from assembler.render import read_embedded, read_embedded_manifest, render_form_documents
+from assembler.render import (
+    read_embedded,
+    read_embedded_manifest,
+    render_form_documents,
+)
 from assembler.render.answer_key import remap_letters
 from assembler.render.docx_base import clean, fit_widths, fmt_number
 from assembler.render.skill_paper import number_ranges, task_blocks

@@ -153,7 +153,9 @@ def test_verify_catches_an_edited_embedded_manifest(tmp_path):
         for info in zin.infolist():
             data = zin.read(info.filename)
             if info.filename.startswith("customXml/item") and b"manifest" in data.lower():
-                esc = lambda t: json.dumps(t)[1:-1].encode()  # the manifest is ASCII-escaped JSON
+                def esc(t):  # the manifest is ASCII-escaped JSON
+                    return json.dumps(t)[1:-1].encode()
+
                 data = data.replace(esc("财务管理"), esc("组织管理"), 1)
             zout.writestr(info, data)
     r = run("verify", edited)

@@ -7,15 +7,20 @@ from click.testing import CliRunner
 from docx import Document
 from openpyxl import load_workbook
 
-from assembler.bank.defence import (defence_capacity, dump_defence, load_defence_bank, parse_defence,
-                                    read_defence_bank)
+from assembler.bank.defence import (
+    defence_capacity,
+    dump_defence,
+    load_defence_bank,
+    parse_defence,
+    read_defence_bank,
+)
 from assembler.bank.models import Origin
 from assembler.cli import main
 from assembler.defence_assemble import assemble_defence_sets, load_materials_rubric
 from assembler.errors import DataError, InfeasibleError, InputError
 from assembler.review_blueprint import build_review_blueprint
 from assembler.review_generate import ReviewRequest, generate_review, summarise_panel
-from assembler.review_panel import PanelRule, panel_result, parse_rule
+from assembler.review_panel import panel_result, parse_rule
 from assembler.standard import load_standard
 
 STD = load_standard()

@@ -2,7 +2,14 @@
 import pytest
 
 from assembler.errors import InputError
-from assembler.standard import Kind, check_standard, parse_direction, parse_kind, parse_level, resolve_choice
+from assembler.standard import (
+    Kind,
+    check_standard,
+    parse_direction,
+    parse_kind,
+    parse_level,
+    resolve_choice,
+)
 
 COLS = ["4A", "4B", "4C", "4D", "3A", "3B", "3C", "3D", "3E", "2", "1"]
 _ = None

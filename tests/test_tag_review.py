@@ -9,8 +9,16 @@ from openpyxl import load_workbook
 
 from assembler.bank import load_bank
 from assembler.bank.suggest import Scope, TagSuggester, check_scope
-from assembler.bank.tag_review import (ACCEPT_COL, CODE_SHEET, FIX_COL, REVIEW_SHEET, apply_review, parse_token,
-                                       read_decisions, write_review_workbook)
+from assembler.bank.tag_review import (
+    ACCEPT_COL,
+    CODE_SHEET,
+    FIX_COL,
+    REVIEW_SHEET,
+    apply_review,
+    parse_token,
+    read_decisions,
+    write_review_workbook,
+)
 from assembler.cli import main
 from assembler.errors import DataError, InputError
 from assembler.standard import Kind, load_standard
@@ -179,7 +187,7 @@ def test_document_drafts_to_tagged_items_through_the_cli(tmp_path):
                                   "--bank", "question_bank/theory/L3-NRCZ.yaml", "--bank",
                                   "question_bank/theory/JC-JCZS.yaml", "-o", str(out)])
     assert r.exit_code == 0, r.output
-    assert r.output.startswith(f"已为 3 道草稿题生成标注建议（学习了 ")
+    assert r.output.startswith("已为 3 道草稿题生成标注建议（学习了 ")
     wb = load_workbook(out)
     ws = wb[REVIEW_SHEET]
     assert [ws.cell(k, 1).value for k in (2, 3, 4)] == ["D-001", "D-002", "D-003"]

@@ -8,11 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from ..errors import DataError, Problem
 from ..standard import PACKAGE_ROOT, Standard
+from ..yaml_safe import load_yaml
 from .models import Origin, Status
 
 DEFENCE_DIR = PACKAGE_ROOT / "question_bank" / "defence"
@@ -86,9 +88,9 @@ def _texts(value: object) -> tuple[str, ...] | None:
     return None
 
 
-def parse_defence(raw: object, standard: Standard, origin: Origin) -> tuple[DefenceQuestion | None, list[Problem]]:
+def parse_defence(raw: object, standard: Standard, origin: Origin) -> tuple[DefenceQuestion | None, list[Problem]]:  # noqa: C901
     """Return the question read from one YAML mapping and every problem found in it."""
-    where = dict(file=origin.file, row=origin.row)
+    where: dict[str, Any] = dict(file=origin.file, row=origin.row)
     if not isinstance(raw, dict):
         return None, [Problem("答辩题应为映射（id、level、function、code、question、points、rubric …）", **where)]
     problems: list[Problem] = []
@@ -156,6 +158,7 @@ def parse_defence(raw: object, standard: Standard, origin: Origin) -> tuple[Defe
         status = Status.ACTIVE
     if problems:
         return None, problems
+    assert points is not None and follow_ups is not None and enemies is not None  # else a problem was added
     return DefenceQuestion(qid, level, function, codes, question, points, tuple(rubric), follow_ups, enemies,
                            status, str(raw.get("source") or ""), origin), []
 
@@ -164,7 +167,7 @@ def read_defence_file(path: str | Path, standard: Standard) -> tuple[list[Defenc
     """Return the questions of one YAML file and every problem found in it."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         return [], [Problem(f"不是合法的 YAML：{exc}", file=str(path))]
     if not isinstance(raw, dict) or not isinstance(raw.get("defence"), list):
@@ -194,14 +197,16 @@ def read_defence_bank(paths: list[str | Path] | None, standard: Standard) -> tup
         problems += found
     seen: dict[str, DefenceQuestion] = {}
     for q in questions:
+        here = q.origin or Origin("")
         if q.id in seen:
-            problems.append(Problem(f"题号 {q.id} 重复（另见 {seen[q.id].origin.describe()}）",
-                                    file=q.origin.file, row=q.origin.row, column="id"))
+            problems.append(Problem(f"题号 {q.id} 重复（另见 {(seen[q.id].origin or here).describe()}）",
+                                    file=here.file, row=here.row, column="id"))
         seen.setdefault(q.id, q)
     for q in questions:
         missing = [e for e in q.enemies if e not in seen]
         if missing:
-            problems.append(Problem(f"互斥题 {'、'.join(missing)} 不存在", file=q.origin.file, row=q.origin.row,
+            here = q.origin or Origin("")
+            problems.append(Problem(f"互斥题 {'、'.join(missing)} 不存在", file=here.file, row=here.row,
                                     column="enemies"))
     return questions, problems
 

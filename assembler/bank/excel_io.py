@@ -16,6 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..errors import Problem
 from ..standard import Standard
 from ..writers.xlsx_style import BORDER, CENTER, HEADER_FILL, HEADER_FONT, LEFT
+from ..xlsx import workbook_bytes
 from .models import LETTERS, Item, Task
 
 ITEM_SHEET, TASK_SHEET, RUBRIC_SHEET, MATERIAL_SHEET, HELP_SHEET = "题目", "操作题", "评分标准", "材料", "填写说明"
@@ -53,7 +54,7 @@ def _header_map(ws, columns) -> tuple[dict[str, int], list[str]]:
 
 
 class ColumnNamer:
-    """Names a record key as the author sees it: 「答案（L列）」. Picklable, so parsed workbooks cache."""
+    """Names a record key as the author sees it: 「答案（L列）」. Cached as JSON (labels and found), see loader._encode."""
 
     def __init__(self, columns, found: dict[str, int]):
         self.labels = dict(columns)
@@ -149,7 +150,7 @@ def _read_tasks(wb, path: str, problems: list[Problem]) -> list[dict]:
         mws = wb[MATERIAL_SHEET]
         mf, _ = _header_map(mws, MATERIAL_COLUMNS)
         ncols = mws.max_column or 0
-        for r, values in enumerate(mws.iter_rows(min_row=2, values_only=True), 2):
+        for values in mws.iter_rows(min_row=2, values_only=True):
             if not values or values[0] in (None, ""):
                 continue
             tid, table, caption, kind = (values[mf.get(k, i)] for i, k in enumerate(("id", "table", "caption", "kind")))
@@ -246,9 +247,7 @@ def write_workbook(items: list[Item], tasks: list[Task], standard: Standard | No
                     c.font = example_font
         _add_validation(wb, standard)
         _add_help(wb, standard)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def _add_validation(wb, standard: Standard | None) -> None:

@@ -63,8 +63,8 @@ def import_workbook(source: str | Path, into: str | Path | None = None, replace:
         raise DataError(existing_errors, title=f"目标题库 {into} 本身有错误，未导入")
     from .loader import is_example_id
 
-    incoming = [r for r in (*new_bank.items, *new_bank.tasks) if not is_example_id(r.id)]
-    skipped = [r for r in (*new_bank.items, *new_bank.tasks) if is_example_id(r.id)]
+    incoming = [r for r in new_bank.records if not is_example_id(r.id)]
+    skipped = [r for r in new_bank.records if is_example_id(r.id)]
     if skipped and not incoming:
         raise DataError([Problem(f"第 {r.origin.row} 行是模板示例 {r.id}", file=str(source), sheet=r.origin.sheet,
                                  row=r.origin.row, column="题号", hint="删除示例行，填写自己的题目")
@@ -92,11 +92,11 @@ def import_workbook(source: str | Path, into: str | Path | None = None, replace:
     for r in incoming:
         grouped[target_file(into, r)].append(r)
     texts: dict[Path, str] = {}
-    for f, recs in grouped.items():
+    for f, new_records in grouped.items():
         base = plans.pop(f, None)
         if base is None and f.exists():
             base = _raw_records(f)
-        texts[f] = _merge_text(base or [], recs)
+        texts[f] = _merge_text(base or [], new_records)
     for f, kept in plans.items():
         texts[f] = _merge_text(kept, [])
     write_files_atomic(into, {str(f.relative_to(into)): t.encode("utf-8") for f, t in texts.items()})

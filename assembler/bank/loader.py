@@ -1,27 +1,108 @@
 """Load a bank from YAML files, workbooks or folders, and validate it as a whole.
 
 Parsed raw records are cached by file content hash (in ~/.cache/zujuan or $ZUJUAN_CACHE), so a
-large unchanged bank loads without re-parsing; normalisation and checks always run.
+large unchanged bank loads without re-parsing; normalisation and checks always run. The cache is
+plain JSON of the records (it cannot run code, unlike pickle) in a folder only its owner can read
+(0700); a folder owned by someone else is not used.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import os
-import pickle
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from dataclasses import asdict
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from ..errors import DataError, Problem
 from ..standard import PACKAGE_ROOT, Standard, load_standard
-from .excel_io import parse_workbook
+from .excel_io import ColumnNamer, parse_workbook
 from .models import Bank, Item, Origin, Task
 from .normalize import item_from_record
 from .yaml_io import bank_files, parse_yaml_bank
 
 DEFAULT_BANK = PACKAGE_ROOT / "question_bank"
-_CACHE_VERSION = "2"
+_CACHE_VERSION = "3"
+
+
+def _encode(x):
+    """Return x as plain JSON data, every non-JSON type tagged. Raises TypeError for anything else."""
+    if x is None or isinstance(x, (bool, int, float, str)):
+        return x
+    if isinstance(x, list):
+        return [_encode(v) for v in x]
+    if isinstance(x, dict):
+        return {"t": "dict", "v": [[_encode(k), _encode(v)] for k, v in x.items()]}
+    if isinstance(x, tuple):
+        return {"t": "tuple", "v": [_encode(v) for v in x]}
+    if isinstance(x, (set, frozenset)):
+        return {"t": "set", "v": [_encode(v) for v in x]}
+    if isinstance(x, datetime):
+        return {"t": "datetime", "v": x.isoformat()}
+    if isinstance(x, date):
+        return {"t": "date", "v": x.isoformat()}
+    if isinstance(x, time):
+        return {"t": "time", "v": x.isoformat()}
+    if isinstance(x, timedelta):
+        return {"t": "timedelta", "v": [x.days, x.seconds, x.microseconds]}
+    if isinstance(x, bytes):
+        return {"t": "bytes", "v": base64.b64encode(x).decode()}
+    if isinstance(x, ColumnNamer):
+        return {"t": "columns", "labels": x.labels, "found": x.found}
+    if isinstance(x, Problem):
+        return {"t": "problem", "v": asdict(x)}
+    raise TypeError(type(x).__name__)
+
+
+_DECODE = {"dict": lambda d: {_decode(k): _decode(v) for k, v in d["v"]},
+           "tuple": lambda d: tuple(_decode(v) for v in d["v"]),
+           "set": lambda d: {_decode(v) for v in d["v"]},
+           "datetime": lambda d: datetime.fromisoformat(d["v"]), "date": lambda d: date.fromisoformat(d["v"]),
+           "time": lambda d: time.fromisoformat(d["v"]), "timedelta": lambda d: timedelta(*d["v"]),
+           "bytes": lambda d: base64.b64decode(d["v"]),
+           "columns": lambda d: ColumnNamer(d["labels"].items(), d["found"]),
+           "problem": lambda d: Problem(**d["v"])}
+
+
+def _decode(x):
+    if isinstance(x, list):
+        return [_decode(v) for v in x]
+    if isinstance(x, dict):
+        return _DECODE[x["t"]](x)
+    return x
+
+
+def cache_dumps(records: list[dict], problems: list[Problem]) -> bytes:
+    """Return the cache entry of one file's parse. Raises TypeError for a value JSON cannot carry."""
+    return json.dumps([_encode(records), _encode(problems)], ensure_ascii=False).encode("utf-8")
+
+
+def cache_loads(data: bytes) -> tuple[list[dict], list[Problem]]:
+    """Return (records, problems) from a cache entry. Raises ValueError/KeyError/TypeError if malformed."""
+    records, problems = json.loads(data.decode("utf-8"))
+    records, problems = _decode(records), _decode(problems)
+    if not (isinstance(records, list) and all(isinstance(r, dict) for r in records)
+            and isinstance(problems, list) and all(isinstance(p, Problem) for p in problems)):
+        raise ValueError("malformed cache entry")
+    return records, problems
+
+
+def _private_dir(path: Path) -> bool:
+    """Return True if path is (now) a folder owned by this user and closed to others (0700)."""
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        st = path.stat()
+        if hasattr(os, "getuid") and st.st_uid != os.getuid():
+            return False
+        if st.st_mode & 0o077:
+            path.chmod(0o700)
+        return True
+    except OSError:
+        return False
 
 
 def _cache_dir() -> Path | None:
@@ -54,6 +135,8 @@ def _parse_files(files: list[Path], problems: list[Problem]) -> list[list[dict]]
     Cache misses of a large bank are parsed in parallel processes (one per CPU).
     """
     cache = _cache_dir()
+    if cache is not None and not _private_dir(cache):
+        cache = None
     out: list[list[dict] | None] = [None] * len(files)
     todo: list[tuple[int, str, bytes, Path | None]] = []
     found: list[list[Problem]] = [[] for _ in files]
@@ -69,12 +152,12 @@ def _parse_files(files: list[Path], problems: list[Problem]) -> list[list[dict]]
             out[k] = []
             continue
         digest = hashlib.sha256(data + _CACHE_VERSION.encode() + str(path).encode()).hexdigest()
-        cfile = cache / f"{digest}.pickle" if cache else None
+        cfile = cache / f"{digest}.json" if cache else None
         if cfile and cfile.exists():
             try:
-                out[k], found[k] = pickle.loads(cfile.read_bytes())
+                out[k], found[k] = cache_loads(cfile.read_bytes())
                 continue
-            except Exception:  # a broken cache entry is ignored and rebuilt
+            except (OSError, ValueError, KeyError, TypeError):  # a broken cache entry is ignored and rebuilt
                 pass
         todo.append((k, str(path), data, cfile))
     total = sum(len(d) for _, _, d, _ in todo)
@@ -89,13 +172,15 @@ def _parse_files(files: list[Path], problems: list[Problem]) -> list[list[dict]]
     for (k, _, _, cfile), (records, local) in zip(todo, results):
         out[k], found[k] = records, local
         if cfile:
+            tmp = cfile.with_suffix(f".{os.getpid()}.tmp")
             try:
-                cfile.parent.mkdir(parents=True, exist_ok=True)
-                tmp = cfile.with_suffix(f".{os.getpid()}.tmp")
-                tmp.write_bytes(pickle.dumps((records, local), protocol=pickle.HIGHEST_PROTOCOL))
+                tmp.write_bytes(cache_dumps(records, local))
                 os.replace(tmp, cfile)
-            except OSError:
-                pass
+            except (OSError, TypeError, ValueError):  # not cached: a value JSON cannot carry, or no room
+                try:
+                    tmp.unlink(missing_ok=True)
+                except OSError:
+                    pass
     for f in found:
         problems += f
     return out  # type: ignore[return-value]

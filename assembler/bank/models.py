@@ -37,7 +37,7 @@ class Origin:
         return f"{self.file}，第 {self.row} 项"
 
 
-def _with_bookkeeping(d: dict, rec: "Item | Task") -> dict:
+def _with_bookkeeping(d: dict, rec: Item | Task) -> dict:
     """Return d with the record's enemies, status and source added where they differ from the defaults."""
     if rec.enemies:
         d["enemies"] = list(rec.enemies)
@@ -184,9 +184,15 @@ class Bank:
     items: tuple[Item, ...]
     tasks: tuple[Task, ...]
     sources: tuple[str, ...] = ()
+    _by_id: dict[str, Item | Task] = field(init=False, repr=False, compare=False)  # set in __post_init__
 
     def __post_init__(self):
-        object.__setattr__(self, "_by_id", {x.id: x for x in (*self.items, *self.tasks)})
+        object.__setattr__(self, "_by_id", {x.id: x for x in self.records})
+
+    @property
+    def records(self) -> tuple[Item | Task, ...]:
+        """Return every item, then every task."""
+        return (*self.items, *self.tasks)
 
     def get(self, item_id: str) -> Item | Task | None:
         return self._by_id.get(item_id)
@@ -201,7 +207,7 @@ class Bank:
         if cached:
             return cached
         h = hashlib.sha256()
-        for rec in sorted((*self.items, *self.tasks), key=lambda x: x.id):
+        for rec in sorted(self.records, key=lambda x: x.id):
             h.update(json.dumps(rec.to_dict(), ensure_ascii=False, sort_keys=True, default=str).encode())
         value = h.hexdigest()[:16]
         object.__setattr__(self, "_hash", value)

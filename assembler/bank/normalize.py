@@ -7,13 +7,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Callable
+from collections.abc import Callable
+from typing import Any
 
-from ..errors import Problem
+from ..errors import InputError, Problem
 from ..standard import BASIC_FUNCTIONS, Standard, parse_level
-from ..errors import InputError
 from ..structure import ItemType
-from .models import FALSE_MARK, LETTERS, TRUE_MARK, Item, Material, Origin, RubricRow, Status, Task
+from .models import (
+    FALSE_MARK,
+    LETTERS,
+    TRUE_MARK,
+    Item,
+    Material,
+    Origin,
+    RubricRow,
+    Status,
+    Task,
+)
 from .quality import EMPHASIS, NEGATION
 
 TYPE_ALIASES = {
@@ -127,7 +137,7 @@ def _parse_level_function(ctx: RecordContext, rec: dict, std: Standard, is_task:
     return level, function
 
 
-def item_from_record(rec: dict, origin: Origin, column: Callable[[str], str], std: Standard,
+def item_from_record(rec: dict, origin: Origin, column: Callable[[str], str], std: Standard,  # noqa: C901
                      problems: list[Problem]) -> Item | Task | None:
     """Return an Item or Task built from a raw record, or None; append every problem found."""
     rid = clean_text(rec.get("id"))
@@ -167,7 +177,7 @@ def item_from_record(rec: dict, origin: Origin, column: Callable[[str], str], st
     p_value = None
     if clean_text(rec.get("p_value")):
         try:
-            p_value = float(rec.get("p_value"))
+            p_value = float(rec["p_value"])
             if not 0 <= p_value <= 1:
                 raise ValueError
         except (TypeError, ValueError):
@@ -253,7 +263,7 @@ def _answer(ctx: RecordContext, raw: object, t: ItemType, options) -> str:
     return "".join(sorted(letters))
 
 
-def _difficulty(ctx: RecordContext, raw: object) -> int:
+def _difficulty(ctx: RecordContext, raw: Any) -> int:
     if clean_text(raw) == "":
         return 3
     try:
@@ -285,7 +295,7 @@ def _status(ctx: RecordContext, raw: object) -> Status:
     return st
 
 
-def _number(ctx: RecordContext, key: str, raw: object, label: str) -> int | float | None:
+def _number(ctx: RecordContext, key: str, raw: Any, label: str) -> int | float | None:
     try:
         value = float(raw)
         if value <= 0:
@@ -344,7 +354,7 @@ def split_lines(value: object) -> tuple[str, ...]:
     return tuple(x.strip() for x in clean_text(value).splitlines() if x.strip())
 
 
-def _materials(ctx: RecordContext, raw: object) -> tuple[Material, ...]:
+def _materials(ctx: RecordContext, raw: Any) -> tuple[Material, ...]:
     out = []
     for i, m in enumerate(raw or [], 1):
         if not isinstance(m, dict) or not isinstance(m.get("columns"), list) or not isinstance(m.get("rows"), list):
@@ -368,7 +378,7 @@ def _cell(ctx: RecordContext, v: object) -> int | float | str:
     return int(v) if isinstance(v, float) and v.is_integer() else v
 
 
-def _rubric(ctx: RecordContext, raw: object) -> tuple[RubricRow, ...]:
+def _rubric(ctx: RecordContext, raw: Any) -> tuple[RubricRow, ...]:
     rows = []
     if not raw:
         ctx.add("rubric", "评分标准为空", "每道操作题需要 4–8 条评分要素，配分之和等于试题配分")

@@ -65,7 +65,7 @@ def item_serves(item: Item | Task, level: str) -> bool:
 def bank_stats(bank: Bank, standard: Standard, structure: str | None = None, exact: bool = False) -> BankStats:
     """Return counts, uncovered requirements and capacity for every valid level/direction
     (exact=True confirms the theory capacities by assembling the forms)."""
-    records = [*bank.items, *bank.tasks]
+    records = bank.records
     by_type = {t.value: sum(1 for x in records if x.type is t) for t in ItemType}
     counter: Counter = Counter()
     for x in records:  # a task counts once in each work content it examines

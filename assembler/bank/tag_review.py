@@ -7,13 +7,14 @@ column whose drop-down holds every valid code of the item's level plus the basic
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import DataError, InputError, Problem
 from ..fileio import write_bytes_atomic
 from ..standard import BASIC_FUNCTIONS, Standard, load_standard, parse_level
+from ..xlsx import workbook_bytes
 from .models import Item
 from .suggest import Scope, Suggestion, TagSuggester, check_scope
 
@@ -93,7 +94,7 @@ def write_review_workbook(drafts: list[Item], suggestions: list[list[Suggestion]
         ws.column_dimensions[get_column_letter(j)].width = w
     rows_by_level: dict[str, list[int]] = {}
     for r, (it, sug) in enumerate(zip(drafts, suggestions), 2):
-        cells = [it.id, it.type.short, it.stem, "\n".join(f"{k}．{v}" for k, v in it.options), it.answer]
+        cells: list[object] = [it.id, it.type.short, it.stem, "\n".join(f"{k}．{v}" for k, v in it.options), it.answer]
         for k in range(TOP):
             if k < len(sug):
                 s = sug[k]
@@ -131,9 +132,7 @@ def write_review_workbook(drafts: list[Item], suggestions: list[list[Suggestion]
         ws.add_data_validation(dv)
         for r in rows:
             dv.add(f"{fix}{r}")
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def suggest_tags(paths: list | None, output: str | Path, level: object | None = None,
@@ -201,7 +200,7 @@ def read_decisions(path: str | Path, std: Standard) -> tuple[dict[str, tuple[str
         if not item_id:
             continue
         accept, fix = row[ACCEPT_COL - 1], row[FIX_COL - 1]
-        where = dict(file=str(path), sheet=REVIEW_SHEET, row=r)
+        where: dict[str, Any] = dict(file=str(path), sheet=REVIEW_SHEET, row=r)
         try:
             if fix not in (None, ""):
                 decided[item_id] = parse_token(std, fix)
@@ -237,7 +236,7 @@ def apply_review(path: str | Path, into: str | Path | None = None,
     nothing) for a bad decision or an id that is not a draft item of the bank.
     """
     from ..fileio import write_files_atomic
-    from .importer import _raw_records, _merge_text
+    from .importer import _merge_text, _raw_records
     from .loader import DEFAULT_BANK
     from .yaml_io import bank_files
 

@@ -3,13 +3,22 @@ scatter, every flagged item with its distractor bars, the full item table and si
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from openpyxl.chart import BarChart, ScatterChart
 from openpyxl.chart.series import Series, XYSeries
 
 from ..analyze import FLAG_LABELS, Analysis, FormAnalysis, ItemStats
 from ..structure import ItemType
-from .docx_base import TEXT_W, Cell, DocBuilder, clean, created_datetime, fit_widths, normalise_zip
+from .docx_base import (
+    TEXT_W,
+    Cell,
+    DocBuilder,
+    clean,
+    created_datetime,
+    fit_widths,
+    normalise_zip,
+)
 from .docx_chart import categories, chart_paragraph, numbers, series_title, x_numbers
 
 HEAD = "F2F2F2"
@@ -98,7 +107,7 @@ def _form_section(doc: DocBuilder, fa: FormAnalysis) -> None:
             doc.para(clean(f"· {reason}"), "ZJList")
         doc.add(chart_paragraph(doc, distractor_chart(item), 12, 6, f"{fa.form} 第 {item.number} 题选项分布"))
     doc.para("逐题统计", "ZJHeading2")
-    body = [_header(["题号", "题目编号", "题型", "答案", "通过率 p", "区分度 r", "D 值", "未答", "标记"])]
+    body: list[Sequence[Cell | str]] = [_header(["题号", "题目编号", "题型", "答案", "通过率 p", "区分度 r", "D 值", "未答", "标记"])]
     for i in fa.items:
         body.append([str(i.number), i.id, ItemType(i.type).short, i.key, _f(i.p), _f(i.r_pb), _f(i.d),
                      str(i.omitted), "、".join(FLAG_LABELS[code] for code, _ in i.flags)])

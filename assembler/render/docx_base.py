@@ -11,8 +11,9 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from fractions import Fraction
 
@@ -201,16 +202,16 @@ FONT_TABLE_XML = (
     f'<w:font w:name="{HEI}"><w:altName w:val="SimHei"/><w:panose1 w:val="02010609060101010101"/>'
     '<w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>'
     '</w:fonts>'
-).encode("utf-8")
+).encode()
 
 APP_XML = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
-    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-    '<Application>zujuan</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>'
-    '<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>'
-    '</Properties>'
-).encode("utf-8")
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b'<Application>zujuan</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>'
+    b'<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged>'
+    b'</Properties>'
+)
 
 _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
@@ -297,7 +298,7 @@ def add_field(p: etree._Element, instr: str, placeholder: str = "1") -> None:
     fld("end")
 
 
-def make_paragraph(content: str | R | list | None = None, style: str | None = None, *, align: str | None = None,
+def make_paragraph(content: str | R | list | None = None, style: str | None = None, *, align: str | None = None,  # noqa: C901
                    keep_next: bool | None = None, keep_lines: bool | None = None, page_break_before: bool = False,
                    tabs: list[int] | None = None, before: int | None = None, after: int | None = None,
                    left: int | None = None, hanging: int | None = None, first_line: int | None = None
@@ -356,7 +357,7 @@ class Cell:
     style: str | None = None  # paragraph style; default ZJCell
 
 
-def make_table(rows: list[list[Cell | str]], widths: list[int], *, borders: str | None = "single",
+def make_table(rows: Sequence[Sequence[Cell | str]], widths: list[int], *, borders: str | None = "single",
                align: str = "center", row_height: int | None = None, header_rows: int = 0,
                keep_with_next: bool = False, keep_together: bool = True, cell_style: str = "ZJCell",
                outer_size: int = 8, inner_size: int = 4, valign: str = "center") -> etree._Element:
@@ -575,7 +576,7 @@ def created_datetime(created: str) -> datetime:
     except ValueError:
         return datetime(2000, 1, 1)
     if dt.tzinfo is not None:
-        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+        dt = dt.astimezone(UTC).replace(tzinfo=None)
     return dt.replace(microsecond=0)
 
 

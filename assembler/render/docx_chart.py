@@ -12,7 +12,14 @@ from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.shared import Cm
 from lxml import etree
-from openpyxl.chart.data_source import AxDataSource, NumData, NumDataSource, NumVal, StrData, StrVal
+from openpyxl.chart.data_source import (
+    AxDataSource,
+    NumData,
+    NumDataSource,
+    NumVal,
+    StrData,
+    StrVal,
+)
 
 CHART_CT = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 CHART_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"

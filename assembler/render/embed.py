@@ -80,6 +80,7 @@ def embed_manifest(document, form: Form, kind: str) -> None:
 
 # ---- reading back -------------------------------------------------------------------------------------
 def _open_zip(source) -> zipfile.ZipFile | None:
+    stream: io.BytesIO | str | PathLike
     if isinstance(source, (bytes, bytearray, memoryview)):
         stream = io.BytesIO(bytes(source))
     elif isinstance(source, (str, PathLike)):

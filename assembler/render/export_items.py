@@ -48,6 +48,7 @@ def export_items(form: Form, bank: Bank) -> list[ExportItem]:
     out = []
     for e in sorted(form.entries, key=lambda e: e.number):
         it = items[e.id]
+        options: tuple[tuple[str, str], ...]
         if e.type is ItemType.JUDGE:
             stem, options = judge_stem(it.stem), ()
         else:

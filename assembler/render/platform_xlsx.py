@@ -7,28 +7,24 @@ The bank's emphasis marks (**不**) are dropped (a text cell carries no bold); l
 """
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.writer.excel import ExcelWriter
 from openpyxl.styles import Alignment, Font
 
 from ..bank.models import TRUE_MARK, Bank
 from ..bank.quality import plain_text
 from ..form import Form
-from ..structure import ItemType
 from ..formats import Document, Group, WriteContext
-from .docx_base import created_datetime, normalise_zip
+from ..structure import ItemType
+from ..xlsx import neutralise, pinned_time, workbook_bytes
 from .export_items import export_items, points_value
 
 HEADER = ("题型", "题干", "选项A", "选项B", "选项C", "选项D", "选项E", "答案", "分值", "解析", "难度", "知识点", "试题编号")
 WIDTHS = (8, 60, 24, 24, 24, 24, 24, 8, 6, 50, 6, 12, 16)
 DIFFICULTY = {1: "易", 2: "较易", 3: "中等", 4: "较难", 5: "难"}
 JUDGE_ANSWER = {True: "正确", False: "错误"}
-FORMULA_START = ("=", "+", "-", "@")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -53,8 +49,7 @@ def text_cell(ws, row: int, col: int, value: str):
     c = ws.cell(row, col)
     c.value = value
     c.data_type = "s"
-    if value.startswith(FORMULA_START):
-        c.quotePrefix = True
+    neutralise(c)
     return c
 
 
@@ -89,13 +84,7 @@ def render_platform_xlsx(forms: list[Form] | tuple[Form, ...], bank: Bank) -> by
         for j, width in enumerate(WIDTHS):
             ws.column_dimensions[chr(ord("A") + j)].width = width
         ws.freeze_panes = "A2"
-    when = min((created_datetime(f.created) for f in forms), default=created_datetime(""))
-    wb.properties.creator = "zujuan"
-    wb.properties.created = wb.properties.modified = when
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()  # (Workbook.save would stamp the current time)
-    return normalise_zip(buf.getvalue(), when)
+    return workbook_bytes(wb, pinned_time(*(f.created for f in forms)))
 
 
 def platform_file_name(forms: list[Form] | tuple[Form, ...]) -> str:

@@ -19,10 +19,10 @@ from pathlib import Path
 from lxml import etree
 
 from ..bank.models import TRUE_MARK, Bank
+from ..bank.quality import EMPHASIS
 from ..form import Form, manifest_json
 from ..formats import Document, Group, WriteContext
-from ..structure import ItemType, THEORY_TYPES
-from ..bank.quality import EMPHASIS
+from ..structure import THEORY_TYPES, ItemType
 from .docx_base import created_datetime
 from .export_items import ExportItem, export_items, points_value
 

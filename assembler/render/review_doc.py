@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
 
 from ..review import Review, summary_lines
 from ..structure import points_text
-from .docx_base import TEXT_W, Cell, DocBuilder, clean, created_datetime, fit_widths, normalise_zip
+from ..xlsx import pinned_time
+from .docx_base import TEXT_W, Cell, DocBuilder, clean, fit_widths, normalise_zip
 
 
 def render_review(review: Review, created: str | None = None) -> bytes:
@@ -17,7 +17,7 @@ def render_review(review: Review, created: str | None = None) -> bytes:
     for f in review.forms:
         doc.para(f"试卷 {f.form}　{f.title} {f.kind.label}　结论：{'合格' if f.passed else '不合格'}", "ZJHeading")
         header = ["职业功能", "目标分值", "实际分值", "目标题数", "实际题数", "核对"]
-        rows = [[Cell(h, bold=True, shade="F2F2F2") for h in header]]
+        rows: list[list[Cell | str]] = [[Cell(h, bold=True, shade="F2F2F2") for h in header]]
         for c in f.functions:
             ok = abs(c.actual_points - c.target_points) < 1e-9 and (c.target_count is None or c.target_count == c.actual_count)
             rows.append([c.name, points_text(c.target_points), points_text(c.actual_points),
@@ -34,8 +34,8 @@ def render_review(review: Review, created: str | None = None) -> bytes:
     if len(review.forms) > 1:
         doc.para("各套试卷重复题数", "ZJHeading")
         codes = [f.form for f in review.forms]
-        rows = [[Cell("试卷", bold=True, shade="F2F2F2")] + [Cell(c, bold=True, shade="F2F2F2") for c in codes]]
-        rows += [[c] + [str(x) for x in row] for c, row in zip(codes, review.overlap)]
+        rows = [[Cell("试卷", bold=True, shade="F2F2F2"), *(Cell(c, bold=True, shade="F2F2F2") for c in codes)]]
+        rows += [[c, *(str(x) for x in row)] for c, row in zip(codes, review.overlap)]
         doc.table(rows, fit_widths([1800] + [1500] * len(codes), TEXT_W))
         for label, e in review.equivalence.items():
             doc.para(f"{label}：各套分值{'一致' if e['points_identical'] else '不一致'}，平均难度极差 {e['difficulty_spread']:.2f}。",
@@ -43,7 +43,7 @@ def render_review(review: Review, created: str | None = None) -> bytes:
     doc.para(f"审核结论：{review.verdict_label}", "ZJHeading")
     doc.para("审核人（签名）：____________________　　审核人（签名）：____________________", "ZJSign")
     doc.para("日期：________年____月____日", "ZJSign")
-    when = created_datetime(created) if created else datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    when = pinned_time(created or review.created)
     cp = doc.doc.core_properties
     cp.author = "zujuan"
     cp.title = "试卷审核报告"

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from ..bank.defence import DefenceQuestion
 from ..defence_assemble import DefenceSet, MaterialElement
 from ..review_panel import PASS_MARK, CandidateResult, PanelRule
-from .docx_base import TEXT_W, Cell, DocBuilder, clean, created_datetime, normalise_zip, pts
+from .docx_base import (
+    TEXT_W,
+    Cell,
+    DocBuilder,
+    clean,
+    created_datetime,
+    normalise_zip,
+    pts,
+)
 
 SHADE = "F2F2F2"
 SIGN = "评委（签名）：______________        日期：______年____月____日"
@@ -39,7 +48,7 @@ def _part_name(ds: DefenceSet, code: str) -> str:
 
 
 def _info(doc: DocBuilder, ds: DefenceSet, member: int | None = None) -> None:
-    lab = {"bold": True, "shade": SHADE}
+    lab: dict[str, Any] = {"bold": True, "shade": SHADE}
     rows = [[Cell("准考证号", **lab), Cell(""), Cell("考生姓名", **lab), Cell("")],
             [Cell("套号", **lab), Cell(clean(ds.code)),
              Cell("评委序号" if member else "评审时间", **lab),
@@ -80,7 +89,7 @@ def render_member_sheets(ds: DefenceSet, questions: dict[str, DefenceQuestion],
     """Return the 综合评审评分表: one page per panel member (申报材料 part + 答辩 part, signature, date)."""
     title = f"{clean(ds.title)} 综合评审评分表"
     doc = DocBuilder(f"{clean(ds.title)}　　套号：{clean(ds.code)}")
-    head = {"bold": True, "shade": SHADE}
+    head: dict[str, Any] = {"bold": True, "shade": SHADE}
     mp, dp = _part_points(ds, "materials"), _part_points(ds, "defence")
     for m in range(1, ds.panel_size + 1):
         doc.para("综合评审评分表", "ZJSheetTitle", page_break_before=m > 1)
@@ -116,10 +125,10 @@ def render_summary_sheet(ds: DefenceSet, rule: PanelRule = PanelRule(), result: 
     title = f"{clean(ds.title)} 综合评审汇总表"
     doc = DocBuilder(f"{clean(ds.title)}　　套号：{clean(ds.code)}")
     doc.para("综合评审汇总表", "ZJSheetTitle")
-    head = {"bold": True, "shade": SHADE}
+    head: dict[str, Any] = {"bold": True, "shade": SHADE}
     names = part_names or tuple(n for _, n, _ in ds.parts)
     points = [p for _, _, p in ds.parts]
-    lab = {"bold": True, "shade": SHADE}
+    lab: dict[str, Any] = {"bold": True, "shade": SHADE}
     doc.table([[Cell("准考证号", **lab), Cell(clean(result.ticket) if result else ""),
                 Cell("考生姓名", **lab), Cell(clean(result.name) if result else "")],
                [Cell("套号", **lab), Cell(clean(ds.code)), Cell("评审组人数", **lab), Cell(f"{ds.panel_size} 人")]],

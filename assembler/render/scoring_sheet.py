@@ -2,6 +2,8 @@
 signature line. A rubric whose points do not add up to the task's points is refused."""
 from __future__ import annotations
 
+from typing import Any
+
 from ..bank.models import Bank, Task
 from ..errors import DataError, Problem
 from ..form import Form, FormEntry
@@ -36,7 +38,7 @@ def add_sheet(doc: DocBuilder, form: Form, entry: FormEntry, task: Task, first: 
     doc.para(f"评分记录表（第 {entry.number} 题）", "ZJSheetTitle", page_break_before=not first,
              before=120 if first else 0)
     doc.para(f"{clean(form.title)} 操作技能考核　　试卷编号：{clean(form.code)}", "ZJCode")
-    lab = {"bold": True, "shade": HEADER_SHADE}
+    lab: dict[str, Any] = {"bold": True, "shade": HEADER_SHADE}
     info = [
         [Cell("试题代码", **lab), Cell(clean(task.id)), Cell("配分", **lab), Cell(f"{pts(entry.points)} 分")],
         [Cell("试题名称", **lab), Cell(clean(task.title), span=3, align="left")],

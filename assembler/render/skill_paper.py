@@ -8,8 +8,18 @@ from ..bank.models import Bank, Material, Task
 from ..errors import DataError, Problem
 from ..form import Form, FormEntry
 from ..standard import Standard
-from .docx_base import (BODY_CHAR, TEXT_W, Cell, DocBuilder, clean, display_width, fit_widths, fmt_number,
-                        is_number, pts)
+from .docx_base import (
+    BODY_CHAR,
+    TEXT_W,
+    Cell,
+    DocBuilder,
+    clean,
+    display_width,
+    fit_widths,
+    fmt_number,
+    is_number,
+    pts,
+)
 
 PAPER_HEADING = "职业技能等级认定统一试卷"
 HEADER_SHADE = "F2F2F2"

@@ -9,9 +9,20 @@ from ..bank.models import LETTERS, Bank, Item
 from ..bank.quality import plain_text
 from ..errors import DataError, Problem
 from ..form import Form, FormEntry
-from ..structure import ItemType, THEORY_TYPES
-from .docx_base import (BODY_CHAR, OPTION_INDENT, TEXT_W, Cell, DocBuilder, R, clean, cn_numeral, emphasis_runs,
-                        display_width, pts)
+from ..structure import THEORY_TYPES, ItemType
+from .docx_base import (
+    BODY_CHAR,
+    OPTION_INDENT,
+    TEXT_W,
+    Cell,
+    DocBuilder,
+    R,
+    clean,
+    cn_numeral,
+    display_width,
+    emphasis_runs,
+    pts,
+)
 
 PAPER_HEADING = "职业技能等级认定统一试卷"
 NOTES = (
@@ -72,7 +83,7 @@ class TheorySection:
 
 def theory_sections(form: Form) -> list[TheorySection]:
     """Return the form's sections in structure order (判断, 单选, 多选), only those present."""
-    out = []
+    out: list = []
     for t in THEORY_TYPES:
         entries = tuple(sorted((e for e in form.entries if e.type is t), key=lambda e: e.number))
         if entries:

@@ -59,12 +59,13 @@ def _style(p: etree._Element) -> str:
 
 class _Labeller:
     def __init__(self, kind: str, ids: dict[int, str]):
-        self.kind, self.ids, self.item = kind, ids, None
+        self.kind, self.ids = kind, ids
+        self.item: int | None = None
 
     def item_name(self) -> str:
         """Return e.g. "第 5 题 L4-NRCZ-014 " (with the id, a space before the 的 that follows)."""
         n = self.item
-        return f"第 {n} 题 {self.ids[n]} " if n in self.ids else f"第 {n} 题"
+        return f"第 {n} 题 {self.ids[n]} " if n is not None and n in self.ids else f"第 {n} 题"
 
     def paragraph(self, style: str, text: str) -> list[Block]:
         if self.kind in ("skill_paper", "scoring_sheet") and style == "ZJSheetTitle":

@@ -1,11 +1,11 @@
 """Writers of the item-analysis report: text, JSON (the contract), xlsx with native charts."""
 from __future__ import annotations
 
-import io
 import json
 
 from ..analyze import Analysis, FormAnalysis, ItemStats
 from ..structure import ItemType
+from ..xlsx import workbook_bytes
 
 
 def _f(x, nd: int = 2) -> str:
@@ -106,7 +106,7 @@ def analysis_xlsx(a: Analysis) -> bytes:
             ds = wb.create_sheet(f"干扰项 {fa.form}"[:31])
             ds.cell(1, 1, f"{fa.form} 需审题目的选项分布（全体 / 高分组 / 低分组）{warn}")
             row = 3
-            for k, i in enumerate(flagged):
+            for i in flagged:
                 ds.cell(row, 1, f"第 {i.number} 题 {i.id}（答案 {i.key}）：" + "；".join(r for _, r in i.flags))
                 ds.cell(row + 1, 1, "选项")
                 ds.cell(row + 1, 2, "全体")
@@ -127,6 +127,4 @@ def analysis_xlsx(a: Analysis) -> bytes:
                 bar.width, bar.height = 12, 6
                 ds.add_chart(bar, f"F{row}")
                 row += max(len(labels) + 3, 14)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)

@@ -1,7 +1,6 @@
 """Bank statistics writers: JSON (the contract), text and a workbook."""
 from __future__ import annotations
 
-import io
 import json
 
 from openpyxl import Workbook
@@ -9,6 +8,7 @@ from openpyxl import Workbook
 from ..bank.stats import BankStats
 from ..standard import Standard
 from ..structure import ItemType
+from ..xlsx import workbook_bytes
 from .xlsx_style import write_table
 
 
@@ -50,6 +50,4 @@ def stats_xlsx(stats: BankStats, standard: Standard) -> bytes:
             for cell in (row[2], row[3], row[5], row[8]):
                 if isinstance(cell.value, float):
                     cell.number_format = "0%"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)

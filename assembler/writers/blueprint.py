@@ -1,7 +1,6 @@
 """Blueprint writers: text, JSON (the contract), YAML and a printable Excel workbook."""
 from __future__ import annotations
 
-import io
 import json
 
 import yaml
@@ -10,6 +9,7 @@ from openpyxl import Workbook
 from ..blueprint import Blueprint
 from ..standard import Kind, Standard
 from ..structure import points_text
+from ..xlsx import workbook_bytes
 from .text import table_row as _row
 from .xlsx_style import write_table
 
@@ -37,6 +37,7 @@ def blueprint_text(bp: Blueprint) -> str:
         for w in r.work_contents:
             lines.append(f"    {w.code} {w.name}  {points_text(w.points)} 分")
     if bp.kind is Kind.THEORY:
+        assert bp.structure is not None, "theory blueprints carry their paper structure"
         lines.append("")
         lines.append("双向细目表（题数）")
         types = [s.type for s in bp.structure.sections]
@@ -77,6 +78,7 @@ def blueprint_xlsx(bp: Blueprint, standard: Standard) -> bytes:
                 rows, [8, 16, 10, 8, 16, 8, 60], left_cols=(6,))
     _merge_same(ws, rows, start=4, cols=(0, 1, 2))
     if bp.kind is Kind.THEORY:
+        assert bp.structure is not None, "theory blueprints carry their paper structure"
         ws2 = wb.create_sheet("双向细目表")
         secs = bp.structure.sections
         header = ["职业功能", "鉴定比重(%)"]
@@ -98,9 +100,7 @@ def blueprint_xlsx(bp: Blueprint, standard: Standard) -> bytes:
         rows2.append(total)
         write_table(ws2, f"{bp.title} 理论知识双向细目表", subtitle, header, rows2,
                     [14, 10] + [9, 9] * len(secs) + [9, 9])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def _requirement_texts(standard: Standard, bp: Blueprint, row: str, codes: tuple[str, ...]) -> list[str]:

@@ -2,7 +2,6 @@
 bar chart, and the normalised responses and keys that `zujuan analyze` reads back."""
 from __future__ import annotations
 
-import io
 import json
 import zipfile
 from pathlib import Path
@@ -12,6 +11,7 @@ import numpy as np
 from ..errors import DataError, Problem
 from ..form import form_from_manifest
 from ..score import PASS_MARK, Candidate, Results, form_results
+from ..xlsx import neutralise, pinned_time, safe_row, workbook_bytes
 
 SCORES_SHEET, DIST_SHEET, RESPONSES_SHEET, KEYS_SHEET, FORMS_SHEET = "成绩", "分数分布", "作答", "试题", "试卷清单"
 BINS = [(lo, lo + 10) for lo in range(0, 100, 10)]
@@ -32,7 +32,7 @@ def _num(x: float):
     return int(x) if x.is_integer() else x
 
 
-def results_xlsx(results: Results) -> bytes:
+def results_xlsx(results: Results) -> bytes:  # noqa: C901
     """Return the results workbook as bytes (write-only mode: 5,000 candidates write in about a second)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -46,6 +46,7 @@ def results_xlsx(results: Results) -> bytes:
         out = []
         for h in labels:
             c = WriteOnlyCell(ws, h)
+            neutralise(c)
             c.font, c.fill = HEADER_FONT, HEADER_FILL
             out.append(c)
         ws.append(out)
@@ -67,9 +68,9 @@ def results_xlsx(results: Results) -> bytes:
         sec = fr.section_scores()
         fun = {k: v[0] for k, v in fr.function_scores().items()}
         for i, c in enumerate(fr.candidates):
-            ws.append([c.id, c.name, c.form, _num(tot[i])] + [_num(sec[s][i]) if s in sec else None for s in sections]
+            ws.append(safe_row(ws, [c.id, c.name, c.form, _num(tot[i])] + [_num(sec[s][i]) if s in sec else None for s in sections]
                       + [_num(fun[f][i]) if f in fun else None for f in funcs]
-                      + ["合格" if tot[i] >= PASS_MARK else "不合格"])
+                      + ["合格" if tot[i] >= PASS_MARK else "不合格"]))
 
     ds = wb.create_sheet(DIST_SHEET)
     codes = [fr.form.code for fr in results.forms]
@@ -102,22 +103,21 @@ def results_xlsx(results: Results) -> bytes:
     head(rs, ["准考证号", "姓名", "试卷编号", "作答（按题号顺序，逗号分隔，空为未答）"])
     for fr in results.forms:
         for c in fr.candidates:
-            rs.append([c.id, c.name, c.form, ",".join(c.responses)])
+            rs.append(safe_row(rs, [c.id, c.name, c.form, ",".join(c.responses)]))
 
     ks = wb.create_sheet(KEYS_SHEET)
     head(ks, ["试卷编号", "题号", "题目编号", "题型", "职业功能", "鉴定点", "分值", "答案", "选项数"])
     for fr in results.forms:
         for e, k in zip(fr.form.entries, fr.option_counts):
-            ks.append([fr.form.code, e.number, e.id, e.type.short, e.function, e.code, _num(e.points), e.answer, k])
+            ks.append(safe_row(ks, [fr.form.code, e.number, e.id, e.type.short, e.function, e.code, _num(e.points),
+                                    e.answer, k]))
 
     ms = wb.create_sheet(FORMS_SHEET)
     ms.append(["试卷编号", "清单（JSON，供 zujuan analyze 读取，请勿修改）"])
     for fr in results.forms:
         text = json.dumps(fr.form.to_manifest(), ensure_ascii=False)
-        ms.append([fr.form.code] + [text[k:k + 30000] for k in range(0, len(text), 30000)])  # Excel cells hold 32,767
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        ms.append(safe_row(ms, [fr.form.code] + [text[k:k + 30000] for k in range(0, len(text), 30000)]))  # Excel cells hold 32,767
+    return workbook_bytes(wb, pinned_time(*(fr.form.created for fr in results.forms)))
 
 
 def read_results(path: str | Path) -> Results:

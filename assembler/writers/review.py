@@ -1,7 +1,6 @@
 """Review writers: text, JSON (the contract), a workbook with native charts, a signable docx."""
 from __future__ import annotations
 
-import io
 import json
 
 from openpyxl import Workbook
@@ -10,6 +9,7 @@ from openpyxl.chart import BarChart, Reference
 from ..review import Review, summary_lines
 from ..standard import Kind
 from ..structure import points_text
+from ..xlsx import workbook_bytes
 from .xlsx_style import write_table
 
 FORMATS = ("text", "json", "xlsx", "docx")
@@ -34,8 +34,8 @@ def review_text(review: Review) -> str:
         out.append("重复题数矩阵：")
         codes = [f.form for f in review.forms]
         out.append("  " + "\t".join([""] + codes))
-        for c, row in zip(codes, review.overlap):
-            out.append("  " + "\t".join([c] + [str(x) for x in row]))
+        for code, row in zip(codes, review.overlap):
+            out.append("  " + "\t".join([code] + [str(x) for x in row]))
         for label, e in review.equivalence.items():
             out.append(f"  {label}：分值{'一致' if e['points_identical'] else '不一致'}，平均难度极差 {e['difficulty_spread']:.2f}")
     if review.reasons:
@@ -102,9 +102,7 @@ def review_xlsx(review: Review) -> bytes:
         codes = [f.form for f in review.forms]
         write_table(so, "各套试卷重复题数", "", ["试卷"] + codes,
                     [[c] + list(row) for c, row in zip(codes, review.overlap)], [16] + [14] * len(codes))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb, review.created)
 
 
 def _num(x):
