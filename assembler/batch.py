@@ -1,5 +1,6 @@
 """A whole exam session in one run: a session file → every entry's forms (by generate's engine),
-papers, keys, manifests and reviews, a summary workbook and two zip archives (papers, keys), built
+papers, keys, manifests and reviews (an entry `kind: review` gives the 综合评审's 答辩 sets and
+panel documents in the keys folder), a summary workbook and two zip archives (papers, keys), built
 in memory and committed with the ledger record in one step (see fileio.Transaction)."""
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +17,21 @@ import yaml
 from openpyxl import Workbook
 
 from .bank import load_bank
+from .defence_assemble import REVIEW_KIND, DefenceSet, ReviewKind, set_code
 from .errors import AssemblerError, DataError, InputError, OutputError, Problem
 from .fileio import Transaction
 from .form import Form
 from .formats import Group, select_writers
-from .generate import DEFAULT_OUTPUT, GenerateRequest, assemble_request
+from .generate import (
+    DEFAULT_OUTPUT,
+    MAX_OVERLAP,
+    SEED_MAX,
+    GenerateRequest,
+    assemble_request,
+    created_problem,
+    date_problem,
+    session_name_text_problem,
+)
 from .ledger import (
     DEFAULT_LEDGER,
     check_recordable,
@@ -30,11 +42,20 @@ from .ledger import (
 )
 from .render.pdf import pdf_documents
 from .review import review_forms, with_documents
-from .standard import Kind, Standard, load_standard, parse_kind, resolve_choice
+from .review_blueprint import is_review_kind
+from .review_generate import audit_sets, check_review_formats
+from .standard import (
+    Kind,
+    Standard,
+    load_standard,
+    parse_kind,
+    parse_review_level,
+    resolve_choice,
+)
 from .writers.review import review_json, review_xlsx
 from .writers.xlsx_style import write_table
 from .xlsx import workbook_bytes
-from .yaml_safe import load_yaml
+from .yaml_safe import load_yaml_file
 
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 _ZIPS = {Group.PAPERS: "试卷", Group.KEYS: "答案及评分"}  # zip name suffix per document group
@@ -44,7 +65,7 @@ _ZIPS = {Group.PAPERS: "试卷", Group.KEYS: "答案及评分"}  # zip name suff
 class SessionEntry:
     level: str
     direction: str | None
-    kind: Kind
+    kind: Kind | ReviewKind   # ReviewKind: the 综合评审 (二级/一级), see review_generate
     forms: int
     structure: str | None
     seed: int
@@ -53,6 +74,9 @@ class SessionEntry:
     split: dict | None = None
     explanations: bool = False
     formats: tuple[str, ...] | None = None   # None: the session's formats
+    duration_minutes: int | None = None      # review only: None = the structure's
+    panel_size: int | None = None            # review only: None = the structure's
+    rule: str = "trimmed"                    # review only: the panel result rule
 
 
 @dataclass(frozen=True)
@@ -71,7 +95,7 @@ class Session:
 class BatchResult:
     session: Session
     folder: str
-    forms: tuple[Form, ...]
+    forms: tuple[Form | DefenceSet, ...]
     verdicts: tuple[tuple[str, str], ...]  # (form code, 合格/不合格)
     files: int
     recovered: tuple[str, ...] = field(default=())
@@ -90,6 +114,8 @@ def session_name_problem(name: str) -> str | None:
 
 def entry_codes(e: SessionEntry) -> list[str]:
     """Return the form codes an entry produces (see assemble.form_code)."""
+    if e.kind is REVIEW_KIND:
+        return [set_code(e.level, e.seed, i) for i in range(1, e.forms + 1)]
     kind = "T" if e.kind is Kind.THEORY else "S"
     return [f"{e.level}{e.direction or ''}-{kind}-{e.seed}-{i:02d}" for i in range(1, e.forms + 1)]
 
@@ -123,7 +149,7 @@ def _split(value: object, base: Path, where: dict, problems: list[Problem]) -> d
         return None
     if isinstance(value, str):
         try:
-            value = load_yaml((base / value).read_text(encoding="utf-8"))
+            value = load_yaml_file(base / value)
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             problems.append(Problem(f"无法读取分值拆分文件 {value}：{exc}", **where))
             return None
@@ -135,12 +161,78 @@ def _split(value: object, base: Path, where: dict, problems: list[Problem]) -> d
     return value
 
 
+def _entry_values(e: dict) -> tuple[dict, list[tuple[str, str]]]:
+    """Return (the entry's whole numbers: forms, seed, max_overlap, duration_minutes, panel_size;
+    (key, Chinese message) for every one that is missing, not an integer or out of range)."""
+    out: list[tuple[str, str]] = []
+    values: dict = {}
+    limits = {"forms": (1, 100), "seed": (0, SEED_MAX), "max_overlap": (0, MAX_OVERLAP),
+              "duration_minutes": (1, 600), "panel_size": (1, 99)}
+    for key, (lo, hi) in limits.items():
+        raw = e.get(key, 1 if key == "forms" else None)
+        if raw is None:
+            if key == "seed":
+                out.append(("seed", "缺少 seed（随机种子，必填）"))
+            values[key] = None
+            continue
+        value = _whole(raw)
+        if value is None or not lo <= value <= hi:
+            shown = str(raw) if len(str(raw)) <= 30 else str(raw)[:30] + "…"
+            out.append((key, f"{key}「{shown}」应为 {lo}～{hi} 的整数"))
+        values[key] = value
+    for key in ("structure", "difficulty"):
+        if e.get(key) is not None and not isinstance(e.get(key), (str, int, float)):
+            out.append((key, f"{key} 应为文字"))
+    return values, out
+
+
+def _whole(value: object) -> int | None:
+    """Return value as an integer if it is one (or its digits, as a form field sends them), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,30}\s*", value):
+        return int(value)
+    return None
+
+
+def _session_fields(raw: dict, where: str, problems: list[Problem]) -> tuple[str, str, str | None, int, tuple]:
+    """Return (name, date, created, avoid_sessions, bank) of a session mapping, each checked."""
+    name = str(raw.get("session") or "").strip()
+    why = session_name_problem(name) or session_name_text_problem(name)
+    if why:
+        problems.append(Problem(why, file=where, column="session",
+                                hint="如 session: 2026年第4期认定" if not name else ""))
+    day = str(raw.get("date") or "").strip()
+    if (why := date_problem(day)):
+        problems.append(Problem(f"日期{why}", file=where, column="date"))
+    created = raw.get("created")
+    if isinstance(created, datetime):  # YAML reads an unquoted time as a datetime
+        created = created.isoformat()
+    if created is not None and (not isinstance(created, str) or created_problem(created)):
+        problems.append(Problem(f"生成时间{created_problem(created)}", file=where, column="created"))
+        created = None
+    raw_avoid = raw.get("avoid_sessions") or 0
+    avoid = _whole(raw_avoid)
+    if avoid is None or not 0 <= avoid <= MAX_OVERLAP:
+        problems.append(Problem(f"avoid_sessions「{str(raw_avoid)[:30]}」应为 0～{MAX_OVERLAP} 的整数", file=where,
+                                column="avoid_sessions"))
+        avoid = 0
+    bank = raw.get("bank") or ()
+    bank = (bank,) if isinstance(bank, str) else bank
+    if not isinstance(bank, (list, tuple)) or not all(isinstance(b, str) and b.strip() for b in bank):
+        problems.append(Problem("bank 应为题库路径或路径的列表", file=where, column="bank"))
+        bank = ()
+    return name, day, created, avoid, tuple(bank)
+
+
 def load_session(path: str | Path, standard: Standard | None = None) -> Session:
     """Return the session described by a YAML file. Raises DataError listing every problem."""
     std = standard or load_standard()
     p = Path(path)
     try:
-        raw = load_yaml(p.read_text(encoding="utf-8"))
+        raw = load_yaml_file(p)
     except FileNotFoundError:
         raise DataError([Problem("场次文件不存在", file=str(p))], title="场次文件有误") from None
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -148,14 +240,7 @@ def load_session(path: str | Path, standard: Standard | None = None) -> Session:
     problems: list[Problem] = []
     if not isinstance(raw, dict):
         raise DataError([Problem("场次文件应为映射，包含 session、date、entries", file=str(p))], title="场次文件有误")
-    name = str(raw.get("session") or "").strip()
-    why = session_name_problem(name)
-    if why:
-        problems.append(Problem(why, file=str(p), column="session",
-                                hint="如 session: 2026年第4期认定" if not name else ""))
-    day = str(raw.get("date") or "").strip()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
-        problems.append(Problem(f"日期「{day}」应写成 YYYY-MM-DD", file=str(p), column="date"))
+    name, day, created, avoid, bank = _session_fields(raw, str(p), problems)
     formats = _formats(raw.get("formats"), dict(file=str(p), column="formats"), problems)
     entries = []
     raw_entries = raw.get("entries")
@@ -167,32 +252,38 @@ def load_session(path: str | Path, standard: Standard | None = None) -> Session:
         if not isinstance(e, dict):
             problems.append(Problem("应为包含 level、kind、forms、seed 等字段的映射", **where))
             continue
+        values, bad = _entry_values(e)
+        for key, message in bad:
+            problems.append(Problem(message, file=str(p), row=i, column=f"entries.{key}"))
+        if bad:
+            continue
         try:
-            lv, d = resolve_choice(std, e.get("level"), e.get("direction"))
-            kind = parse_kind(e.get("kind"))
-            forms = int(e.get("forms", 1))
-            seed = int(e.get("seed"))  # type: ignore[arg-type]  # a missing seed raises TypeError, reported below
-            if forms < 1:
-                raise InputError("forms 应为正整数")
-            overlap = e.get("max_overlap")
-            entries.append(SessionEntry(lv, d, kind, forms, e.get("structure"), seed, e.get("difficulty"),
-                                        None if overlap is None else int(overlap),
+            review = is_review_kind(e.get("kind"))
+            kind: Kind | ReviewKind
+            if review:
+                lv = parse_review_level(e.get("level"), std)
+                if e.get("direction"):
+                    raise InputError("综合评审不分方向：请去掉 direction")
+                d, kind = None, REVIEW_KIND
+            else:
+                lv, d = resolve_choice(std, e.get("level"), e.get("direction"))
+                kind = parse_kind(e.get("kind"))
+            entries.append(SessionEntry(lv, d, kind, values["forms"], e.get("structure"), values["seed"],
+                                        e.get("difficulty"), values["max_overlap"],
                                         split=_split(e.get("split"), p.parent, where, problems),
                                         explanations=bool(e.get("explanations", False)),
-                                        formats=_formats(e.get("formats"), where, problems)))
+                                        formats=_formats(e.get("formats"), where, problems),
+                                        duration_minutes=values["duration_minutes"],
+                                        panel_size=values["panel_size"],
+                                        rule=str(e.get("rule") or "trimmed")))
         except InputError as exc:
             problems.append(Problem(str(exc), **where))
-        except (TypeError, ValueError):
-            problems.append(Problem("forms 与 seed 应为整数（seed 必填）", **where))
     for first, later, code in duplicate_codes(entries):
         problems.append(Problem(f"与第 {first} 项生成相同的试卷编号 {code}（等级、方向、类型与种子都相同）",
                                 file=str(p), row=later, column="entries", hint="改用不同的种子"))
     if problems:
         raise DataError(problems, title="场次文件有误")
-    bank = raw.get("bank") or ()
-    bank = (bank,) if isinstance(bank, str) else tuple(bank)
-    return Session(name, day, tuple(entries), bank, raw.get("created"), int(raw.get("avoid_sessions") or 0), str(p),
-                   formats=formats)
+    return Session(name, day, tuple(entries), tuple(bank), created, avoid, str(p), formats=formats)
 
 
 def run_batch(session: Session, output: str | Path | None = None, overwrite: bool = False,
@@ -237,18 +328,22 @@ def run_batch(session: Session, output: str | Path | None = None, overwrite: boo
     return BatchResult(session, str(folder), tuple(forms), tuple(verdicts), len(files), tuple(txn.recovered))
 
 
-def _build(session: Session, bank, std: Standard, ledger: str, progress) -> tuple[dict[str, bytes], list[Form], list]:  # noqa: C901
+def _build(session: Session, bank, std: Standard, ledger: str,  # noqa: C901
+           progress) -> tuple[dict[str, bytes], list[Form | DefenceSet], list]:
     """Return ({path in the session folder: bytes}, forms, verdicts), writing nothing."""
     created = session.created or f"{session.date}T00:00:00+08:00"
-    all_forms: list[Form] = []
+    all_forms: list[Form | DefenceSet] = []
     verdicts: list[tuple[str, str]] = []
     summary: list[list] = []
     files: dict[str, bytes] = {}
     zips: dict[Group, dict[str, bytes]] = {g: {} for g in _ZIPS}
     # PDF is converted once for the whole session (LibreOffice's start-up dominates per call):
     # entries asking for pdf are assembled with docx, and their Word documents converted at the end
-    for e in session.entries:
-        select_writers(_entry_formats(session, e), e.kind)  # a missing soffice is refused before anything
+    for e in session.entries:  # a bad format or a missing soffice is refused before anything
+        if isinstance(e.kind, ReviewKind):
+            check_review_formats(_entry_formats(session, e))
+        else:
+            select_writers(_entry_formats(session, e), e.kind)
     for_pdf: dict[str, bytes] = {}
     for k, e in enumerate(session.entries, 1):
         label = f"{std.level(e.level).name}{std.direction(e.direction).name if e.direction else ''}{e.kind.label}"
@@ -258,8 +353,10 @@ def _build(session: Session, bank, std: Standard, ledger: str, progress) -> tupl
                               structure=e.structure, max_overlap=e.max_overlap, difficulty=e.difficulty,
                               ledger=ledger, avoid_sessions=session.avoid_sessions, session=session.name,
                               session_date=session.date, created=created, record=False, split=e.split,
+                              bank=tuple(session.bank),
                               explanations=e.explanations,
-                              formats=_without_pdf(_entry_formats(session, e)))
+                              formats=_without_pdf(_entry_formats(session, e)),
+                              duration_minutes=e.duration_minutes, panel_size=e.panel_size, rule=e.rule)
         try:
             built = assemble_request(req, std, bank)
         except AssemblerError as exc:
@@ -274,16 +371,21 @@ def _build(session: Session, bank, std: Standard, ledger: str, progress) -> tupl
             files[f"{d.group.value}/{d.name}"] = d.data
             if d.group in zips:
                 zips[d.group][d.name] = d.data
-        # the review checks the Word documents written, not only the manifests (as `review DIR` does)
-        review = review_forms([with_documents(f, f"{f.code}.json",
-                                              {d.name: d.data for d in built.documents
-                                               if d.name.startswith(f"{f.code}-") and d.name.endswith(".docx")})
-                               for f in forms], bank, std, ledger)
-        stem = f"{k:02d}-{e.level}{e.direction or ''}-{e.kind.value}"
-        files[f"审核/{stem}-审核.json"] = review_json(review).encode("utf-8")
-        files[f"审核/{stem}-审核.xlsx"] = review_xlsx(review)
-        for f, fr in zip(forms, review.forms):
-            verdict = "合格" if fr.passed else "不合格"
+        if e.kind is REVIEW_KIND:  # 答辩 sets: checked against the bank and the blueprint
+            reasons = audit_sets([f for f in forms if isinstance(f, DefenceSet)], bank)
+            passed = [not any(r.startswith(f"{f.code}：") for r in reasons) for f in forms]
+        else:
+            # the review checks the Word documents written, not only the manifests (as `review DIR` does)
+            review = review_forms([with_documents(f, f"{f.code}.json",
+                                                  {d.name: d.data for d in built.documents
+                                                   if d.name.startswith(f"{f.code}-") and d.name.endswith(".docx")})
+                                   for f in forms if isinstance(f, Form)], bank, std, ledger)
+            stem = f"{k:02d}-{e.level}{e.direction or ''}-{e.kind.value}"
+            files[f"审核/{stem}-审核.json"] = review_json(review).encode("utf-8")
+            files[f"审核/{stem}-审核.xlsx"] = review_xlsx(review)
+            passed = [fr.passed for fr in review.forms]
+        for f, ok in zip(forms, passed):
+            verdict = "合格" if ok else "不合格"
             verdicts.append((f.code, verdict))
             names = "、".join(d.name for d in built.documents if d.name.startswith(f.code) and d.group is not Group.MANIFESTS
                              and f"{d.group.value}/{d.name}" in files)

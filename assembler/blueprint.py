@@ -146,10 +146,14 @@ def _function_shares(fn, kind: Kind) -> list[tuple[str, str, int, tuple[str, ...
 
 def _check_split(override: dict, row: str, shares, weight: int) -> dict[str, Fraction]:
     codes = [c for c, *_ in shares]
+    if not isinstance(override, dict):
+        raise InputError(f"「{row}」的分值拆分应为「工作内容代码: 分值」的映射。")
     try:
         pts = {str(k): Fraction(str(v)) for k, v in override.items()}
-    except (ValueError, TypeError):
-        raise InputError(f"「{row}」的工作内容分值应为数字。") from None
+        if any(v < 0 for v in pts.values()):
+            raise ValueError
+    except (ValueError, TypeError, OverflowError, ZeroDivisionError):
+        raise InputError(f"「{row}」的工作内容分值应为不小于 0 的数字。") from None
     unknown = sorted(set(pts) - set(codes))
     if unknown:
         raise InputError(f"「{row}」的分值拆分含有不存在的工作内容 {'、'.join(unknown)}；可用 {'、'.join(codes)}。")
@@ -173,6 +177,12 @@ def build_blueprint(standard: Standard, level: object, direction: object | None,
     if kind is Kind.THEORY:
         st = structure if isinstance(structure, PaperStructure) else load_structure(structure)
     split = split or {}
+    if not isinstance(split, dict):
+        raise InputError("分值拆分应为「职业功能: {工作内容代码: 分值}」的映射。")
+    names = [name for name, _ in standard.weights(kind, lv, d)]
+    unknown = [str(k) for k in split if k not in names]
+    if unknown:
+        raise InputError(f"分值拆分含有本蓝图没有的职业功能 {'、'.join(unknown)}；可用 {'、'.join(names)}。")
     rows: list[BlueprintRow] = []
     def order(entry):  # the standard's order: basics first, then functions by number
         fn = standard.function(lv, entry[0])

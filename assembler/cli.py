@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import yaml
 
 from . import errors
 from .standard import load_standard, parse_level
-from .yaml_safe import load_yaml
+from .yaml_safe import load_yaml_file
 
 
 class ZujuanError(click.ClickException):
@@ -168,6 +169,18 @@ class ZujuanGroup(ZujuanCommand, click.Group):
         except click.Abort:
             click.echo("已中断。", err=True)
             sys.exit(1)
+        except OSError as exc:  # a file the library did not expect to fail (disk full, permissions …)
+            if os.environ.get("ZUJUAN_DEBUG"):
+                raise
+            where = f"{exc.filename}：" if exc.filename else ""
+            click.echo(f"错误：无法读写文件：{where}{exc.strerror or exc}。", err=True)
+            sys.exit(1)
+        except Exception as exc:  # the last resort: a defect, shown without a traceback
+            if os.environ.get("ZUJUAN_DEBUG"):
+                raise
+            click.echo(f"错误：内部错误（{type(exc).__name__}：{str(exc)[:300]}）。这是 zujuan 的缺陷，请附上命令与"
+                       "输入文件报告；设置环境变量 ZUJUAN_DEBUG=1 可看到详细信息。", err=True)
+            sys.exit(70)
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
@@ -212,9 +225,9 @@ def _load_split(path: str | None) -> dict | None:
     if not path:
         return None
     try:
-        raw = load_yaml(Path(path).read_text(encoding="utf-8"))
+        raw = load_yaml_file(path)
     except (OSError, yaml.YAMLError) as exc:
-        raise errors.InputError(f"无法读取分值拆分文件 {path}：{exc}") from None
+        raise errors.InputError(f"无法读取分值拆分文件 {path}：{getattr(exc, 'strerror', None) or exc}") from None
     if not isinstance(raw, dict):
         raise errors.InputError(f"分值拆分文件 {path} 应为「职业功能: {{工作内容代码: 分值}}」的映射。")
     return raw.get("split", raw)
@@ -294,7 +307,8 @@ def bank_validate_cmd(paths: tuple[str, ...], quiet: bool) -> None:
 
     for line in draft_summary(bank):
         click.echo(line)
-    click.echo(f"共检查 {len(bank.items)} 道客观题、{len(bank.tasks)} 道操作题：{len(errors_)} 个错误，{len(warnings)} 个警告。")
+    defence = f"、{len(bank.defence)} 道答辩题" if bank.defence else ""
+    click.echo(f"共检查 {len(bank.items)} 道客观题、{len(bank.tasks)} 道操作题{defence}：{len(errors_)} 个错误，{len(warnings)} 个警告。")
     if errors_:
         raise ZujuanError("题库校验未通过。", 1)
 
@@ -349,8 +363,9 @@ def bank_export_cmd(bank_paths: tuple[str, ...], output: str, force: bool) -> No
 
     std = load_standard()
     bank = load_bank(list(bank_paths) or None, std)
-    _emit(write_workbook(list(bank.items), list(bank.tasks), std), output, force)
-    click.echo(f"共 {len(bank.items)} 道客观题、{len(bank.tasks)} 道操作题。")
+    _emit(write_workbook(list(bank.items), list(bank.tasks), std, defence=bank.defence), output, force)
+    defence = f"、{len(bank.defence)} 道答辩题" if bank.defence else ""
+    click.echo(f"共 {len(bank.items)} 道客观题、{len(bank.tasks)} 道操作题{defence}。")
 
 
 @bank_group.command("stats")
@@ -414,54 +429,54 @@ def _split_formats(ctx, param, values) -> tuple[str, ...]:
               help=f"输出格式，逗号分隔或多次给出（默认 docx）：{'、'.join(_format_choices())}；试卷清单（JSON）总会写出")
 @click.option("--no-docx", is_flag=True, help="只写试卷清单（JSON），不生成 Word")
 @click.option("--no-ledger", is_flag=True, help="不写入使用记录")
+@click.option("--duration", type=int, default=None, help="综合评审时间（分钟，不少于 20，默认 30）；仅 review")
+@click.option("--panel-size", type=int, default=None, help="评审组人数（单数，不少于 3，默认 5）；仅 review")
+@click.option("--panel-rule", default="trimmed", show_default=True,
+              help="评审结果计算规则：trimmed（5 人及以上去掉最高分和最低分后平均）或 mean（平均）；仅 review")
 @click.option("-o", "--output", default=None, type=click.Path(file_okay=False), help="输出目录（默认 output/）")
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件")
 def generate_cmd(level, direction, kind, n_forms, seed, structure, split_file, bank_paths, max_overlap, difficulty,
                  ledger, avoid_sessions, session, session_date, created, explanations, formats, no_docx, no_ledger,
-                 output, force) -> None:
+                 duration, panel_size, panel_rule, output, force) -> None:
     """按蓝图组卷：生成试卷、答案（或评分记录表）和试卷清单；--kind review 生成综合评审答辩套题与评分表。"""
+    from .blueprint import Blueprint
+    from .defence_assemble import DefenceSet
+    from .form import Form
     from .generate import GenerateRequest, generate
     from .review_blueprint import is_review_kind
-
-    if is_review_kind(kind):
-        _generate_review(level, n_forms, seed, structure, bank_paths, ledger, avoid_sessions, session, session_date,
-                         created, no_docx, no_ledger, output, force)
-        return
 
     req = GenerateRequest(level=level, direction=direction, kind=kind, forms=n_forms, seed=seed, structure=structure,
                           bank=tuple(bank_paths), max_overlap=max_overlap, difficulty=difficulty, ledger=ledger,
                           avoid_sessions=avoid_sessions, session=session, session_date=session_date, created=created,
                           output=output, overwrite=force, documents=not no_docx, explanations=explanations,
-                          record=not no_ledger, split=_load_split(split_file), formats=tuple(formats) or None)
+                          record=not no_ledger, split=_load_split(split_file), formats=tuple(formats) or None,
+                          duration_minutes=duration, panel_size=panel_size, rule=panel_rule)
     res = generate(req)
     for note in res.recovered:
         click.echo(note)
     bp = res.blueprint
+    if direction and isinstance(bp, Blueprint) and not bp.direction:
+        click.echo(f"提示：{load_standard().level(bp.level).label} 各职业方向共用一张鉴定要素细目表，"
+                   f"--direction {direction} 已忽略。")
+    if is_review_kind(kind):
+        click.echo(f"{bp.title}：已生成 {len(res.forms)} 套答辩题（种子 {seed}，题库 {res.forms[0].bank_hash}，蓝图 {bp.hash}）")
+        for s in res.forms:
+            if isinstance(s, DefenceSet):
+                click.echo(f"  {s.code}：{len(s.entries)} 题，答辩 {sum(e.points for e in s.entries):g} 分，"
+                           f"评审组 {s.panel_size} 人")
+        click.echo(f"文件已写入 {res.output}（{len(res.files)} 个）")
+        return
+    assert isinstance(bp, Blueprint)
     click.echo(f"{bp.title} {bp.kind.label}：已生成 {len(res.forms)} 套试卷（种子 {seed}，题库 {res.forms[0].bank_hash}，蓝图 {bp.hash}）")
     if res.avoided_sessions:
         click.echo(f"已排除近 {len(res.avoided_sessions)} 场考试（{'、'.join(res.avoided_sessions)}）用过的 {res.excluded} 题")
-    for f in res.forms:
+    for f in (x for x in res.forms if isinstance(x, Form)):
         d = f.difficulty()
         extra = f"平均难度 {d['mean']:.2f}" if f.kind.value == "theory" else f"考核时间合计 {f.duration_minutes} 分钟"
         observed = f.extra.get("assembly", {})
         if "mean_p" in observed:
             extra += f"，平均通过率 {observed['mean_p']:.3f}（{observed['observed_p_items']} 题有实测值）"
         click.echo(f"  {f.code}：{len(f.entries)} 题，{f.totals()['points']} 分，{extra}")
-    click.echo(f"文件已写入 {res.output}（{len(res.files)} 个）")
-
-
-def _generate_review(level, n_forms, seed, structure, bank_paths, ledger, avoid_sessions, session, session_date,
-                     created, no_docx, no_ledger, output, force) -> None:
-    from .review_generate import ReviewRequest, generate_review
-
-    req = ReviewRequest(level, n_forms, seed, structure, tuple(bank_paths), ledger=ledger, avoid_sessions=avoid_sessions,
-                        session=session, session_date=session_date, created=created, output=output, overwrite=force,
-                        documents=not no_docx, record=not no_ledger)
-    res = generate_review(req)
-    bp = res.blueprint
-    click.echo(f"{bp.title}：已生成 {len(res.sets)} 套答辩题（种子 {seed}，题库 {res.sets[0].bank_hash}，蓝图 {bp.hash}）")
-    for s in res.sets:
-        click.echo(f"  {s.code}：{len(s.entries)} 题，答辩 {sum(e.points for e in s.entries):g} 分，评审组 {s.panel_size} 人")
     click.echo(f"文件已写入 {res.output}（{len(res.files)} 个）")
 
 
@@ -620,7 +635,9 @@ def batch_cmd(session_file, output, ledger, no_ledger, force) -> None:
     for note in res.recovered:
         click.echo(note)
     failed = [c for c, v in res.verdicts if v != "合格"]
-    click.echo(f"{session.name}（{session.date}）：{len(res.forms)} 套试卷，{res.files} 个文件，已写入 {res.folder}")
+    sets = sum(1 for f in res.forms if f.kind.value == "review")
+    made = f"{len(res.forms) - sets} 套试卷" + (f"、{sets} 套综合评审答辩题" if sets else "")
+    click.echo(f"{session.name}（{session.date}）：{made}，{res.files} 个文件，已写入 {res.folder}")
     click.echo(f"审核：{len(res.verdicts) - len(failed)} 套合格" + (f"，{len(failed)} 套不合格：{'、'.join(failed)}" if failed else ""))
 
 
@@ -637,7 +654,8 @@ def score_cmd(responses, forms_dir, template, bank_paths, output, force) -> None
     """评分：按试卷清单给答题登记表评分，写出成绩表（总分、分题型、分职业功能、合格与否、分数分布）。
 
     也可读 Moodle 的答题情况报表（下载时勾选题目文本），以及按题目编号列作答的其他考试系统导出表。"""
-    from .score import PASS_MARK, load_theory_forms, score_file, template_xlsx
+    from .rules import pass_mark
+    from .score import load_theory_forms, score_file, template_xlsx
     from .writers.results import results_xlsx
 
     forms = load_theory_forms(forms_dir)
@@ -656,7 +674,7 @@ def score_cmd(responses, forms_dir, template, bank_paths, output, force) -> None
     _emit(results_xlsx(res), out, force)
     for fr in res.forms:
         t = fr.totals
-        click.echo(f"  {fr.form.code}：{len(t)} 名考生，平均分 {t.mean():.2f}，合格 {int((t >= PASS_MARK).sum())} 人")
+        click.echo(f"  {fr.form.code}：{len(t)} 名考生，平均分 {t.mean():.2f}，合格 {int((t >= pass_mark()).sum())} 人")
 
 
 @main.command("analyze")
@@ -709,6 +727,28 @@ def analyze_cmd(results, fmt, output, force, update_bank, mark_review, yes, bank
         files = apply_updates(updates)
         record_in_ledger(ledger or DEFAULT_LEDGER, analysis)
         click.echo(f"已写回 {len(files)} 个题库文件，分析结果已记入使用记录。", err=fmt == "json" and not output)
+
+
+# ---- serve (the local web workbench) --------------------------------------------------------------
+@main.command("serve")
+@click.option("--bank", "bank_paths", multiple=True, type=click.Path(), help="题库路径，可多次给出（默认 question_bank/）")
+@click.option("--ledger", default=None, type=click.Path(dir_okay=False), help="使用记录数据库（默认 output/ledger.sqlite）")
+@click.option("-o", "--output", default=None, type=click.Path(file_okay=False), help="网页生成文件的输出目录（默认 output/web/）")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="端口")
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址；非本机地址须凭令牌访问")
+@click.option("--token", default=None, help="访问令牌（非本机地址时默认随机生成并打印）")
+@click.option("--max-upload-mb", default=50, show_default=True, type=click.IntRange(1, 1024), help="上传文件大小上限（MB）")
+def serve_cmd(bank_paths, ledger, output, port, host, token, max_upload_mb) -> None:
+    """启动本机网页工作台（题库、蓝图、组卷、审核、场次、使用记录），按 Ctrl+C 停止。"""
+    from .web import WebConfig, make_server
+
+    server, url = make_server(WebConfig(tuple(bank_paths), ledger, output, host, port, token, max_upload_mb))
+    click.echo(f"网页工作台已启动：{url}")
+    click.echo("在浏览器中打开上面的地址；按 Ctrl+C 停止。")
+    try:
+        server.run()
+    finally:
+        server.close()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,17 +21,26 @@ from .bank.defence import DEFENCE_DIR, DefenceQuestion
 from .errors import DataError, InfeasibleError, Problem
 from .form import MANIFEST_VERSION
 from .review_blueprint import ReviewBlueprint
-from .yaml_safe import load_yaml
+from .yaml_safe import load_yaml_file
 
 
-class _ReviewKind:
-    """Stands in for Kind in the ledger (which records kind.value)."""
+class ReviewKind:
+    """The kind of a 答辩 set: stands in for Kind where forms are recorded or listed (ledger,
+    batch summary), which read kind.value and kind.label."""
 
     value = "review"
     label = "综合评审"
 
+    def __repr__(self) -> str:
+        return "REVIEW_KIND"
 
-REVIEW_KIND = _ReviewKind()
+
+REVIEW_KIND = ReviewKind()
+
+
+def set_code(level: str, seed: int, number: int, prefix: str = "") -> str:
+    """Return the code of the number-th 答辩 set (from 1): R<level>-<seed>-<nn>."""
+    return f"{prefix}R{level}-{seed}-{number:02d}"
 
 
 @dataclass(frozen=True)
@@ -66,7 +75,7 @@ class DefenceSet:
     entries: tuple[DefenceEntry, ...]
     session: str = ""
     direction: None = None
-    kind: _ReviewKind = field(default=REVIEW_KIND, compare=False)
+    kind: ReviewKind = field(default=REVIEW_KIND, compare=False)
 
     def ids(self) -> list[str]:
         return [e.id for e in self.entries]
@@ -107,7 +116,7 @@ def load_materials_rubric(path: str | Path | None = None, total: int | None = No
     path = Path(path or DEFENCE_DIR / "materials.yaml")
     title = "申报材料评分细则有误"
     try:
-        raw = load_yaml(path.read_text(encoding="utf-8"))
+        raw = load_yaml_file(path)
     except OSError:
         raise DataError([Problem("找不到申报材料评分细则文件", file=str(path))], title) from None
     except yaml.YAMLError as exc:
@@ -181,7 +190,26 @@ def assemble_defence_sets(questions: list[DefenceQuestion], bp: ReviewBlueprint,
             for q in sorted(drawn[f.name][k], key=lambda q: q.id):
                 n += 1
                 entries.append(DefenceEntry(n, q.id, q.function, "、".join(q.codes), float(by_id[q.id].points)))
-        code = f"{code_prefix}R{bp.level}-{seed}-{k + 1:02d}"
+        code = set_code(bp.level, seed, k + 1, code_prefix)
         out.append(DefenceSet(code, bp.level, bp.title, seed, bank_hash, bp.hash, when, bp.duration_minutes,
                               bp.panel_size, parts, tuple(entries), session))
     return out
+
+
+def review_capacity(questions: list[DefenceQuestion], bp: ReviewBlueprint) -> tuple[int, str]:
+    """Return (sets, binding function): how many disjoint 答辩 sets the questions support under the
+    blueprint, confirmed by assembling them (enemies can lower the count below the quotient)."""
+    each = bp.structure.points_each
+    quotients = []
+    for f in bp.functions:
+        pool = sum(1 for q in questions if q.active and q.level == bp.level and q.function == f.name and q.points == each)
+        quotients.append((pool // f.questions, f"{f.name}（每套 {f.questions} 题，每题 {each} 分，可用 {pool} 题）"))
+    forms, binding = min(quotients) if quotients else (0, "—")
+    while forms > 0:
+        try:
+            assemble_defence_sets(questions, bp, forms, 1, bank_hash="", created="2000-01-01T00:00:00Z")
+            return forms, binding
+        except InfeasibleError:
+            binding = f"按题数可组 {forms} 套，互斥题使实际组卷不成立"
+            forms -= 1
+    return 0, binding

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DataError, Problem
+from .rules import band_counts
 from .standard import Kind
 from .structure import ItemType
 
@@ -65,8 +66,8 @@ class Form:
         ds = [e.difficulty for e in self.entries]
         if not ds:
             return {"mean": 0, "easy": 0, "medium": 0, "hard": 0}
-        return {"mean": round(sum(ds) / len(ds), 3), "easy": sum(d <= 2 for d in ds),
-                "medium": sum(d == 3 for d in ds), "hard": sum(d >= 4 for d in ds)}
+        easy, medium, hard = band_counts(ds)
+        return {"mean": round(sum(ds) / len(ds), 3), "easy": easy, "medium": medium, "hard": hard}
 
     def to_manifest(self) -> dict:
         """Return the manifest (the JSON contract for review, verify and render)."""
@@ -131,8 +132,14 @@ def load_manifest(path: str | Path) -> Form:
         data = json.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DataError([Problem("文件不存在", file=str(p))], title="试卷清单有误") from None
+    except IsADirectoryError:
+        raise DataError([Problem("是文件夹，不是试卷清单", file=str(p))], title="试卷清单有误") from None
+    except OSError as exc:
+        raise DataError([Problem(f"无法读取：{exc.strerror or exc}", file=str(p))], title="试卷清单有误") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DataError([Problem(f"不是 JSON 格式：{exc}", file=str(p))], title="试卷清单有误") from None
+    except RecursionError:
+        raise DataError([Problem("不是试卷清单：JSON 嵌套层数过多", file=str(p))], title="试卷清单有误") from None
     if not isinstance(data, dict):
         raise DataError([Problem("不是试卷清单（应为 JSON 对象）", file=str(p))], title="试卷清单有误")
     return form_from_manifest(data, str(p))

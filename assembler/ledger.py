@@ -6,14 +6,47 @@ so several generations writing at once neither corrupt the file nor lose rows.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Protocol
 
 from .errors import DataError, Problem
-from .form import Form
+
+
+class _Entry(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def number(self) -> int: ...
+
+
+class _KindValue(Protocol):
+    @property
+    def value(self) -> str: ...
+
+
+class Recordable(Protocol):
+    """What the ledger stores of a form: a theory or skill Form, or a 综合评审 DefenceSet."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def level(self) -> str: ...
+    @property
+    def direction(self) -> str | None: ...
+    @property
+    def kind(self) -> _KindValue: ...
+    @property
+    def seed(self) -> int: ...
+    @property
+    def bank_hash(self) -> str: ...
+    @property
+    def created(self) -> str: ...
+    @property
+    def entries(self) -> Sequence[_Entry]: ...
 
 DEFAULT_LEDGER = Path("output") / "ledger.sqlite"  # relative: the current folder, never the package
 
@@ -105,7 +138,7 @@ def ensure_ledger(path: str | Path) -> None:
             raise DataError([Problem(f"使用记录无法写入：{exc}", file=str(p))], title="使用记录（ledger）有误") from None
 
 
-def check_recordable(forms: list[Form]) -> None:
+def check_recordable(forms: Sequence[Recordable]) -> None:
     """Raise InputError if a form holds a value the ledger cannot store (a seed beyond 64 bits)."""
     from .errors import InputError
 
@@ -114,7 +147,7 @@ def check_recordable(forms: list[Form]) -> None:
             raise InputError(f"种子 {f.seed} 超出范围：应为 0～{MAX_SEED} 的整数。")
 
 
-def ledger_marker(path: str | Path, session: str, forms: list[Form]) -> dict:
+def ledger_marker(path: str | Path, session: str, forms: Sequence[Recordable]) -> dict:
     """Return what identifies this recording, for the output journal (see fileio.recover)."""
     return {"path": str(path), "session": session, "forms": [[f.code, f.seed, f.created] for f in forms]}
 
@@ -134,14 +167,14 @@ def marker_recorded(marker: dict) -> bool:
     return True
 
 
-def record_forms(path: str | Path, session: str, session_date: str | None, forms: list[Form]) -> None:
+def record_forms(path: str | Path, session: str, session_date: str | None, forms: Sequence[Recordable]) -> None:
     """Write the forms' items under a session (created if new), all in one transaction."""
     with recording(path, session, session_date, forms):
         pass
 
 
 @contextmanager
-def recording(path: str | Path, session: str, session_date: str | None, forms: list[Form]) -> Iterator[None]:
+def recording(path: str | Path, session: str, session_date: str | None, forms: Sequence[Recordable]) -> Iterator[None]:
     """Write the forms' items in one transaction that commits when the block ends without error
     (and is rolled back otherwise): the caller moves its files into place inside the block."""
     day = session_date or date.today().isoformat()

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DataError, InputError, Problem
+from .rules import pass_mark
 
 SETTINGS_SHEET, SCORES_SHEET = "设置", "评分"
-PASS_MARK = 60
 RULES = {"trimmed": "去掉一个最高分和一个最低分后取平均", "mean": "取全体评委的平均分"}
 ID_COLUMNS = ("准考证号", "考生姓名", "评委序号")
 
@@ -37,7 +37,7 @@ class PanelRule:
             how = RULES["mean"]
         extra = f"（评审组 {self.trim_from} 人及以上时{RULES['trimmed']}，少于 {self.trim_from} 人时取平均）" \
             if self.name == "trimmed" else ""
-        return f"评审结果：评审组 {members} 人，{how}{extra}，保留一位小数；{PASS_MARK} 分及以上为合格。"
+        return f"评审结果：评审组 {members} 人，{how}{extra}，保留一位小数；{pass_mark()} 分及以上为合格。"
 
 
 def parse_rule(value: object, trim_from: int = 5) -> PanelRule:
@@ -77,7 +77,7 @@ def panel_result(totals: list[float], rule: PanelRule = PanelRule()) -> PanelOut
         kept = [i for i in range(n) if i not in dropped]
     mean = sum(totals[i] for i in kept) / len(kept)
     result = round(mean + 1e-9, 1)
-    return PanelOutcome(tuple(totals), dropped, result, result >= PASS_MARK, rule.describe(n))
+    return PanelOutcome(tuple(totals), dropped, result, result >= pass_mark(), rule.describe(n))
 
 
 @dataclass(frozen=True)
@@ -97,21 +97,11 @@ class CandidateResult:
     outcome: PanelOutcome
 
 
-def write_panel_template(path: str | Path, set_code: str, panel_size: int, parts: list[tuple[str, int]],
-                         rule: PanelRule = PanelRule(), candidates: int = 1, overwrite: bool = False) -> None:
-    """Write the empty scores workbook: settings, and one row per member for each candidate.
-
-    Raises OutputError if the file exists and overwrite is False.
-    """
+def panel_template_bytes(set_code: str, panel_size: int, parts: list[tuple[str, int]],
+                         rule: PanelRule = PanelRule(), candidates: int = 1) -> bytes:
+    """Return the empty scores workbook: settings, and one row per member for each candidate."""
     from openpyxl import Workbook
 
-    from .errors import OutputError
-    from .fileio import write_bytes_atomic
-    from .xlsx import workbook_bytes
-
-    path = Path(path)
-    if path.exists() and not overwrite:
-        raise OutputError(f"输出文件已存在：{path}。请换一个文件名，或加 --force 覆盖。")
     wb = Workbook()
     ws = wb.active
     ws.title = SETTINGS_SHEET
@@ -131,7 +121,20 @@ def write_panel_template(path: str | Path, set_code: str, panel_size: int, parts
             sc.append([f"（准考证号{c + 1}）" if m == 1 else None, None, m] + [None] * len(parts))
     for col, wdt in zip("ABCDEFG", (16, 12, 10, 18, 18, 18, 18)):
         sc.column_dimensions[col].width = wdt
-    write_bytes_atomic(path, workbook_bytes(wb), overwrite=overwrite)
+    from .xlsx import workbook_bytes
+
+    return workbook_bytes(wb)
+
+
+def write_panel_template(path: str | Path, set_code: str, panel_size: int, parts: list[tuple[str, int]],
+                         rule: PanelRule = PanelRule(), candidates: int = 1, overwrite: bool = False) -> None:
+    """Write the empty scores workbook (see panel_template_bytes) atomically.
+
+    Raises OutputError if the file exists and overwrite is False, or if it cannot be written.
+    """
+    from .fileio import write_bytes_atomic
+
+    write_bytes_atomic(path, panel_template_bytes(set_code, panel_size, parts, rule, candidates), overwrite)
 
 
 def _number(value: object) -> float | None:
@@ -148,19 +151,16 @@ def _number(value: object) -> float | None:
 def read_panel_scores(path: str | Path) -> tuple[PanelSheetSettings, list[CandidateResult]]:  # noqa: C901
     """Return the settings and every candidate's result read from a scores workbook.
 
-    Raises InputError if the file cannot be opened, DataError naming every bad cell by sheet, row
+    Raises DataError if the file cannot be opened, and naming every bad cell by sheet, row
     and column (missing or non-numeric scores, scores above a part's points, a candidate not
     scored by every member, bad settings).
     """
-    from openpyxl import load_workbook
+    from .xlsx import open_workbook
 
     path = Path(path)
     f = str(path)
-    try:
-        wb = load_workbook(path, data_only=True, read_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        raise InputError(f"无法读取评分表 {f}：{exc}") from None
     title = "综合评审评分表有误"
+    wb = open_workbook(path, title, data_only=True, read_only=True)
     missing = [s for s in (SETTINGS_SHEET, SCORES_SHEET) if s not in wb.sheetnames]
     if missing:
         raise DataError([Problem(f"缺少工作表「{s}」（请用 zujuan review-panel --template 生成模板）", file=f)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .answer_sheet import FORM_HEADER, ID_HEADER, NAME_HEADER, RESPONSE_SHEET
 from .bank.models import FALSE_MARK, LETTERS, TRUE_MARK
 from .errors import DataError, InputError, Problem
 from .form import Form, load_manifest
@@ -23,9 +24,6 @@ from .standard import Kind
 from .structure import ItemType
 from .xlsx import pinned_time, workbook_bytes
 
-PASS_MARK = 60
-ID_HEADER, NAME_HEADER, FORM_HEADER = "准考证号", "姓名", "试卷编号"
-RESPONSE_SHEET = "答题登记"
 TRUE_ALIASES = {"√", "✓", "✔", "对", "T", "TRUE", "Y", "正确", "是"}
 FALSE_ALIASES = {"×", "✗", "✘", "X", "错", "F", "FALSE", "N", "错误", "否"}
 
@@ -166,15 +164,18 @@ def _rows_from_file(path: Path) -> tuple[str, list[tuple[int, list]]]:
                                 title="答题登记表有误") from None
         return "", [(i, row) for i, row in enumerate(csv.reader(io.StringIO(text)), 1)]
     if suffix in (".xlsx", ".xlsm"):
+        from .xlsx import open_workbook, package_problem
+
         try:
-            return _fast_xlsx_rows(path)
-        except (KeyError, ValueError, IndexError, OSError, zipfile.BadZipFile, SyntaxError):
-            pass  # anything unusual: let openpyxl read it (slower) or report the file
-        from openpyxl import load_workbook
-        try:
-            wb = load_workbook(path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-            raise DataError([Problem("不是有效的 Excel 工作簿（.xlsx）", file=str(path))], title="答题登记表有误") from None
+            damaged = package_problem(path.read_bytes())
+        except OSError:
+            damaged = None  # open_workbook names the reason
+        if damaged is None:
+            try:
+                return _fast_xlsx_rows(path)
+            except (KeyError, ValueError, IndexError, OSError, zipfile.BadZipFile, SyntaxError):
+                pass  # anything unusual: let openpyxl read it (slower) or report the file
+        wb = open_workbook(path, "答题登记表有误", read_only=True, data_only=True)
         ws = wb[RESPONSE_SHEET] if RESPONSE_SHEET in wb.sheetnames else wb.worksheets[0]
         rows = [(i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), 1)]
         wb.close()

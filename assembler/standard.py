@@ -15,7 +15,7 @@ import yaml
 
 from .errors import DataError, InputError, Problem
 from .resources import DATA_ROOT as PACKAGE_ROOT  # the shipped data (see resources)
-from .yaml_safe import load_yaml
+from .yaml_safe import load_yaml_file
 
 DEFAULT_STANDARD = PACKAGE_ROOT / "blueprints" / "standard.yaml"
 
@@ -106,6 +106,8 @@ class Assessment:
     review_minutes: int
     full_marks: int
     pass_mark: int
+    review_levels: tuple[str, ...] = ("2", "1")   # levels examined by 综合评审 (1.9.2)
+    review_panel_min: int = 3                     # 综合评审委员 3 人（含）以上单数 (1.9.3)
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,10 @@ class Standard:
 
     def basic_section(self, name: str) -> BasicSection | None:
         return next((b for b in self.basics if b.name == name), None)
+
+    def basic_item(self, code: str) -> BasicItem | None:
+        """Return the section-2 item with this code (e.g. 2.2.6), or None."""
+        return next((it for b in self.basics for it in b.items if it.code == code), None)
 
     def has_directions(self, level: str) -> bool:
         """Return whether the level's weight tables differ by direction (四级, 三级)."""
@@ -225,6 +231,15 @@ def parse_level(value: object) -> str:
     raise InputError(f"等级「{value}」无效：请填写 4/3/2/1，或 四级/中级工、三级/高级工、二级/技师、一级/高级技师。")
 
 
+def parse_review_level(value: object, standard: Standard) -> str:
+    """Return the level code of a level examined by 综合评审 (二级, 一级); raise InputError otherwise."""
+    lv = parse_level(value)
+    if lv not in standard.assessment.review_levels:
+        names = "、".join(standard.level(x).name for x in standard.assessment.review_levels)
+        raise InputError(f"综合评审只适用于{names}，{standard.level(lv).name}不进行综合评审。")
+    return lv
+
+
 def parse_direction(value: object, standard: Standard) -> str:
     """Return the direction code for A–E or a direction name; raise InputError otherwise."""
     text = str(value).strip()
@@ -271,6 +286,13 @@ def resolve_choice(standard: Standard, level: object, direction: object | None) 
     return lv, None
 
 
+def work_content_of(code: str, function: str) -> str:
+    """Return the work-content code an item code belongs to (2.2.3 → 2.2; 2.2.6(11) → 2.2.6)."""
+    if function in BASIC_FUNCTIONS:
+        return code.split("(")[0]
+    return ".".join(code.split(".")[:2])
+
+
 # ---- loading ------------------------------------------------------------------------------------
 def _reqs(raw: Any, where: str, problems: list[Problem], path: str) -> tuple[Requirement, ...]:
     out = []
@@ -285,7 +307,7 @@ def _reqs(raw: Any, where: str, problems: list[Problem], path: str) -> tuple[Req
 @lru_cache(maxsize=8)
 def _load_cached(path: str) -> Standard:
     try:
-        raw = load_yaml(Path(path).read_text(encoding="utf-8"))
+        raw = load_yaml_file(path)
     except FileNotFoundError:
         raise DataError(f"找不到职业标准文件 {path}", title="职业标准编码有误") from None
     except yaml.YAMLError as exc:
@@ -314,7 +336,8 @@ def _build(raw: dict, path: str, problems: list[Problem]) -> Standard:
     )
     a = raw["assessment"]
     assessment = Assessment(a["theory_minutes"], a["skill_minutes"], a["review_minutes"],
-                            a["full_marks"], a["pass_mark"])
+                            a["full_marks"], a["pass_mark"], tuple(str(v) for v in a.get("review_levels", ("2", "1"))),
+                            int(a.get("review_panel_min", 3)))
     basics = tuple(
         BasicSection(
             str(sec["code"]), sec["name"],

@@ -1,4 +1,5 @@
-"""Saving workbooks: the one place every xlsx the product writes passes through.
+"""Saving workbooks: the one place every xlsx the product writes passes through; and opening the
+workbooks users give it (open_workbook), refused with a Chinese reason when the package is damaged.
 
 Two promises hold for every workbook:
 - text is never a formula: a cell whose text starts with = + - @ (or a tab / carriage return) is
@@ -14,6 +15,7 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import datetime
+from pathlib import Path
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EPOCH = "2000-01-01T00:00:00Z"  # the pinned time of outputs that belong to no form or session
@@ -82,4 +84,83 @@ def workbook_bytes(wb, when: datetime | str | None = None) -> bytes:
     return normalise_zip(buf.getvalue(), when)
 
 
-__all__ = ["FORMULA_START", "EPOCH", "is_formula_like", "neutralise", "safe_row", "pinned_time", "workbook_bytes"]
+MAX_UNPACKED = 1 << 30  # a workbook unpacking to more than 1 GiB is refused (a zip bomb)
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def package_problem(data: bytes) -> str | None:
+    """Return why data is not a readable .xlsx package (Chinese), or None.
+
+    Checks what openpyxl would otherwise fail on with a traceback or, worse, silently: not a zip,
+    a password (encrypted entries), an unpacked size above MAX_UNPACKED, a missing workbook part,
+    a sheet the workbook declares but whose part is missing (its rows would be dropped), and XML
+    that is not well-formed (broken markup, raw control characters) in any part.
+    """
+    from lxml import etree
+
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError):
+        return "不是有效的 Excel 工作簿（.xlsx）：文件不是 zip 压缩包或已截断"
+    with z:
+        infos = z.infolist()
+        if any(i.flag_bits & 0x1 for i in infos):
+            return "工作簿已加密（设置了打开密码），无法读取：请在 Excel 中取消密码后另存为 .xlsx"
+        if sum(i.file_size for i in infos) > MAX_UNPACKED:
+            return "工作簿解压后超过 1 GB，拒绝读取"
+        names = set(z.namelist())
+        if "xl/workbook.xml" not in names:
+            return "不是有效的 Excel 工作簿（.xlsx）：缺少 xl/workbook.xml"
+        parser = etree.XMLParser(resolve_entities=False, no_network=True)
+        declared: dict[str, str] = {}
+        for name in sorted((n for n in names if n.endswith((".xml", ".rels"))), key=lambda n: (n != "xl/workbook.xml", n)):
+            try:
+                root = etree.fromstring(z.read(name), parser)
+            except (etree.XMLSyntaxError, zipfile.BadZipFile, EOFError, OSError, RuntimeError, ValueError) as exc:
+                where = declared.get(name, name)
+                return f"工作簿已损坏：{where} 不是完整的 XML（{getattr(exc, 'msg', None) or exc}）"
+            if name == "xl/_rels/workbook.xml.rels":
+                targets = {r.get("Id"): r.get("Target", "") for r in root.iter(_REL)}
+                sheets = etree.fromstring(z.read("xl/workbook.xml"), parser).iter(f"{_MAIN}sheet")
+                for sh in sheets:
+                    target = targets.get(sh.get(_R_ID), "")
+                    part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                    if target and part not in names:
+                        return f"工作簿已损坏：缺少工作表「{sh.get('name')}」的内容（{part}），其中的行无法读取"
+                    declared[part] = f"工作表「{sh.get('name')}」"
+    return None
+
+
+def open_workbook(path: str | Path, title: str, **options):
+    """Return the openpyxl workbook at path (options go to load_workbook).
+
+    Raises DataError (with title) naming the file when it is missing, unreadable, a folder, or not
+    a readable .xlsx package (see package_problem).
+    """
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    from .errors import DataError, Problem
+
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise DataError([Problem("文件不存在", file=str(p))], title=title) from None
+    except IsADirectoryError:
+        raise DataError([Problem("是文件夹，不是 Excel 工作簿", file=str(p))], title=title) from None
+    except OSError as exc:
+        raise DataError([Problem(f"无法读取：{exc.strerror or exc}", file=str(p))], title=title) from None
+    problem = package_problem(data)
+    if problem is None:
+        try:
+            return load_workbook(io.BytesIO(data), **options)
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError, EOFError):
+            problem = "不是有效的 Excel 工作簿（.xlsx），无法读取"
+    raise DataError([Problem(problem, file=str(p))], title=title)
+
+
+__all__ = ["FORMULA_START", "EPOCH", "is_formula_like", "neutralise", "safe_row", "pinned_time", "workbook_bytes",
+           "package_problem", "open_workbook"]

@@ -8,6 +8,9 @@ itself, before anything is built. It raises a yaml.YAMLError, so every caller's 
 """
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import yaml
 from yaml.nodes import MappingNode, SequenceNode
 
@@ -69,6 +72,26 @@ def check_expansion(root) -> None:
                           "疑似“别名炸弹”，拒绝读取（请直接写出内容，不用别名）")
 
 
+def _unreadable_value(loader, root, exc: Exception) -> YAMLRefused:
+    """Return the refusal naming the scalar that could not be built (a date that does not exist)."""
+    from yaml.nodes import ScalarNode
+
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode) and node.tag.endswith(":timestamp"):
+            try:
+                loader.construct_yaml_timestamp(node)
+            except (ValueError, OverflowError):
+                return YAMLRefused(f"第 {node.start_mark.line + 1} 行的日期「{node.value}」不存在"
+                                   "（应写成存在的 YYYY-MM-DD）", node.start_mark)
+        stack.extend(reversed(list(_children(node))))
+    return YAMLRefused(f"有无法识别的值（{exc}）")
+
+
 def load_yaml(text: str):
     """Return the data of one YAML document (None when empty), built with the safe loader.
 
@@ -81,11 +104,35 @@ def load_yaml(text: str):
         if node is None:
             return None
         check_expansion(node)
-        return loader.construct_document(node)
+        try:
+            return loader.construct_document(node)
+        except (ValueError, OverflowError) as exc:  # e.g. a date that does not exist: 2026-13-45
+            raise _unreadable_value(loader, node, exc) from None
     except RecursionError:
         raise YAMLRefused("YAML 嵌套层数过多，拒绝读取") from None
     finally:
         loader.dispose()
 
 
-__all__ = ["load_yaml", "check_expansion", "YAMLRefused", "ALIAS_EXPANSION_LIMIT"]
+def load_yaml_file(path: str | Path) -> Any:
+    """Return the data of a YAML file, as load_yaml.
+
+    Raises FileNotFoundError for a missing file, and YAMLRefused (a yaml.YAMLError) for a file
+    that is not UTF-8 text, a folder or unreadable, besides load_yaml's errors.
+    """
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise
+    except UnicodeDecodeError:
+        raise YAMLRefused("文件不是 UTF-8 编码的文本（请用 UTF-8 保存）") from None
+    except IsADirectoryError:
+        raise YAMLRefused("这是文件夹，不是 YAML 文件") from None
+    except OSError as exc:
+        raise YAMLRefused(f"无法读取：{exc.strerror or exc}") from None
+    if "\x00" in text:
+        raise YAMLRefused("文件含有 NUL 字符，不是文本文件")
+    return load_yaml(text)
+
+
+__all__ = ["load_yaml", "load_yaml_file", "check_expansion", "YAMLRefused", "ALIAS_EXPANSION_LIMIT"]

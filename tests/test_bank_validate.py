@@ -58,7 +58,7 @@ def test_excel_problems_name_file_sheet_row_and_column(tmp_path):
     assert any("第 9 行，「职业功能（D列）」列：四级没有职业功能「职业规划」" in m for m in msgs)
     assert any("第 10 行，「难度（M列）」列：难度「7」无效" in m for m in msgs)
     assert any("第 10 行，「题干（F列）」列：题干为空" in m for m in msgs)
-    assert any("第 11 行，「鉴定点代码（E列）」列：2.2.6 须注明是十五部法律法规中的哪一部" in m for m in msgs)
+    assert any("第 11 行，「鉴定点代码（E列）」列：2.2.6 须注明是「相关法律、法规知识」15 项中的哪一项" in m for m in msgs)
 
 
 def test_yaml_problems_name_the_entry_and_field(tmp_path):
@@ -91,7 +91,7 @@ def test_near_duplicate_stems_are_warnings(tmp_path):
 
 
 @pytest.mark.parametrize("content,expected", [
-    (b"not a workbook", "不是有效的 Excel 工作簿（.xlsx），无法作为题库读取"),
+    (b"not a workbook", "不是有效的 Excel 工作簿（.xlsx）：文件不是 zip 压缩包或已截断"),
 ])
 def test_not_a_workbook(tmp_path, content, expected):
     p = tmp_path / "x.xlsx"
@@ -104,7 +104,7 @@ def test_workbook_with_wrong_sheets_and_columns(tmp_path):
     wb = Workbook()
     wb.active.title = "Sheet1"
     wb.save(p)
-    assert messages([p])[0].startswith(f"[错误] {p}：不是题库工作簿：找不到工作表「题目」或「操作题」（现有：Sheet1）")
+    assert messages([p])[0].startswith(f"[错误] {p}：不是题库工作簿：找不到工作表「题目」「操作题」或「答辩题」（现有：Sheet1）")
     wb = Workbook()
     wb.active.title = "题目"
     wb.active.append(["编号", "内容"])

@@ -76,12 +76,14 @@ def test_session_file_errors(tmp_path):
         f"[错误] {spec}，字段 session：场次名称「a/b」含有不能用于文件夹名的字符",
         f"[错误] {spec}，字段 date：日期「12月」应写成 YYYY-MM-DD",
         f"[错误] {spec}，第 1 项，字段 entries：四级/中级工 没有「数据分析」职业方向：数据分析方向从三级起设置（可选等级：三级、二级、一级）。",
-        f"[错误] {spec}，第 2 项，字段 entries：forms 与 seed 应为整数（seed 必填）"]
+        f"[错误] {spec}，第 2 项，字段 entries.seed：缺少 seed（随机种子，必填）"]
 
 
 def test_shipped_example_session_is_valid():
     s = load_session("examples/session.yaml")
-    assert s.name == "2026年第4期全媒体运营师认定" and len(s.entries) == 6
+    assert s.name == "2026年第4期全媒体运营师认定" and len(s.entries) == 8
+    second = {e.kind.value for e in s.entries if e.level == "2"}
+    assert second == {"theory", "skill", "review"}
 
 
 def test_outputs_are_readable_by_others(tmp_path):
@@ -104,3 +106,46 @@ def _umask():
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_batch_review_entry_writes_panel_documents(tmp_path):
+    from docx import Document
+
+    spec = tmp_path / "s.yaml"
+    spec.write_text("session: 技师场次\ndate: 2026-12-12\nentries:\n"
+                    "  - {level: 二级, kind: theory, forms: 1, seed: 21}\n"
+                    "  - {level: 二级, kind: skill, forms: 1, seed: 22}\n"
+                    "  - {level: 二级, kind: review, forms: 2, seed: 23, panel_size: 3}\n", encoding="utf-8")
+    out, led = tmp_path / "out", tmp_path / "l.sqlite"
+    r = run("batch", spec, "-o", out, "--ledger", led)
+    assert r.exit_code == 0, r.output
+    folder = out / "技师场次"
+    assert r.output.splitlines()[-2] == f"技师场次（2026-12-12）：2 套试卷、2 套综合评审答辩题，23 个文件，已写入 {folder}"
+    assert r.output.splitlines()[-1] == "审核：4 套合格"
+    keys = sorted(p.name for p in (folder / "答案").iterdir())
+    for code in ("R2-23-01", "R2-23-02"):
+        assert {f"{code}-答辩题单.docx", f"{code}-评分表.docx", f"{code}-汇总表.docx", f"{code}-评分录入.xlsx"} <= set(keys)
+        assert (folder / "清单" / f"{code}.json").exists()
+    assert not any(n.startswith("R2-") for n in (p.name for p in (folder / "试卷").iterdir()))
+    sheets = "\n".join(p.text for p in Document(folder / "答案" / "R2-23-01-评分表.docx").paragraphs)
+    assert sheets.count("综合评审评分表") == 3
+    with zipfile.ZipFile(folder / "技师场次-答案及评分.zip") as z:
+        assert "R2-23-02-答辩题单.docx" in z.namelist()
+    ws = load_workbook(folder / "场次汇总.xlsx")["场次汇总"]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=4)]
+    assert [(r[2], r[3], r[7]) for r in rows][-2:] == [("综合评审", "R2-23-01", "合格"), ("综合评审", "R2-23-02", "合格")]
+    used = {s.name: s for s in list_sessions(led)}
+    assert "技师场次" in used
+    import json
+    ids = [i["id"] for c in ("R2-23-01", "R2-23-02")
+           for i in json.loads((folder / "清单" / f"{c}.json").read_text(encoding="utf-8"))["items"]]
+    assert len(ids) == len(set(ids)) == 8
+
+
+def test_batch_review_entry_refused_for_level_three(tmp_path):
+    spec = tmp_path / "s.yaml"
+    spec.write_text("session: x\ndate: 2026-12-12\nentries:\n"
+                    "  - {level: 三级, direction: 数据分析, kind: review, forms: 1, seed: 1}\n", encoding="utf-8")
+    r = run("batch", spec)
+    assert r.exit_code == 1
+    assert f"[错误] {spec}，第 1 项，字段 entries：综合评审只适用于二级、一级，三级不进行综合评审。" in r.output

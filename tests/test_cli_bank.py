@@ -19,7 +19,7 @@ def test_template_then_validate(tmp_path):
     assert r.exit_code == 0 and r.output == f"已生成题库模板 {out}\n"
     r = run("bank", "validate", out)
     assert r.exit_code == 0
-    assert r.output.endswith("共检查 3 道客观题、1 道操作题：0 个错误，4 个警告。\n")
+    assert r.output.endswith("共检查 3 道客观题、1 道操作题、1 道答辩题：0 个错误，5 个警告。\n")
     assert "题号 EX-TASK-01 是模板示例题，导入时会跳过" in r.output
     r = run("bank", "template", "-o", out)
     assert r.exit_code == 1 and r.output == f"错误：输出文件 {out} 已存在；如需覆盖请加 --force。\n"
@@ -97,6 +97,6 @@ def test_export_and_stats(tmp_path):
     assert set(d["capacity"]) == {"4A/theory", "4B/theory", "4C/theory", "4D/theory", "3A/theory", "3B/theory",
                                   "3C/theory", "3D/theory", "3E/theory", "2/theory", "1/theory",
                                   "4A/skill", "4B/skill", "4C/skill", "4D/skill", "3A/skill", "3B/skill",
-                                  "3C/skill", "3D/skill", "3E/skill", "2/skill", "1/skill"}
+                                  "3C/skill", "3D/skill", "3E/skill", "2/skill", "1/skill", "2/review", "1/review"}
     r = run("bank", "stats", "--format", "xlsx", "-o", tmp_path / "s.xlsx")
     assert r.exit_code == 0 and (tmp_path / "s.xlsx").exists()

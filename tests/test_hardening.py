@@ -279,8 +279,8 @@ def test_alias_bomb_in_a_bank_file_is_a_located_problem(tmp_path, std):
     p.write_text(ALIAS_BOMB, encoding="utf-8")
     _, problems = read_bank([p], std)
     assert [str(x) for x in problems] == [
-        f"[错误] {p}：YAML 语法错误：YAML 中的别名（&锚点 / *引用）展开后超过 100000 个节点，"
-        "疑似“别名炸弹”，拒绝读取（请直接写出内容，不用别名）（修改建议：检查缩进、冒号后的空格和引号是否成对）"]
+        f"[错误] {p}：YAML 文件被拒绝读取：YAML 中的别名（&锚点 / *引用）展开后超过 100000 个节点，"
+        "疑似“别名炸弹”，拒绝读取（请直接写出内容，不用别名）"]
 
 
 def test_every_yaml_read_goes_through_load_yaml():
@@ -322,3 +322,216 @@ def test_batch_review_checks_the_word_documents(tmp_path, monkeypatch):
     reasons = report["forms"][0]["reasons"]
     assert any(x.startswith("4C-T-11-01-试卷.docx：") and "第 1 题" in x for x in reasons), reasons
     assert not any("答案.docx" in x for x in reasons), reasons
+
+
+# ---- the malformed-input corpus: every loader, through the CLI -------------------------------------------
+import atexit  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+
+import corpus  # noqa: E402
+
+CORPUS_ROOT = Path(tempfile.mkdtemp(prefix="zujuan-corpus-"))
+CASES = {name: (args, needle) for name, args, needle in corpus.build(CORPUS_ROOT)}
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _remove_corpus() -> None:
+    (CORPUS_ROOT / "只读").chmod(0o755)
+    shutil.rmtree(CORPUS_ROOT, ignore_errors=True)
+
+
+atexit.register(_remove_corpus)
+
+
+@pytest.fixture(scope="module")
+def corpus_root():
+    (CORPUS_ROOT / "只读").chmod(0o555)
+    yield CORPUS_ROOT
+    (CORPUS_ROOT / "只读").chmod(0o755)
+
+
+def _tree(root: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*")}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_malformed_input_gives_a_chinese_message_and_no_traceback(name, corpus_root, monkeypatch):
+    import os
+
+    from click.testing import CliRunner
+
+    from assembler.cli import main
+    args, needle = CASES[name]
+    if "只读" in name and os.geteuid() == 0:
+        pytest.skip("running as root: a read-only folder is still writable")
+    monkeypatch.chdir(corpus_root)  # default outputs (ledger, output/) would land here and be seen
+    before = _tree(corpus_root)
+    result = CliRunner().invoke(main, args)
+    out = result.output
+    assert result.exit_code != 0, out
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in out and "内部错误" not in out, out
+    assert CJK.search(out), out
+    assert needle in out, out
+    assert _tree(corpus_root) == before, _tree(corpus_root) - before  # nothing written
+
+
+# ---- validation gaps, each class with its exact message --------------------------------------------------
+def _problems(tmp_path, std, name: str, data: bytes | str) -> list[str]:
+    from assembler.bank.loader import read_bank
+    p = tmp_path / name
+    p.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    _, problems = read_bank([p], std)
+    return [str(x).replace(str(p), name) for x in problems if x.severity == "error"]
+
+
+@pytest.mark.parametrize("field,value,shown,label,top", [
+    ("points", ".nan", "nan", "配分", 100), ("points", ".inf", "inf", "配分", 100),
+    ("points", "1e308", "1e308", "配分", 100), ("points", "9" * 40, "9" * 20 + "…", "配分", 100),
+    ("duration", ".inf", "inf", "考核时间（分钟）", 600), ("duration", "-5", "-5", "考核时间（分钟）", 600),
+])
+def test_task_numbers_must_be_finite_and_in_range(tmp_path, std, field, value, shown, label, top):
+    assert _problems(tmp_path, std, "t.yaml", corpus._yaml_task(**{field: value})) == [
+        f"[错误] t.yaml，第 1 项，字段 {field}：题目 YT-1：{label}「{shown}」应为不大于 {top} 的正数"]
+
+
+def test_item_numbers_must_be_finite(tmp_path, std):
+    assert _problems(tmp_path, std, "a.yaml", corpus._yaml_item(difficulty=".nan", p_value=".inf")) == [
+        "[错误] a.yaml，第 1 项，字段 difficulty：题目 Y-1：难度「nan」无效（修改建议：填写 1～5 的整数（1 最易，5 最难），留空默认为 3）",
+        "[错误] a.yaml，第 1 项，字段 p_value：题目 Y-1：通过率「inf」应为 0～1 之间的小数（修改建议：如 0.65，或留空）"]
+
+
+def test_ids_equal_under_nfkc_and_case_are_duplicates_and_odd_characters_refused(tmp_path, std):
+    text = corpus._yaml_item(id="abc-1") + corpus._yaml_item(id="ABC-1")[len("items:\n"):] \
+        + corpus._yaml_item(id="ａｂｃ-１", stem="另一道题的题干（    ）。")[len("items:\n"):] \
+        + corpus._yaml_item(id='"Y\\u200b-2"', stem="第四道题的题干（    ）。")[len("items:\n"):]
+    assert _problems(tmp_path, std, "ids.yaml", text) == [
+        "[错误] ids.yaml，第 3 项，字段 id：题目 ａｂｃ-１：题号「ａｂｃ-１」含有全角、控制或不可见字符"
+        "（U+FF11、U+FF41、U+FF42、U+FF43）（修改建议：改写为「abc-1」）",
+        "[错误] ids.yaml，第 4 项，字段 id：题目 Y\u200b-2：题号「Y?-2」含有全角、控制或不可见字符（U+200B）"
+        "（修改建议：题号只用半角字母、数字、连字符和汉字）",
+        "[错误] ids.yaml，第 2 项，字段 题号：题号 ABC-1 重复（与 abc-1 仅大小写或全角、半角不同，视为同一题号）"
+        "（首次出现在 ids.yaml，第 1 项）（修改建议：每道题的题号必须唯一）",
+        "[错误] ids.yaml，第 3 项，字段 题号：题号 ａｂｃ-１ 重复（与 abc-1 仅大小写或全角、半角不同，视为同一题号）"
+        "（首次出现在 ids.yaml，第 1 项）（修改建议：每道题的题号必须唯一）"]
+
+
+def test_workbook_with_a_missing_sheet_part_is_refused_not_emptied(tmp_path, std):
+    data = corpus._zip_edit(corpus._bank_workbook(std), drop=("xl/worksheets/sheet1.xml",))
+    assert _problems(tmp_path, std, "b.xlsx", data) == [
+        "[错误] b.xlsx：工作簿已损坏：缺少工作表「题目」的内容（xl/worksheets/sheet1.xml），其中的行无法读取"
+        "（修改建议：用 zujuan bank template 生成模板后填写，另存为 .xlsx）"]
+
+
+def test_rubric_and_material_problems_point_at_their_own_sheet_and_column(tmp_path, std):
+    good = corpus._bank_workbook(std)
+    assert _problems(tmp_path, std, "r.xlsx", corpus._cells_edit(good, "评分标准", {"C1": "要素名称"})) == [
+        "[错误] r.xlsx，工作表「评分标准」，第 1 行：缺少必需的列：评分要素（另有无法识别的列：要素名称）"
+        "（修改建议：第 1 行应为模板中的列名；可用 zujuan bank template 重新生成模板）",
+        "[错误] r.xlsx，工作表「操作题」，第 2 行，「评分标准」列：评分标准为空"
+        "（修改建议：每道操作题需要 4–8 条评分要素，配分之和等于试题配分）"]
+    assert _problems(tmp_path, std, "p.xlsx", corpus._cells_edit(good, "评分标准", {"D2": "二十", "B3": "第二"})) == [
+        "[错误] p.xlsx，工作表「评分标准」，第 3 行，「序号（B列）」列：序号「第二」应为数字（修改建议：填写 1、2、3 … 表示评分要素的顺序）",
+        "[错误] p.xlsx，工作表「评分标准」，第 2 行，「配分（D列）」列：第 2 条评分要素的配分「二十」应为不大于 100 的正数",
+        "[错误] p.xlsx，工作表「操作题」，第 2 行，「评分标准」列：评分标准配分合计 20 分，与试题配分 40 分不符"
+        "（修改建议：调整各评分要素的配分）"]
+    assert _problems(tmp_path, std, "m.xlsx", corpus._cells_edit(good, "材料", {"D1": "类型"})) == [
+        "[错误] m.xlsx，工作表「材料」，第 1 行：缺少必需的列：行类型（另有无法识别的列：类型）"
+        "（修改建议：第 1 行应为模板中的列名；可用 zujuan bank template 重新生成模板）"]
+
+
+def test_scalar_rubric_and_materials_in_yaml(tmp_path, std):
+    assert _problems(tmp_path, std, "s.yaml", corpus._yaml_task(rubric="5", materials="abc")) == [
+        "[错误] s.yaml，第 1 项，字段 materials：题目 YT-1：材料应为列表（每份材料有 caption、columns、rows）"
+        "（修改建议：参见 question_bank/FORMAT.md）",
+        "[错误] s.yaml，第 1 项，字段 rubric：题目 YT-1：评分标准应为列表（每条有 element、points、standard）"
+        "（修改建议：参见 question_bank/FORMAT.md）"]
+
+
+def test_session_file_values_each_named(tmp_path):
+    from assembler.batch import load_session
+    from assembler.errors import DataError
+    p = tmp_path / "s.yaml"
+    p.write_text("session: '" + "长" * 101 + "'\ndate: '2026-02-30'\ncreated: 不是时间\navoid_sessions: abc\nbank: 5\n"
+                 "entries:\n  - {level: 四级, direction: A, kind: theory, forms: 2.7, seed: -5, max_overlap: abc}\n"
+                 "  - {level: 四级, direction: A, kind: theory, seed: 99999999999999999999}\n", encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        load_session(p)
+    assert [str(x).replace(str(p), "s.yaml") for x in exc.value.problems] == [
+        "[错误] s.yaml，字段 session：场次名称过长（101 个字符，最多 100 个）",
+        "[错误] s.yaml，字段 date：日期「2026-02-30」不是存在的日期",
+        "[错误] s.yaml，字段 created：生成时间「不是时间」不是 ISO 8601 时间（如 2026-06-01T09:00:00+08:00）",
+        "[错误] s.yaml，字段 avoid_sessions：avoid_sessions「abc」应为 0～10000 的整数",
+        "[错误] s.yaml，字段 bank：bank 应为题库路径或路径的列表",
+        "[错误] s.yaml，第 1 项，字段 entries.forms：forms「2.7」应为 1～100 的整数",
+        "[错误] s.yaml，第 1 项，字段 entries.seed：seed「-5」应为 0～9223372036854775807 的整数",
+        "[错误] s.yaml，第 1 项，字段 entries.max_overlap：max_overlap「abc」应为 0～10000 的整数",
+        "[错误] s.yaml，第 2 项，字段 entries.seed：seed「99999999999999999999」应为 0～9223372036854775807 的整数"]
+    p.write_text("session: x\ndate: 2026-13-45\nentries: []\n", encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        load_session(p)
+    assert str(exc.value.problems[0]).endswith("不是合法的 YAML：第 2 行的日期「2026-13-45」不存在（应写成存在的 YYYY-MM-DD）")
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--seed", "-1"], "错误：种子 -1 超出范围：应为 0～9223372036854775807 的整数（--seed）。"),
+    (["--seed", str(2 ** 70)], f"错误：种子 {2 ** 70} 超出范围：应为 0～9223372036854775807 的整数（--seed）。"),
+    (["--created", "昨天"], "错误：生成时间「昨天」不是 ISO 8601 时间（如 2026-06-01T09:00:00+08:00）（--created）。"),
+    (["--date", "2026-02-30"], "错误：场次日期「2026-02-30」不是存在的日期（--date）。"),
+    (["--max-overlap", "-3"], "错误：最多重复题数「-3」应为 0～10000 的整数（--max-overlap）。"),
+    (["--difficulty", "3±nan"], "错误：难度目标「3±nan」无效：填平均难度（如 3 或 3.2±0.2）、易:中:难比例（如 3:5:2），"
+                                "或平均通过率（如 p=0.65±0.05）。"),
+])
+def test_generate_option_values_refused_before_anything(tmp_path, args, message):
+    from click.testing import CliRunner
+
+    from assembler.cli import main
+    out = tmp_path / "out"
+    r = CliRunner().invoke(main, ["generate", "--level", "4", "--direction", "A", "--kind", "theory",
+                                  "--ledger", str(tmp_path / "l.sqlite"), "-o", str(out)] + args)
+    assert r.exit_code == 2 and r.output == message + "\n"
+    assert not out.exists() and not (tmp_path / "l.sqlite").exists()
+
+
+def test_split_file_naming_an_unknown_function(tmp_path):
+    from click.testing import CliRunner
+
+    from assembler.cli import main
+    split = tmp_path / "split.yaml"
+    split.write_text("不存在的功能: {1.1: 10}\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["generate", "--level", "4", "--direction", "A", "--kind", "theory", "--no-ledger",
+                                  "-o", str(tmp_path / "out"), "--split", str(split)])
+    assert r.exit_code == 2
+    assert r.output == ("错误：分值拆分含有本蓝图没有的职业功能 不存在的功能；可用 职业道德、基础知识、市场分析、内容创作、"
+                        "数据优化。\n")
+
+
+def test_direction_at_levels_two_and_one_is_said_to_be_ignored(tmp_path):
+    from click.testing import CliRunner
+
+    from assembler.cli import main
+    r = CliRunner().invoke(main, ["generate", "--level", "2", "--direction", "A", "--kind", "theory", "--no-ledger",
+                                  "--no-docx", "-o", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines()[0] == "提示：二级/技师 各职业方向共用一张鉴定要素细目表，--direction A 已忽略。"
+
+
+def test_an_unexpected_error_is_a_message_not_a_traceback(monkeypatch):
+    from click.testing import CliRunner
+
+    import assembler.bank as bank
+    from assembler.cli import main
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("模拟的缺陷")
+
+    monkeypatch.setattr(bank, "read_bank", broken)
+    monkeypatch.delenv("ZUJUAN_DEBUG", raising=False)
+    r = CliRunner().invoke(main, ["bank", "validate"])
+    assert r.exit_code == 70 and isinstance(r.exception, SystemExit)
+    assert r.output == ("错误：内部错误（RuntimeError：模拟的缺陷）。这是 zujuan 的缺陷，请附上命令与输入文件报告；"
+                        "设置环境变量 ZUJUAN_DEBUG=1 可看到详细信息。\n")
+    monkeypatch.setenv("ZUJUAN_DEBUG", "1")
+    r = CliRunner().invoke(main, ["bank", "validate"])
+    assert isinstance(r.exception, RuntimeError)

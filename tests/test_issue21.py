@@ -19,7 +19,7 @@ def test_template_examples_never_import(tmp_path):
     run("bank", "template", "-o", wb)
     r = run("bank", "import", wb, "--into", tmp_path / "bank")
     assert r.exit_code == 1
-    assert r.output.startswith(f"错误：{wb} 只有模板示例（题号 EX-…），未导入任何题目（4 个错误）：\n"
+    assert r.output.startswith(f"错误：{wb} 只有模板示例（题号 EX-…），未导入任何题目（5 个错误）：\n"
                                f"[错误] {wb}，工作表「题目」，第 2 行，「题号」列：第 2 行是模板示例 EX-JUDGE-001")
     assert not (tmp_path / "bank").exists()
 

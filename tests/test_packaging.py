@@ -19,6 +19,7 @@ def test_wheel_installed_in_a_fresh_venv_generates_from_an_empty_folder(tmp_path
     names = zipfile.ZipFile(wheel).namelist()
     assert "assembler/py.typed" in names and "assembler/data/blueprints/standard.yaml" in names
     assert any(n.startswith("assembler/data/question_bank/theory/") for n in names)
+    assert {"assembler/web/templates/base.html", "assembler/web/static/style.css", "assembler/web/static/app.js"} <= set(names)
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=False)
     py = env_dir / "bin" / "python"

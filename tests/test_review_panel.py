@@ -7,19 +7,21 @@ from click.testing import CliRunner
 from docx import Document
 from openpyxl import load_workbook
 
+from assembler.bank import read_bank
 from assembler.bank.defence import (
-    defence_capacity,
     dump_defence,
     load_defence_bank,
     parse_defence,
     read_defence_bank,
 )
 from assembler.bank.models import Origin
+from assembler.bank.stats import review_capacities
 from assembler.cli import main
 from assembler.defence_assemble import assemble_defence_sets, load_materials_rubric
 from assembler.errors import DataError, InfeasibleError, InputError
+from assembler.generate import GenerateRequest, generate
 from assembler.review_blueprint import build_review_blueprint
-from assembler.review_generate import ReviewRequest, generate_review, summarise_panel
+from assembler.review_generate import summarise_panel
 from assembler.review_panel import panel_result, parse_rule
 from assembler.standard import load_standard
 
@@ -61,8 +63,10 @@ def test_blueprint_cli_json():
 
 
 def test_defence_round_trip_and_capacity():
-    caps = defence_capacity(QUESTIONS)
-    assert caps["2/review"] >= 12 and caps["1/review"] >= 12
+    bank, _ = read_bank(check_similar=False)
+    assert sorted(q.id for q in bank.defence) == sorted(q.id for q in QUESTIONS)
+    caps = {c.key: c.forms for c in review_capacities(bank, STD)}
+    assert set(caps) == {"2/review", "1/review"} and min(caps.values()) >= 3
     text = dump_defence(QUESTIONS)
     back = [parse_defence(d, STD, Origin("x", row=i))[0] for i, d in enumerate(yaml.safe_load(text)["defence"], 1)]
     assert [q.to_dict() for q in back] == [q.to_dict() for q in QUESTIONS]
@@ -131,9 +135,9 @@ def _fill(book: Path, rows: list[tuple]) -> None:
 
 
 def test_generate_documents_and_panel_summary(tmp_path):
-    res = generate_review(ReviewRequest("2", forms=1, seed=4, panel_size=3, output=str(tmp_path), record=False,
-                                        created=CREATED))
-    s = res.sets[0]
+    res = generate(GenerateRequest("2", None, "review", forms=1, seed=4, panel_size=3, output=str(tmp_path),
+                                   record=False, created=CREATED))
+    s = res.forms[0]
     names = {Path(f).name for f in res.files}
     assert {f"{s.code}.json", f"{s.code}-答辩题单.docx", f"{s.code}-评分表.docx", f"{s.code}-汇总表.docx",
             f"{s.code}-评分录入.xlsx"} <= names
@@ -166,3 +170,103 @@ def test_review_panel_refuses_bad_sheet(tmp_path):
     assert "第 4 行，「答辩（60分）」列：未评分" in res.output
     assert "考生 A001 有 4 位评委评分，评审组为 5 人" in res.output
     assert not list(tmp_path.glob("*汇总表*"))
+
+
+def _bank_with_defence(tmp_path, entries) -> Path:
+    root = tmp_path / "bank"
+    (root / "defence").mkdir(parents=True)
+    (root / "defence" / "D2.yaml").write_text(yaml.safe_dump({"defence": entries}, allow_unicode=True), encoding="utf-8")
+    return root
+
+
+def test_bank_validate_reads_the_defence_folder(tmp_path):
+    good = QUESTIONS[0].to_dict()
+    bad = dict(good, id="D2-BAD", points=10)
+    root = _bank_with_defence(tmp_path, [good, bad, dict(good)])
+    res = CliRunner().invoke(main, ["bank", "validate", str(root)])
+    assert res.exit_code == 1
+    f = root / "defence" / "D2.yaml"
+    assert f"[错误] {f}，第 2 项，字段 rubric：评分要点分值合计 15 分，应等于本题分值 10 分" in res.output
+    assert f"[错误] {f}，第 3 项，字段 id：题号 {good['id']} 重复（另见 {f}，第 1 项）" in res.output
+    assert "0 道客观题、0 道操作题、2 道答辩题：2 个错误" in res.output
+    res = CliRunner().invoke(main, ["bank", "validate", str(root / "defence" / "D2.yaml")])
+    assert res.exit_code == 1 and "2 道答辩题：2 个错误" in res.output
+
+
+def test_bank_stats_review_capacity(tmp_path):
+    res = CliRunner().invoke(main, ["bank", "stats", "--format", "json"])
+    import json
+    caps = json.loads(res.output)["capacity"]
+    assert res.exit_code == 0 and caps["2/review"] >= 3 and caps["1/review"] >= 3
+    two = [q.to_dict() for q in QUESTIONS if q.level == "2"]
+    root = _bank_with_defence(tmp_path, two)
+    bank, problems = read_bank([root])
+    caps = {c.key: (c.forms, c.binding) for c in review_capacities(bank, STD)}
+    assert caps["1/review"][0] == 0 and caps["2/review"][0] == min(
+        sum(1 for q in QUESTIONS if q.level == "2" and q.function == f.name) for f in build_review_blueprint(STD, "2").functions)
+
+
+def test_template_has_defence_sheets_with_an_example():
+    import tempfile
+
+    from assembler.bank.excel_io import DEFENCE_SHEET, POINT_SHEET
+    from assembler.bank.template import EXAMPLE_DEFENCE, write_template
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "t.xlsx"
+        write_template(path)
+        wb = load_workbook(path)
+        assert [c.value for c in wb[DEFENCE_SHEET][1]] == ["题号", "等级", "职业功能", "技能要求代码", "题目", "配分",
+                                                           "追问", "互斥题号", "状态", "来源"]
+        assert wb[DEFENCE_SHEET]["A2"].value == "EX-DEF-01"
+        assert [c.value for c in wb[POINT_SHEET][1]] == ["题号", "序号", "评分要点", "配分"]
+        assert wb[POINT_SHEET].max_row == 1 + len(EXAMPLE_DEFENCE.rubric)
+        bank, problems = read_bank([path])
+        assert [q.to_dict() for q in bank.defence] == [EXAMPLE_DEFENCE.to_dict()]
+        assert not [p for p in problems if p.severity == "error"]
+
+
+def test_defence_workbook_round_trip_and_import(tmp_path):
+    out = tmp_path / "all.xlsx"
+    res = CliRunner().invoke(main, ["bank", "export", "-o", str(out)])
+    assert res.exit_code == 0 and f"、{len(QUESTIONS)} 道答辩题。" in res.output
+    bank, problems = read_bank([out])
+    assert not [p for p in problems if p.severity == "error"]
+    assert sorted((q.to_dict() for q in bank.defence), key=lambda d: d["id"]) == \
+        sorted((q.to_dict() for q in QUESTIONS), key=lambda d: d["id"])
+    # import the defence questions of a workbook into an empty bank folder: defence/D2.yaml, defence/D1.yaml
+    from assembler.bank.excel_io import write_workbook
+    book = tmp_path / "d.xlsx"
+    book.write_bytes(write_workbook([], [], STD, defence=QUESTIONS[:3]))
+    into = tmp_path / "bank"
+    res = CliRunner().invoke(main, ["bank", "import", str(book), "--into", str(into)])
+    assert res.exit_code == 0, res.output
+    assert "已导入 3 题，覆盖 0 题，写入 1 个文件" in res.output
+    back = load_defence_bank([into / "defence"], STD)
+    assert [q.to_dict() for q in back] == [q.to_dict() for q in QUESTIONS[:3]]
+    res = CliRunner().invoke(main, ["bank", "import", str(book), "--into", str(into)])
+    assert res.exit_code == 1 and f"题号 {QUESTIONS[0].id} 已存在于 {into / 'defence' / f'D{QUESTIONS[0].level}.yaml'}" in res.output
+    res = CliRunner().invoke(main, ["bank", "import", str(book), "--into", str(into), "--replace"])
+    assert res.exit_code == 0 and "已导入 0 题，覆盖 3 题" in res.output
+    assert [q.to_dict() for q in load_defence_bank([into / "defence"], STD)] == [q.to_dict() for q in QUESTIONS[:3]]
+
+
+def test_defence_workbook_validation_names_sheet_row_column(tmp_path):
+    from assembler.bank.excel_io import DEFENCE_SHEET, POINT_SHEET, write_workbook
+
+    book = tmp_path / "d.xlsx"
+    book.write_bytes(write_workbook([], [], STD, defence=QUESTIONS[:2]))
+    wb = load_workbook(book)
+    wd, wp = wb[DEFENCE_SHEET], wb[POINT_SHEET]
+    wd["B2"] = 3            # level
+    wd["D3"] = "9.9.9"      # code
+    wp["D2"] = "五分"       # a 评分要点 row's points
+    wp.append(["D2-NONE", 1, "要点", 5])
+    wb.save(book)
+    res = CliRunner().invoke(main, ["bank", "validate", str(book)])
+    assert res.exit_code == 1
+    out = res.output
+    assert f"{book}，工作表「答辩题」，第 2 行，「等级（B列）」列：等级「3」无效：答辩题只用于二级（2）、一级（1）" in out
+    assert f"{book}，工作表「答辩题」，第 3 行，「技能要求代码（D列）」列：技能要求代码 9.9.9 不属于{STD.level(QUESTIONS[1].level).name}「{QUESTIONS[1].function}」" in out
+    assert f"{book}，工作表「评分要点」，第 2 行，「配分（D列）」列：配分「五分」应为正数" in out
+    assert f"工作表「评分要点」，第 {wp.max_row} 行，「题号」列：评分要点对应的题号 D2-NONE 在「答辩题」表中不存在" in out

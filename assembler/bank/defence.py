@@ -5,6 +5,7 @@ whose points add up to the question's points, so a second panel member scores it
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -12,15 +13,15 @@ from typing import Any
 
 import yaml
 
-from ..errors import DataError, Problem
-from ..standard import PACKAGE_ROOT, Standard
-from ..yaml_safe import load_yaml
-from .models import Origin, Status
+from ..errors import DataError, InputError, Problem
+from ..standard import PACKAGE_ROOT, Standard, parse_level
+from ..yaml_safe import load_yaml_file
+from .models import Origin, Status, _with_bookkeeping, is_example_id
 
 DEFENCE_DIR = PACKAGE_ROOT / "question_bank" / "defence"
-DEFENCE_LEVELS = ("2", "1")
 FIELDS = ("id", "type", "level", "function", "code", "question", "points", "rubric", "follow_ups",
           "enemies", "status", "source")
+STATUS_WORDS = {"active": Status.ACTIVE, "启用": Status.ACTIVE, "retired": Status.RETIRED, "停用": Status.RETIRED}
 
 
 @dataclass(frozen=True)
@@ -55,13 +56,7 @@ class DefenceQuestion:
              "rubric": [{"point": r.point, "points": _num(r.points)} for r in self.rubric]}
         if self.follow_ups:
             d["follow_ups"] = list(self.follow_ups)
-        if self.enemies:
-            d["enemies"] = list(self.enemies)
-        if self.status is not Status.ACTIVE:
-            d["status"] = self.status.value
-        if self.source:
-            d["source"] = self.source
-        return d
+        return _with_bookkeeping(d, self)
 
 
 def _num(f: Fraction) -> int | float:
@@ -88,15 +83,19 @@ def _texts(value: object) -> tuple[str, ...] | None:
     return None
 
 
-def parse_defence(raw: object, standard: Standard, origin: Origin) -> tuple[DefenceQuestion | None, list[Problem]]:  # noqa: C901
-    """Return the question read from one YAML mapping and every problem found in it."""
-    where: dict[str, Any] = dict(file=origin.file, row=origin.row)
+def parse_defence(raw: object, standard: Standard, origin: Origin,  # noqa: C901
+                  column: Callable[[str], str] | None = None) -> tuple[DefenceQuestion | None, list[Problem]]:
+    """Return the question read from one YAML mapping (or one workbook row, see excel_io) and every
+    problem found in it. `column` names a field as the author sees it (a workbook column); a
+    rubric row may carry its own `__sheet`/`__row`/`__columns` (the 评分要点 sheet)."""
+    where: dict[str, Any] = dict(file=origin.file, sheet=origin.sheet, row=origin.row)
+    name = column or (lambda key: key)
     if not isinstance(raw, dict):
         return None, [Problem("答辩题应为映射（id、level、function、code、question、points、rubric …）", **where)]
     problems: list[Problem] = []
 
-    def bad(msg: str, column: str) -> None:
-        problems.append(Problem(msg, column=column, **where))
+    def bad(msg: str, key: str) -> None:
+        problems.append(Problem(msg, column=name(key), **where))
 
     unknown = sorted(set(map(str, raw)) - set(FIELDS))
     if unknown:
@@ -106,12 +105,18 @@ def parse_defence(raw: object, standard: Standard, origin: Origin) -> tuple[Defe
         bad("缺少题号 id", "id")
     if raw.get("type", "defence") != "defence":
         bad("type 应为 defence（答辩题）", "type")
+    levels = standard.assessment.review_levels
     level = str(raw.get("level", "")).strip()
-    if level not in DEFENCE_LEVELS:
-        bad(f"等级「{level}」无效：答辩题只用于二级（2）、一级（1）", "level")
+    try:
+        level = parse_level(level)
+    except InputError:
+        pass
+    if level not in levels:
+        names = "、".join(f"{standard.level(x).name}（{x}）" for x in levels)
+        bad(f"等级「{raw.get('level', '')}」无效：答辩题只用于{names}", "level")
     function = str(raw.get("function") or "").strip()
-    fn = standard.function(level, function) if level in DEFENCE_LEVELS else None
-    if level in DEFENCE_LEVELS and fn is None:
+    fn = standard.function(level, function) if level in levels else None
+    if level in levels and fn is None:
         names = "、".join(f.name for f in standard.functions_at(level))
         bad(f"职业功能「{function}」不属于{standard.level(level).name}：可用 {names}", "function")
     codes = _texts(raw.get("code"))
@@ -138,6 +143,16 @@ def parse_defence(raw: object, standard: Standard, origin: Origin) -> tuple[Defe
         for i, r in enumerate(rows, 1):
             rp = _points(r.get("points")) if isinstance(r, dict) else None
             text = str(r.get("point") or "").strip() if isinstance(r, dict) else ""
+            if isinstance(r, dict) and r.get("__row") is not None:  # a row of the 评分要点 sheet
+                rname = r.get("__columns") or (lambda key: key)
+                at = dict(file=origin.file, sheet=r.get("__sheet", ""), row=r["__row"])
+                if not text:
+                    problems.append(Problem("评分要点为空", column=rname("point"), **at))
+                if rp is None:
+                    problems.append(Problem(f"配分「{r.get('points')}」应为正数", column=rname("points"), **at))
+                if text and rp is not None:
+                    rubric.append(ScoringPoint(text, rp))
+                continue
             if not text or rp is None:
                 bad(f"评分要点第 {i} 行应有 point（要点）和正数 points（分值）", "rubric")
                 continue
@@ -151,9 +166,8 @@ def parse_defence(raw: object, standard: Standard, origin: Origin) -> tuple[Defe
     enemies = _texts(raw.get("enemies"))
     if enemies is None:
         bad("互斥题 enemies 应为题号列表", "enemies")
-    try:
-        status = Status(str(raw.get("status", "active")))
-    except ValueError:
+    status = STATUS_WORDS.get(str(raw.get("status") or "active").strip().lower())
+    if status is None:
         bad("状态 status 应为 active（启用）或 retired（停用）", "status")
         status = Status.ACTIVE
     if problems:
@@ -167,9 +181,13 @@ def read_defence_file(path: str | Path, standard: Standard) -> tuple[list[Defenc
     """Return the questions of one YAML file and every problem found in it."""
     path = Path(path)
     try:
-        raw = load_yaml(path.read_text(encoding="utf-8"))
+        raw = load_yaml_file(path)
     except yaml.YAMLError as exc:
         return [], [Problem(f"不是合法的 YAML：{exc}", file=str(path))]
+    except UnicodeDecodeError:
+        return [], [Problem("不是 UTF-8 编码的文本文件", file=str(path))]
+    except OSError as exc:
+        return [], [Problem(f"无法读取：{exc.strerror or exc}", file=str(path))]
     if not isinstance(raw, dict) or not isinstance(raw.get("defence"), list):
         return [], [Problem("答辩题文件应为包含 defence 列表的映射", file=str(path))]
     out, problems = [], []
@@ -181,34 +199,97 @@ def read_defence_file(path: str | Path, standard: Standard) -> tuple[list[Defenc
     return out, problems
 
 
-def read_defence_bank(paths: list[str | Path] | None, standard: Standard) -> tuple[list[DefenceQuestion], list[Problem]]:
-    """Return the questions of the given files/folders (default question_bank/defence/) and every
-    problem: per-question ones, duplicate ids and enemies that name no question."""
-    files: list[Path] = []
-    for p in (paths or [DEFENCE_DIR]):
-        p = Path(p)
-        files += sorted(p.glob("*.yaml")) if p.is_dir() else [p]
+MATERIALS_FILE = "materials.yaml"  # the 申报材料 rubric beside the questions (defence_assemble)
+
+
+def is_defence_file(path: str | Path) -> bool:
+    """Return whether a YAML file holds 答辩题 (its top-level key is `defence:`)."""
+    p = Path(path)
+    if p.suffix.lower() not in (".yaml", ".yml") or p.name == MATERIALS_FILE:
+        return False
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return False
+    return b"\ndefence:" in b"\n" + head
+
+
+def defence_files(paths: list[str | Path]) -> list[Path]:
+    """Return the defence YAML files under the given files/folders, sorted: every YAML file in a
+    folder named `defence` (the rubric materials.yaml excepted), and any file given by name whose
+    top-level key is `defence:`."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            for x in sorted(p.rglob("*")):
+                rel = x.relative_to(p).parts
+                folders = (p.name, *rel[:-1]) if p.name == "defence" else rel[:-1]
+                if (x.suffix.lower() in (".yaml", ".yml") and x.name != MATERIALS_FILE
+                        and not x.name.startswith(".") and not any(f.startswith(".") for f in rel[:-1])
+                        and "defence" in folders):
+                    out.append(x)
+        elif is_defence_file(p):
+            out.append(p)
+    return out
+
+
+def materials_file(paths: list[str | Path] | None) -> Path:
+    """Return the 申报材料 rubric that goes with a bank: <folder>/defence/materials.yaml (or
+    materials.yaml in a defence folder) of the first bank folder that has one, else the shipped one."""
+    for p in map(Path, paths or []):
+        for candidate in (p / "defence" / MATERIALS_FILE, p / MATERIALS_FILE, p.parent / MATERIALS_FILE):
+            if candidate.is_file():
+                return candidate
+    return DEFENCE_DIR / MATERIALS_FILE
+
+
+def read_defence_files(files: list[Path], standard: Standard) -> tuple[list[DefenceQuestion], list[Problem]]:
+    """Return the questions of the given defence files and every problem: per-question ones,
+    duplicate ids and enemies that name no question (defence_cross_checks)."""
     questions, problems = [], []
     for f in files:
-        if f.name == "materials.yaml":  # the 申报材料 rubric, read by load_materials_rubric
-            continue
         qs, found = read_defence_file(f, standard)
         questions += qs
         problems += found
+    return questions, problems + defence_cross_checks(questions)
+
+
+def defence_cross_checks(questions: list[DefenceQuestion]) -> list[Problem]:
+    """Return problems involving several 答辩题: duplicate ids, enemies that name no question; and a
+    warning for each template example (EX-…), which never imports."""
+    problems = []
     seen: dict[str, DefenceQuestion] = {}
     for q in questions:
         here = q.origin or Origin("")
+        if is_example_id(q.id):
+            problems.append(Problem(f"题号 {q.id} 是模板示例题，导入时会跳过", file=here.file, sheet=here.sheet,
+                                    row=here.row, column=_id_column(q), severity="warning",
+                                    hint="删除示例行，或改用自己的题号"))
         if q.id in seen:
             problems.append(Problem(f"题号 {q.id} 重复（另见 {(seen[q.id].origin or here).describe()}）",
-                                    file=here.file, row=here.row, column="id"))
+                                    file=here.file, sheet=here.sheet, row=here.row, column=_id_column(q)))
         seen.setdefault(q.id, q)
     for q in questions:
+        here = q.origin or Origin("")
         missing = [e for e in q.enemies if e not in seen]
         if missing:
-            here = q.origin or Origin("")
-            problems.append(Problem(f"互斥题 {'、'.join(missing)} 不存在", file=here.file, row=here.row,
-                                    column="enemies"))
-    return questions, problems
+            problems.append(Problem(f"互斥题 {'、'.join(missing)} 不存在", file=here.file, sheet=here.sheet,
+                                    row=here.row, column="互斥题号" if here.sheet else "enemies"))
+    return problems
+
+
+def _id_column(q: DefenceQuestion) -> str:
+    return "题号" if q.origin and q.origin.sheet else "id"
+
+
+def read_defence_bank(paths: list[str | Path] | None, standard: Standard) -> tuple[list[DefenceQuestion], list[Problem]]:
+    """Return the questions of the given files/folders (default question_bank/defence/) and every
+    problem (see read_defence_files); a missing path is a problem."""
+    paths = list(paths or [DEFENCE_DIR])
+    missing = [Problem("路径不存在", file=str(p)) for p in paths if not Path(p).exists()]
+    questions, problems = read_defence_files(defence_files([p for p in paths if Path(p).exists()]), standard)
+    return questions, missing + problems
 
 
 def load_defence_bank(paths: list[str | Path] | None, standard: Standard) -> list[DefenceQuestion]:
@@ -223,8 +304,3 @@ def dump_defence(questions: list[DefenceQuestion]) -> str:
     """Return the YAML text of a defence file holding the questions."""
     return yaml.safe_dump({"defence": [q.to_dict() for q in questions]}, allow_unicode=True, sort_keys=False,
                           width=100)
-
-
-def defence_capacity(questions: list[DefenceQuestion]) -> dict[str, int]:
-    """Return {"2/review": n, "1/review": n}: active 答辩题 per level (the bank-stats capacity keys)."""
-    return {f"{lv}/review": sum(1 for q in questions if q.active and q.level == lv) for lv in DEFENCE_LEVELS}

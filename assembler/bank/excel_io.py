@@ -5,8 +5,10 @@ Reading returns raw records like the YAML reader; writing produces the export an
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 from collections import defaultdict
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
@@ -16,10 +18,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..errors import Problem
 from ..standard import Standard
 from ..writers.xlsx_style import BORDER, CENTER, HEADER_FILL, HEADER_FONT, LEFT
-from ..xlsx import workbook_bytes
+from ..xlsx import package_problem, workbook_bytes
 from .models import LETTERS, Item, Task
 
 ITEM_SHEET, TASK_SHEET, RUBRIC_SHEET, MATERIAL_SHEET, HELP_SHEET = "题目", "操作题", "评分标准", "材料", "填写说明"
+DEFENCE_SHEET, POINT_SHEET = "答辩题", "评分要点"  # 综合评审 答辩题 (二级/一级) and their 评分要点 rows
 
 ITEM_COLUMNS = [
     ("id", "题号"), ("type", "题型"), ("level", "等级"), ("function", "职业功能"), ("code", "鉴定点代码"),
@@ -33,10 +36,18 @@ TASK_COLUMNS = [
     ("task", "工作任务"), ("quality", "质量指标"), ("enemies", "互斥题号"), ("status", "状态"), ("source", "来源"),
 ]
 RUBRIC_COLUMNS = [("id", "试题代码"), ("seq", "序号"), ("element", "评分要素"), ("points", "配分"), ("standard", "评分标准")]
+DEFENCE_COLUMNS = [
+    ("id", "题号"), ("level", "等级"), ("function", "职业功能"), ("code", "技能要求代码"), ("question", "题目"),
+    ("points", "配分"), ("follow_ups", "追问"), ("enemies", "互斥题号"), ("status", "状态"), ("source", "来源"),
+]
+POINT_COLUMNS = [("id", "题号"), ("seq", "序号"), ("point", "评分要点"), ("points", "配分")]
 MATERIAL_COLUMNS = [("id", "试题代码"), ("table", "表序号"), ("caption", "表标题"), ("kind", "行类型")]
 REQUIRED = {ITEM_SHEET: ("id", "type", "function", "code", "stem", "answer"),
             TASK_SHEET: ("id", "level", "function", "code", "title", "points"),
-            RUBRIC_SHEET: ("id", "element", "points", "standard")}
+            RUBRIC_SHEET: ("id", "element", "points", "standard"),
+            MATERIAL_SHEET: ("id", "table", "caption", "kind"),
+            DEFENCE_SHEET: ("id", "level", "function", "code", "question", "points"),
+            POINT_SHEET: ("id", "point", "points")}
 
 
 def _header_map(ws, columns) -> tuple[dict[str, int], list[str]]:
@@ -68,16 +79,31 @@ class ColumnNamer:
         return self.labels.get(key, key)
 
 
+def _sequence(value: Any) -> float | None:
+    """Return a rubric row's 序号 as a number (0 when empty), or None when it is not a finite number."""
+    if value is None or str(value).strip() == "":
+        return 0.0
+    try:
+        seq = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return seq if math.isfinite(seq) else None
+
+
 def parse_workbook(data: bytes, path: str, problems: list[Problem]) -> list[dict]:
     """Return raw records from a bank workbook, each with `__sheet`, `__row` and `__columns`."""
+    damaged = package_problem(data)
+    if damaged:
+        problems.append(Problem(damaged, file=path, hint="用 zujuan bank template 生成模板后填写，另存为 .xlsx"))
+        return []
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, EOFError):
         problems.append(Problem("不是有效的 Excel 工作簿（.xlsx），无法作为题库读取", file=path,
                                 hint="用 zujuan bank template 生成模板后填写，另存为 .xlsx"))
         return []
-    if not any(s in wb.sheetnames for s in (ITEM_SHEET, TASK_SHEET)):
-        problems.append(Problem(f"不是题库工作簿：找不到工作表「{ITEM_SHEET}」或「{TASK_SHEET}」（现有："
+    if not any(s in wb.sheetnames for s in (ITEM_SHEET, TASK_SHEET, DEFENCE_SHEET)):
+        problems.append(Problem(f"不是题库工作簿：找不到工作表「{ITEM_SHEET}」「{TASK_SHEET}」或「{DEFENCE_SHEET}」（现有："
                                 + "、".join(wb.sheetnames) + "）", file=path,
                                 hint="用 zujuan bank template 生成模板，题目填在「题目」表，操作题填在「操作题」「评分标准」表"))
         return []
@@ -86,8 +112,67 @@ def parse_workbook(data: bytes, path: str, problems: list[Problem]) -> list[dict
         records += _read_items(wb[ITEM_SHEET], path, problems)
     if TASK_SHEET in wb.sheetnames:
         records += _read_tasks(wb, path, problems)
+    if DEFENCE_SHEET in wb.sheetnames:
+        records += _read_defence(wb, path, problems)
     wb.close()
     return records
+
+
+def _lines(value: object) -> list[str]:
+    """Return a cell's lines (one 追问 per line), blank lines dropped."""
+    return [x.strip() for x in str(value or "").splitlines() if x.strip()]
+
+
+def _read_defence(wb, path: str, problems: list[Problem]) -> list[dict]:
+    """Return the 答辩题 rows as raw defence records (type "defence", see bank/defence.py), each
+    with its 评分要点 rows, which carry their own sheet, row and column names."""
+    import re
+
+    ws = wb[DEFENCE_SHEET]
+    found = _check_headers(ws, DEFENCE_SHEET, DEFENCE_COLUMNS, path, problems)
+    if found is None:
+        return []
+    points: dict[str, list] = defaultdict(list)
+    if POINT_SHEET in wb.sheetnames:
+        pf = _check_headers(wb[POINT_SHEET], POINT_SHEET, POINT_COLUMNS, path, problems)
+        pnamer = ColumnNamer(POINT_COLUMNS, pf or {})
+        for r, rec in _rows(wb[POINT_SHEET], pf or {}):
+            qid = str(rec.get("id") or "").strip()
+            if not qid:
+                problems.append(Problem("题号为空", file=path, sheet=POINT_SHEET, row=r, column=pnamer("id")))
+                continue
+            points[qid].append((rec.get("seq") or 0, r, {"point": rec.get("point"), "points": rec.get("points"),
+                                                         "__sheet": POINT_SHEET, "__row": r, "__columns": pnamer}))
+    else:
+        problems.append(Problem(f"有「{DEFENCE_SHEET}」表但没有「{POINT_SHEET}」表", file=path, sheet=DEFENCE_SHEET,
+                                hint="每道答辩题的评分要点填在「评分要点」表，每行一条"))
+    namer = ColumnNamer(DEFENCE_COLUMNS + [("rubric", POINT_SHEET)], found)
+    out, known = [], set()
+    for r, rec in _rows(ws, found):
+        qid = str(rec.get("id") or "").strip()
+        known.add(qid)
+        rows = sorted(points.get(qid, []), key=lambda x: (_seq(x[0]), x[1]))
+        rec = {k: v for k, v in rec.items() if v not in (None, "")}
+        for key in ("code", "enemies"):
+            if key in rec:
+                rec[key] = [x for x in re.split(r"[,，、;；\s]+", str(rec[key]).strip()) if x]
+        if "follow_ups" in rec:
+            rec["follow_ups"] = _lines(rec["follow_ups"])
+        rec.update({"type": "defence", "rubric": [x[2] for x in rows],
+                    "__sheet": DEFENCE_SHEET, "__row": r, "__columns": namer})
+        out.append(rec)
+    for qid, rows in points.items():
+        if qid not in known:
+            problems.append(Problem(f"评分要点对应的题号 {qid} 在「{DEFENCE_SHEET}」表中不存在", file=path,
+                                    sheet=POINT_SHEET, row=rows[0][1], column="题号"))
+    return out
+
+
+def _seq(value: object) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]  # anything else is caught below
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def _check_headers(ws, sheet: str, columns, path: str, problems: list[Problem]) -> dict[str, int] | None:
@@ -136,21 +221,30 @@ def _read_tasks(wb, path: str, problems: list[Problem]) -> list[dict]:
     rubric: dict[str, list] = defaultdict(list)
     if RUBRIC_SHEET in wb.sheetnames:
         rf = _check_headers(wb[RUBRIC_SHEET], RUBRIC_SHEET, RUBRIC_COLUMNS, path, problems)
-        for r, rec in _rows(wb[RUBRIC_SHEET], rf or {}):
+        rnamer = ColumnNamer(RUBRIC_COLUMNS, rf or {})
+        for r, rec in _rows(wb[RUBRIC_SHEET], rf) if rf is not None else ():
             tid = str(rec.get("id") or "").strip()
             if not tid:
-                problems.append(Problem("试题代码为空", file=path, sheet=RUBRIC_SHEET, row=r, column="试题代码"))
+                problems.append(Problem("试题代码为空", file=path, sheet=RUBRIC_SHEET, row=r, column=rnamer("id")))
                 continue
-            rubric[tid].append((rec.get("seq") or 0, r, rec))
+            seq = _sequence(rec.get("seq"))
+            if seq is None:
+                problems.append(Problem(f"序号「{str(rec.get('seq', ''))[:20]}」应为数字", file=path, sheet=RUBRIC_SHEET,
+                                        row=r, column=rnamer("seq"), hint="填写 1、2、3 … 表示评分要素的顺序"))
+                seq = 0.0
+            rec.pop("seq", None)
+            rec.update({"__sheet": RUBRIC_SHEET, "__row": r, "__columns": rnamer})
+            rubric[tid].append((seq, r, rec))
     else:
         problems.append(Problem(f"有「{TASK_SHEET}」表但没有「{RUBRIC_SHEET}」表", file=path, sheet=TASK_SHEET,
                                 hint="每道操作题的评分要素填在「评分标准」表"))
     materials: dict[str, dict] = defaultdict(dict)
     if MATERIAL_SHEET in wb.sheetnames:
         mws = wb[MATERIAL_SHEET]
-        mf, _ = _header_map(mws, MATERIAL_COLUMNS)
+        checked = _check_headers(mws, MATERIAL_SHEET, MATERIAL_COLUMNS, path, problems)
+        mf = checked or {}
         ncols = mws.max_column or 0
-        for values in mws.iter_rows(min_row=2, values_only=True):
+        for values in mws.iter_rows(min_row=2, values_only=True) if checked is not None else ():
             if not values or values[0] in (None, ""):
                 continue
             tid, table, caption, kind = (values[mf.get(k, i)] for i, k in enumerate(("id", "table", "caption", "kind")))
@@ -162,14 +256,14 @@ def _read_tasks(wb, path: str, problems: list[Problem]) -> list[dict]:
                 m["columns"] = cells
             else:
                 m["rows"].append(cells)
-    namer = ColumnNamer(TASK_COLUMNS, found)
+    namer = ColumnNamer(TASK_COLUMNS + [("rubric", RUBRIC_SHEET), ("materials", MATERIAL_SHEET)], found)
     out = []
     known = set()
     for r, rec in _rows(ws, found):
         tid = str(rec.get("id") or "").strip()
         known.add(tid)
         rec["type"] = "task"
-        rec["rubric"] = [x[2] for x in sorted(rubric.get(tid, []), key=lambda x: (float(x[0] or 0), x[1]))]
+        rec["rubric"] = [x[2] for x in sorted(rubric.get(tid, []), key=lambda x: (x[0], x[1]))]
         mats = []
         for _, m in sorted(materials.get(tid, {}).items(), key=lambda kv: str(kv[0])):
             width = len(m["columns"] or [])
@@ -199,13 +293,20 @@ ITEM_WIDTHS = [14, 8, 6, 12, 12, 50, 22, 22, 22, 22, 22, 8, 6, 8, 40, 16, 10, 8,
 TASK_WIDTHS = [14, 6, 12, 14, 28, 10, 6, 6, 36, 60, 36, 14, 8, 10]
 
 
+def _number(f) -> int | float:
+    """Return a Fraction of points as the int or float a cell shows."""
+    return int(f) if f == int(f) else float(f)
+
+
 def _cell_value(v):
     return v if isinstance(v, (int, float)) and not isinstance(v, bool) else ("" if v is None else str(v))
 
 
 def write_workbook(items: list[Item], tasks: list[Task], standard: Standard | None = None,
-                   template: bool = False) -> bytes:
-    """Return a bank workbook (export), or with template=True an empty one with examples and help."""
+                   template: bool = False, defence: list | tuple = ()) -> bytes:
+    """Return a bank workbook (export), or with template=True an empty one with examples and help.
+
+    `defence` (答辩题, bank/defence.py) go to the 答辩题 and 评分要点 sheets."""
     wb = Workbook()
     ws = wb.active
     ws.title = ITEM_SHEET
@@ -233,7 +334,16 @@ def write_workbook(items: list[Item], tasks: list[Task], standard: Standard | No
             wm.append([t.id, k, m.caption, "表头", *m.columns])
             for row in m.rows:
                 wm.append([t.id, k, m.caption, "数据", *[_cell_value(v) for v in row]])
-    for sheet in (ws, wt, wr, wm):
+    wd = wb.create_sheet(DEFENCE_SHEET)
+    _style_header(wd, [label for _, label in DEFENCE_COLUMNS], [14, 6, 12, 16, 70, 6, 50, 14, 8, 16])
+    wp = wb.create_sheet(POINT_SHEET)
+    _style_header(wp, [label for _, label in POINT_COLUMNS], [14, 6, 80, 6])
+    for q in defence:
+        wd.append([q.id, int(q.level), q.function, ",".join(q.codes), q.question, _cell_value(_number(q.points)),
+                   "\n".join(q.follow_ups), ",".join(q.enemies), q.status.label, q.source])
+        for i, r in enumerate(q.rubric, 1):
+            wp.append([q.id, i, r.point, _cell_value(_number(r.points))])
+    for sheet in (ws, wt, wr, wm, wd, wp):
         for row in sheet.iter_rows(min_row=2):
             for c in row:
                 c.alignment = LEFT
@@ -241,7 +351,7 @@ def write_workbook(items: list[Item], tasks: list[Task], standard: Standard | No
         from openpyxl.styles import Font
 
         example_font = Font(color="808080", italic=True)  # examples (EX-…) look like examples, never import
-        for sheet in (ws, wt, wr, wm):
+        for sheet in (ws, wt, wr, wm, wd, wp):
             for row in sheet.iter_rows(min_row=2):
                 for c in row:
                     c.font = example_font
@@ -275,6 +385,10 @@ def _add_validation(wb, standard: Standard | None) -> None:
     dv("代码表!$B$2:$B$5", wt, "B2:B2000", "等级填 4/3/2/1")
     dv(f"代码表!$C$2:$C${n}", wt, "C2:C2000", "请选择标准中的职业功能")
     dv("代码表!$D$2:$D$3", wt, "M2:M2000", "填 启用 或 停用")
+    wd = wb[DEFENCE_SHEET]
+    dv("代码表!$B$4:$B$5", wd, "B2:B2000", "答辩题只用于二级（2）、一级（1）")
+    dv(f"代码表!$C$2:$C${n}", wd, "C2:C2000", "请选择标准中的职业功能")
+    dv("代码表!$D$2:$D$3", wd, "I2:I2000", "填 启用 或 停用")
 
 
 HELP_LINES = [
@@ -294,6 +408,9 @@ HELP_LINES = [
     ("工作表「操作题」", "每行一道操作题；场地设备要求、质量指标每行一条（单元格内换行）。"),
     ("工作表「评分标准」", "每行一条评分要素：试题代码、序号、评分要素、配分、评分标准（写明扣分条件）。配分之和须等于试题配分。"),
     ("工作表「材料」", "操作题发给考生的数据表：每张表先一行「表头」，再若干行「数据」，列1起依次填写。"),
+    ("工作表「答辩题」", "综合评审（二级、一级）的答辩题，每行一题：等级填 2 或 1；技能要求代码填标准中该职业功能的技能要求，"
+                    "多个用逗号分隔；追问每行一条（单元格内换行）。导入后写入题库的 defence/ 文件夹。"),
+    ("工作表「评分要点」", "每行一条评分要点：题号、序号、评分要点（写到第二位评委能照此给出相同分数）、配分。配分之和须等于答辩题配分。"),
     ("示例行", "题号以 EX- 开头的行（灰色斜体）是模板示例：导入时一律跳过，不会写入题库；可直接删除或覆盖。"),
     ("检查", "填写完成后运行：zujuan bank validate 文件.xlsx；无错误后运行 zujuan bank import 文件.xlsx。"),
 ]

@@ -20,13 +20,20 @@ from pathlib import Path
 
 from ..errors import DataError, Problem
 from ..standard import PACKAGE_ROOT, Standard, load_standard
+from .defence import (
+    DefenceQuestion,
+    defence_cross_checks,
+    defence_files,
+    parse_defence,
+    read_defence_file,
+)
 from .excel_io import ColumnNamer, parse_workbook
-from .models import Bank, Item, Origin, Task
-from .normalize import item_from_record
+from .models import Bank, Item, Origin, Task, is_example_id
+from .normalize import id_key, item_from_record
 from .yaml_io import bank_files, parse_yaml_bank
 
 DEFAULT_BANK = PACKAGE_ROOT / "question_bank"
-_CACHE_VERSION = "3"
+_CACHE_VERSION = "4"  # 3: JSON entries; 4: workbooks' 答辩题 sheet
 
 
 def _encode(x):
@@ -190,6 +197,9 @@ def read_bank(paths: list[str | Path] | None = None, standard: Standard | None =
               check_similar: bool = True) -> tuple[Bank, list[Problem]]:
     """Return the bank read from the paths (default question_bank/) and every problem found.
 
+    YAML files in folders named `defence` (and files given by name whose key is `defence:`) are
+    答辩题 of the 综合评审 (bank/defence.py); they land in Bank.defence.
+
     Never raises for bad data: problems carry file, sheet, row and column. check_similar=False
     skips the near-duplicate stem scan (it only yields warnings).
     """
@@ -199,22 +209,35 @@ def read_bank(paths: list[str | Path] | None = None, standard: Standard | None =
     for p in map(Path, paths):
         if not p.exists():
             problems.append(Problem("路径不存在", file=str(p), hint="检查题库文件或文件夹的路径"))
-    files = bank_files([p for p in paths if Path(p).exists()])
+    existing = [p for p in paths if Path(p).exists()]
+    defence_paths = defence_files(existing)
+    files = [f for f in bank_files(existing) if f not in set(defence_paths)]
     items: list[Item] = []
     tasks: list[Task] = []
+    defence: list[DefenceQuestion] = []
+    for f in defence_paths:
+        found_q, found = read_defence_file(f, std)
+        defence += found_q
+        problems += found
     for f, records in zip(files, _parse_files(files, problems)):
         for rec in records:
             origin = Origin(str(f), rec.pop("__sheet", ""), rec.pop("__row", None))
             column = rec.pop("__columns", None) or (lambda key: key)
+            if rec.get("type") == "defence":  # a row of a workbook's 答辩题 sheet
+                q, found = parse_defence(rec, std, origin, column)
+                problems += found
+                defence += [q] if q else []
+                continue
             obj = item_from_record(rec, origin, column, std, problems)
             if isinstance(obj, Task):
                 tasks.append(obj)
             elif isinstance(obj, Item):
                 items.append(obj)
-    if not files and not problems:
+    problems += defence_cross_checks(defence)
+    if not files and not defence_paths and not problems:
         problems.append(Problem("没有找到题库文件（.yaml 或 .xlsx）", file=", ".join(map(str, paths))))
     problems += cross_checks(items, tasks, check_similar)
-    return Bank(tuple(items), tuple(tasks), tuple(str(f) for f in files)), problems
+    return Bank(tuple(items), tuple(tasks), tuple(str(f) for f in (*files, *defence_paths)), tuple(defence)), problems
 
 
 def load_bank(paths: list[str | Path] | None = None, standard: Standard | None = None) -> Bank:
@@ -236,14 +259,6 @@ def normalise_stem(text: str) -> str:
     return re.sub(r"[\W_]+", "", text).lower()
 
 
-EXAMPLE_PREFIX = "EX-"
-
-
-def is_example_id(item_id: str) -> bool:
-    """Return whether an id marks a template example (EX-…), which never imports."""
-    return str(item_id).upper().startswith(EXAMPLE_PREFIX)
-
-
 def _file_set(item_id: str) -> str:
     """Return an id's file set: the part before its serial number (JC-ZYDD-029 → JC-ZYDD)."""
     return item_id.rsplit("-", 1)[0] if "-" in item_id else item_id
@@ -254,15 +269,19 @@ def cross_checks(items: list[Item], tasks: list[Task], check_similar: bool = Tru
     problems: list[Problem] = []
     records: list[Item | Task] = [*items, *tasks]
     first: dict[str, Item | Task] = {}
+    by_key: dict[str, Item | Task] = {}
     for x in records:
         if not x.id:
             continue
-        if x.id in first:
-            o = first[x.id].origin
-            problems.append(Problem(f"题号 {x.id} 重复（首次出现在 {o.describe() if o else '?'}）", column="题号",
+        key = id_key(x.id)
+        if key in by_key:
+            other = by_key[key]
+            o = other.origin
+            same = "" if other.id == x.id else f"（与 {other.id} 仅大小写或全角、半角不同，视为同一题号）"
+            problems.append(Problem(f"题号 {x.id} 重复{same}（首次出现在 {o.describe() if o else '?'}）", column="题号",
                                     hint="每道题的题号必须唯一", **_where(x)))
         else:
-            first[x.id] = x
+            by_key[key] = first[x.id] = x
     loaded_sets = {_file_set(i) for i in first}
     for x in records:
         if is_example_id(x.id):

@@ -5,11 +5,15 @@ import enum
 import hashlib
 import json
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..structure import ItemType
 
 LETTERS = "ABCDE"
 TRUE_MARK, FALSE_MARK = "√", "×"
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .defence import DefenceQuestion
 
 
 class Status(str, enum.Enum):
@@ -37,7 +41,7 @@ class Origin:
         return f"{self.file}，第 {self.row} 项"
 
 
-def _with_bookkeeping(d: dict, rec: Item | Task) -> dict:
+def _with_bookkeeping(d: dict, rec) -> dict:
     """Return d with the record's enemies, status and source added where they differ from the defaults."""
     if rec.enemies:
         d["enemies"] = list(rec.enemies)
@@ -184,6 +188,7 @@ class Bank:
     items: tuple[Item, ...]
     tasks: tuple[Task, ...]
     sources: tuple[str, ...] = ()
+    defence: tuple[DefenceQuestion, ...] = ()  # 答辩题 (bank/defence.py), from defence/ folders; not in hash
     _by_id: dict[str, Item | Task] = field(init=False, repr=False, compare=False)  # set in __post_init__
 
     def __post_init__(self):
@@ -212,3 +217,16 @@ class Bank:
         value = h.hexdigest()[:16]
         object.__setattr__(self, "_hash", value)
         return value
+
+
+def item_serves(item: Item | Task, level: str) -> bool:
+    """Return whether a record may be used at this level (records without a level serve every level)."""
+    return item.level is None or item.level == level
+
+
+EXAMPLE_PREFIX = "EX-"
+
+
+def is_example_id(item_id: str) -> bool:
+    """Return whether an id marks a template example (EX-…), which never imports."""
+    return str(item_id).upper().startswith(EXAMPLE_PREFIX)

@@ -5,6 +5,7 @@ names a key as the user sees it (a YAML field, or a workbook column such as 「�
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -74,6 +75,9 @@ _NUMBER_SPACE = re.compile(r"[\d%％] +[\u4e00-\u9fff]|[\u4e00-\u9fff，。；�
 
 
 def check_text(ctx: RecordContext, key: str, text: str) -> str:
+    if len(text) > MAX_TEXT:
+        ctx.add(key, f"文字过长：{len(text)} 个字符，超过 {MAX_TEXT} 个（Excel 单元格的上限）", "删减内容或拆成多道题")
+        return text[:MAX_TEXT]
     bad = _CONTROL.findall(text)
     if bad:
         codes = "、".join(sorted({f"U+{ord(c):04X}" for c in bad}))
@@ -84,6 +88,31 @@ def check_text(ctx: RecordContext, key: str, text: str) -> str:
         ctx.add(key, f"数字与汉字之间有空格（「{near}」），与国家题库的书写体例不一致",
                 "删除数字与单位、汉字之间的空格，如「30 元」写作「30元」", "warning")
     return unicodedata.normalize("NFC", text)
+
+
+MAX_POINTS = 100  # a paper has 100 points: no task or rubric row can carry more
+MAX_MINUTES = 600  # a task's assessment time in minutes
+MAX_TEXT = 32_767  # an Excel cell holds at most this many characters: longer text cannot be exported
+_ID_BAD = re.compile(r"[^\x21-\x7e\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def id_key(item_id: str) -> str:
+    """Return the key two ids must not share: NFKC-normalised, case-folded (abc-1 = ABC-1 = ａｂｃ-１)."""
+    return unicodedata.normalize("NFKC", item_id).casefold()
+
+
+def check_id(ctx: RecordContext, rid: str) -> None:
+    """Add a problem if an id holds anything but visible ASCII and CJK characters, naming them."""
+    if re.search(r"\s", rid):
+        ctx.add("id", f"题号「{rid}」含有空白字符", "题号只用字母、数字和连字符")
+        return
+    bad = _ID_BAD.findall(rid)
+    if bad:
+        codes = "、".join(sorted({f"U+{ord(c):04X}" for c in bad}))
+        shown = "".join(c if c.isprintable() else "?" for c in rid)
+        normal = unicodedata.normalize("NFKC", rid)
+        hint = f"改写为「{normal}」" if normal != rid and not _ID_BAD.search(normal) else "题号只用半角字母、数字、连字符和汉字"
+        ctx.add("id", f"题号「{shown}」含有全角、控制或不可见字符（{codes}）", hint)
 
 
 def split_list(value: object) -> tuple[str, ...]:
@@ -144,8 +173,8 @@ def item_from_record(rec: dict, origin: Origin, column: Callable[[str], str], st
     ctx = RecordContext(origin, column, problems, rid)
     if not rid:
         ctx.add("id", "题号为空", "每道题需要唯一且固定不变的题号，如 L4-NRCZ-001")
-    elif re.search(r"\s", rid):
-        ctx.add("id", f"题号「{rid}」含有空白字符", "题号只用字母、数字和连字符")
+    else:
+        check_id(ctx, rid)
     t = _parse_type(ctx, rec.get("type"))
     if t is None:
         return None
@@ -162,8 +191,11 @@ def item_from_record(rec: dict, origin: Origin, column: Callable[[str], str], st
     elif function and (level or function in BASIC_FUNCTIONS):
         allowed = std.knowledge_codes(level or "", function)
         if allowed and code not in allowed:
-            if code == "2.2.6":
-                ctx.add("code", "2.2.6 须注明是十五部法律法规中的哪一部", "写成 2.2.6(1) … 2.2.6(15)")
+            parent = std.basic_item(code)
+            if parent is not None and parent.subitems:  # e.g. 2.2.6: which of the fifteen laws
+                first, last = parent.subitems[0].code, parent.subitems[-1].code
+                ctx.add("code", f"{code} 须注明是「{parent.name}」{len(parent.subitems)} 项中的哪一项",
+                        f"写成 {first} … {last}")
             else:
                 where = f"{std.level(level).name}「{function}」" if level else f"「{function}」"
                 ctx.add("code", f"鉴定点代码 {code} 不是{where}的相关知识要求",
@@ -178,9 +210,9 @@ def item_from_record(rec: dict, origin: Origin, column: Callable[[str], str], st
     if clean_text(rec.get("p_value")):
         try:
             p_value = float(rec["p_value"])
-            if not 0 <= p_value <= 1:
+            if not 0 <= p_value <= 1:  # (NaN fails this too)
                 raise ValueError
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             ctx.add("p_value", f"通过率「{rec.get('p_value')}」应为 0～1 之间的小数", "如 0.65，或留空")
             p_value = None
     explanation = check_text(ctx, "explanation", clean_text(rec.get("explanation")))
@@ -268,10 +300,10 @@ def _difficulty(ctx: RecordContext, raw: Any) -> int:
         return 3
     try:
         value = float(raw)
-        if not value.is_integer() or not 1 <= value <= 5:
+        if not value.is_integer() or not 1 <= value <= 5:  # (NaN and inf fail this too)
             raise ValueError
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         ctx.add("difficulty", f"难度「{raw}」无效", "填写 1～5 的整数（1 最易，5 最难），留空默认为 3")
         return 3
 
@@ -295,14 +327,19 @@ def _status(ctx: RecordContext, raw: object) -> Status:
     return st
 
 
-def _number(ctx: RecordContext, key: str, raw: Any, label: str) -> int | float | None:
+def _number(ctx: RecordContext, key: str, raw: Any, label: str, maximum: float) -> int | float | None:
+    """Return a positive finite number not above maximum, else None with a problem."""
     try:
+        if isinstance(raw, bool):
+            raise ValueError
         value = float(raw)
-        if value <= 0:
+        if not 0 < value <= maximum:  # (NaN and inf fail this too)
             raise ValueError
         return int(value) if value.is_integer() else value
-    except (TypeError, ValueError):
-        ctx.add(key, f"{label}「{clean_text(raw) or '空'}」应为正数")
+    except (TypeError, ValueError, OverflowError):
+        shown = clean_text(raw) or "空"
+        shown = shown if len(shown) <= 20 else shown[:20] + "…"
+        ctx.add(key, f"{label}「{shown}」应为不大于 {maximum:g} 的正数")
         return None
 
 
@@ -320,8 +357,8 @@ def _task(rec: dict, ctx: RecordContext, std: Standard, rid: str) -> Task | None
     title = check_text(ctx, "title", clean_text(rec.get("title")))
     if not title:
         ctx.add("title", "试题名称为空")
-    duration = _number(ctx, "duration", rec.get("duration"), "考核时间（分钟）")
-    points = _number(ctx, "points", rec.get("points"), "配分")
+    duration = _number(ctx, "duration", rec.get("duration"), "考核时间（分钟）", MAX_MINUTES)
+    points = _number(ctx, "points", rec.get("points"), "配分", MAX_POINTS)
     task_text = check_text(ctx, "task", clean_text(rec.get("task")))
     if not task_text:
         ctx.add("task", "工作任务为空", "写明考生要完成的任务和提交物")
@@ -356,6 +393,9 @@ def split_lines(value: object) -> tuple[str, ...]:
 
 def _materials(ctx: RecordContext, raw: Any) -> tuple[Material, ...]:
     out = []
+    if raw not in (None, "") and not isinstance(raw, list):
+        ctx.add("materials", "材料应为列表（每份材料有 caption、columns、rows）", "参见 question_bank/FORMAT.md")
+        return ()
     for i, m in enumerate(raw or [], 1):
         if not isinstance(m, dict) or not isinstance(m.get("columns"), list) or not isinstance(m.get("rows"), list):
             ctx.add("materials", f"第 {i} 份材料应有 caption、columns、rows", "参见 question_bank/FORMAT.md")
@@ -375,6 +415,9 @@ def _cell(ctx: RecordContext, v: object) -> int | float | str:
     """Return a material cell: numbers stay numbers (integral floats become ints), the rest text."""
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         return check_text(ctx, "materials", clean_text(v))
+    if isinstance(v, float) and not math.isfinite(v) or isinstance(v, int) and abs(v) > 10 ** 15:
+        ctx.add("materials", f"材料中的数值「{clean_text(v)[:20]}」不是有限的数（或过大）", "填写实际数值")
+        return ""
     return int(v) if isinstance(v, float) and v.is_integer() else v
 
 
@@ -383,15 +426,24 @@ def _rubric(ctx: RecordContext, raw: Any) -> tuple[RubricRow, ...]:
     if not raw:
         ctx.add("rubric", "评分标准为空", "每道操作题需要 4–8 条评分要素，配分之和等于试题配分")
         return ()
+    if not isinstance(raw, list):
+        ctx.add("rubric", "评分标准应为列表（每条有 element、points、standard）", "参见 question_bank/FORMAT.md")
+        return ()
     for i, r in enumerate(raw, 1):
         if not isinstance(r, dict):
             ctx.add("rubric", f"第 {i} 条评分要素格式有误", "应有 element、points、standard")
             continue
-        element = check_text(ctx, "rubric", clean_text(r.get("element")))
-        standard = check_text(ctx, "rubric", clean_text(r.get("standard")))
-        pts = _number(ctx, "rubric", r.get("points"), f"第 {i} 条评分要素的配分")
+        if r.get("__sheet"):  # a workbook row of 评分标准: problems point at its own sheet, row and column
+            row = RecordContext(Origin(ctx.origin.file, r["__sheet"], r.get("__row")), r["__columns"], ctx.problems,
+                                ctx.record_id)
+            keys = {"element": "element", "standard": "standard", "points": "points"}
+        else:
+            row, keys = ctx, {"element": "rubric", "standard": "rubric", "points": "rubric"}
+        element = check_text(row, keys["element"], clean_text(r.get("element")))
+        standard = check_text(row, keys["standard"], clean_text(r.get("standard")))
+        pts = _number(row, keys["points"], r.get("points"), f"第 {i} 条评分要素的配分", MAX_POINTS)
         if not element or not standard:
-            ctx.add("rubric", f"第 {i} 条评分要素缺少评分要素或评分标准")
+            row.add(keys["element"] if not element else keys["standard"], f"第 {i} 条评分要素缺少评分要素或评分标准")
         if pts is not None:
             rows.append(RubricRow(element, pts, standard))
     return tuple(rows)

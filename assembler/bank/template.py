@@ -1,11 +1,14 @@
-"""The empty bank workbook authors start from: headers, help, drop-downs and one example per type."""
+"""The empty bank workbook authors start from: headers, help, drop-downs and one example per type
+(答辩题 included)."""
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
 
 from ..fileio import write_bytes_atomic
 from ..standard import load_standard
 from ..structure import ItemType
+from .defence import DefenceQuestion, ScoringPoint
 from .excel_io import write_workbook
 from .models import Item, Material, RubricRow, Task
 
@@ -37,8 +40,20 @@ EXAMPLE_TASK = Task(
     difficulty=2,
 )
 
+EXAMPLE_DEFENCE = DefenceQuestion(
+    "EX-DEF-01", "2", "运营管理", ("4.1.1",),
+    "请结合你主持过的一次年度（或季度）运营计划，说明计划的目标怎样确定、怎样分解到月度和岗位，"
+    "执行中你用哪些数据检查进度，以及计划未达成时你做了哪些调整。",
+    Fraction(15),
+    (ScoringPoint("目标有依据：引用上一周期数据或市场数据说明目标值的来源", Fraction(4)),
+     ScoringPoint("目标分解到月度和岗位（或渠道），分解后合计与总目标一致", Fraction(4)),
+     ScoringPoint("说出至少两项跟踪指标及检查频率", Fraction(3)),
+     ScoringPoint("偏差调整有具体动作并说明调整后的结果", Fraction(4))),
+    ("如果年中发现目标明显偏高，你会怎样向上级提出调整？",),
+)
+
 
 def write_template(path: str | Path, overwrite: bool = False) -> Path:
     """Write the template workbook. Raises OutputError if the file exists and overwrite is False."""
-    data = write_workbook(EXAMPLE_ITEMS, [EXAMPLE_TASK], load_standard(), template=True)
+    data = write_workbook(EXAMPLE_ITEMS, [EXAMPLE_TASK], load_standard(), template=True, defence=[EXAMPLE_DEFENCE])
     return write_bytes_atomic(path, data, overwrite)

@@ -6,7 +6,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import Problem
-from ..yaml_safe import load_yaml
+from ..yaml_safe import YAMLRefused, load_yaml
 from .models import Item, Task
 
 try:  # libyaml's C dumper is ~10× faster on large banks (load_yaml uses its loader too)
@@ -24,6 +24,9 @@ def parse_yaml_bank(data: bytes, path: str, problems: list[Problem]) -> list[dic
         raw = load_yaml(data.decode("utf-8"))
     except UnicodeDecodeError:
         problems.append(Problem("不是 UTF-8 编码的文本文件，不是题库文件", file=path))
+        return []
+    except YAMLRefused as exc:
+        problems.append(Problem(f"YAML 文件被拒绝读取：{exc}", file=path))
         return []
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

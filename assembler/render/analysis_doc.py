@@ -2,7 +2,6 @@
 scatter, every flagged item with its distractor bars, the full item table and signature lines."""
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 from openpyxl.chart import BarChart, ScatterChart
@@ -17,7 +16,6 @@ from .docx_base import (
     clean,
     created_datetime,
     fit_widths,
-    normalise_zip,
 )
 from .docx_chart import categories, chart_paragraph, numbers, series_title, x_numbers
 
@@ -131,11 +129,4 @@ def render_analysis(analysis: Analysis, created: str | None = None) -> bytes:
     doc.para("日期：________年____月____日", "ZJSign")
     stamps = [fa.created for fa in analysis.forms if fa.created]
     when = created_datetime(created or (max(stamps) if stamps else "2000-01-01T00:00:00"))
-    cp = doc.doc.core_properties
-    cp.author = "zujuan"
-    cp.title = "题目分析报告"
-    cp.created = cp.modified = cp.last_printed = when
-    cp.revision = 1
-    buf = io.BytesIO()
-    doc.doc.save(buf)
-    return normalise_zip(buf.getvalue(), when)
+    return doc.pinned_bytes(when, "题目分析报告")

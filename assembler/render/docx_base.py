@@ -22,7 +22,6 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from lxml import etree
 
-from ..form import Form
 from ..structure import points_text
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -546,24 +545,16 @@ class DocBuilder:
         return self.add(p)
 
     # -- save ---------------------------------------------------------------------------------------
-    def finish(self, form: Form, kind: str, title: str) -> bytes:
-        """Return the document's bytes: pinned properties, embedded manifest, fixed zip dates."""
-        from .embed import embed_manifest
-
-        when = created_datetime(form.created)
+    def pinned_bytes(self, when: datetime, title: str, *, subject: str = "", keywords: str = "",
+                     category: str = "", comments: str = "") -> bytes:
+        """Return the document's bytes with its properties and every zip entry dated `when`
+        (so the same inputs give the same bytes)."""
         cp = self.doc.core_properties
-        cp.author = "zujuan"
-        cp.last_modified_by = "zujuan"
+        cp.author = cp.last_modified_by = "zujuan"
         cp.title = clean(title)
-        cp.subject = clean(f"试卷编号 {form.code}")
-        cp.keywords = clean(form.code)
-        cp.category = {"paper": "试卷", "key": "答案", "skill_paper": "试卷", "scoring_sheet": "评分记录表"}[kind]
-        cp.comments = ""
+        cp.subject, cp.keywords, cp.category, cp.comments = clean(subject), clean(keywords), category, comments
         cp.revision = 1
-        cp.created = when
-        cp.modified = when
-        cp.last_printed = when
-        embed_manifest(self.doc, form, kind)
+        cp.created = cp.modified = cp.last_printed = when
         buf = io.BytesIO()
         self.doc.save(buf)
         return normalise_zip(buf.getvalue(), when)

@@ -1,12 +1,10 @@
 """The signable review document (审核报告): verdict, per-form checks, reasons, signature lines."""
 from __future__ import annotations
 
-import io
-
 from ..review import Review, summary_lines
 from ..structure import points_text
 from ..xlsx import pinned_time
-from .docx_base import TEXT_W, Cell, DocBuilder, clean, fit_widths, normalise_zip
+from .docx_base import TEXT_W, Cell, DocBuilder, clean, fit_widths
 
 
 def render_review(review: Review, created: str | None = None) -> bytes:
@@ -43,12 +41,4 @@ def render_review(review: Review, created: str | None = None) -> bytes:
     doc.para(f"审核结论：{review.verdict_label}", "ZJHeading")
     doc.para("审核人（签名）：____________________　　审核人（签名）：____________________", "ZJSign")
     doc.para("日期：________年____月____日", "ZJSign")
-    when = pinned_time(created or review.created)
-    cp = doc.doc.core_properties
-    cp.author = "zujuan"
-    cp.title = "试卷审核报告"
-    cp.created = cp.modified = cp.last_printed = when
-    cp.revision = 1
-    buf = io.BytesIO()
-    doc.doc.save(buf)
-    return normalise_zip(buf.getvalue(), when)
+    return doc.pinned_bytes(pinned_time(created or review.created), "试卷审核报告")

@@ -2,19 +2,18 @@
 综合评审汇总表 (blank for the panel, or filled from the members' scores)."""
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from ..bank.defence import DefenceQuestion
 from ..defence_assemble import DefenceSet, MaterialElement
-from ..review_panel import PASS_MARK, CandidateResult, PanelRule
+from ..review_panel import CandidateResult, PanelRule
+from ..rules import full_marks, pass_mark
 from .docx_base import (
     TEXT_W,
     Cell,
     DocBuilder,
     clean,
     created_datetime,
-    normalise_zip,
     pts,
 )
 
@@ -24,19 +23,9 @@ PANEL_ONLY = "（本题单仅供评审组使用，答辩前不得向考生公开
 
 
 def _finish(doc: DocBuilder, ds: DefenceSet, title: str, category: str) -> bytes:
-    when = created_datetime(ds.created)
-    cp = doc.doc.core_properties
-    cp.author = cp.last_modified_by = "zujuan"
-    cp.title = clean(title)
-    cp.subject = clean(f"套号 {ds.code}")
-    cp.keywords = clean(ds.code)
-    cp.category = category
-    cp.comments = f"seed={ds.seed} bank_hash={ds.bank_hash} blueprint_hash={ds.blueprint_hash}"
-    cp.revision = 1
-    cp.created = cp.modified = cp.last_printed = when
-    buf = io.BytesIO()
-    doc.doc.save(buf)
-    return normalise_zip(buf.getvalue(), when)
+    return doc.pinned_bytes(created_datetime(ds.created), title, subject=f"套号 {ds.code}", keywords=ds.code,
+                            category=category,
+                            comments=f"seed={ds.seed} bank_hash={ds.bank_hash} blueprint_hash={ds.blueprint_hash}")
 
 
 def _part_points(ds: DefenceSet, code: str) -> int:
@@ -159,6 +148,6 @@ def render_summary_sheet(ds: DefenceSet, rule: PanelRule = PanelRule(), result: 
                 Cell("结论", **lab),
                 Cell(("合格" if outcome.passed else "不合格") if outcome else "□合格　□不合格")]],
               [1400, 3200, 1400, TEXT_W - 6000], row_height=480)
-    doc.para(f"（满分 100 分，{PASS_MARK} 分及以上为合格）", "ZJNote")
+    doc.para(f"（满分 {full_marks()} 分，{pass_mark()} 分及以上为合格）", "ZJNote")
     doc.para("评审组组长（签名）：______________        日期：______年____月____日", "ZJSign")
     return _finish(doc, ds, title, "综合评审汇总表")

@@ -3,15 +3,15 @@ bar chart, and the normalised responses and keys that `zujuan analyze` reads bac
 from __future__ import annotations
 
 import json
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import DataError, Problem
 from ..form import form_from_manifest
-from ..score import PASS_MARK, Candidate, Results, form_results
-from ..xlsx import neutralise, pinned_time, safe_row, workbook_bytes
+from ..rules import pass_mark
+from ..score import Candidate, Results, form_results
+from ..xlsx import neutralise, open_workbook, pinned_time, safe_row, workbook_bytes
 
 SCORES_SHEET, DIST_SHEET, RESPONSES_SHEET, KEYS_SHEET, FORMS_SHEET = "成绩", "分数分布", "作答", "试题", "试卷清单"
 BINS = [(lo, lo + 10) for lo in range(0, 100, 10)]
@@ -41,6 +41,7 @@ def results_xlsx(results: Results) -> bytes:  # noqa: C901
     from .xlsx_style import HEADER_FILL, HEADER_FONT
 
     wb = Workbook(write_only=True)
+    passing = pass_mark()
 
     def head(ws, labels):
         out = []
@@ -70,7 +71,7 @@ def results_xlsx(results: Results) -> bytes:  # noqa: C901
         for i, c in enumerate(fr.candidates):
             ws.append(safe_row(ws, [c.id, c.name, c.form, _num(tot[i])] + [_num(sec[s][i]) if s in sec else None for s in sections]
                       + [_num(fun[f][i]) if f in fun else None for f in funcs]
-                      + ["合格" if tot[i] >= PASS_MARK else "不合格"]))
+                      + ["合格" if tot[i] >= passing else "不合格"]))
 
     ds = wb.create_sheet(DIST_SHEET)
     codes = [fr.form.code for fr in results.forms]
@@ -83,8 +84,8 @@ def results_xlsx(results: Results) -> bytes:  # noqa: C901
     allt = np.concatenate([fr.totals for fr in results.forms])
     ds.append(["考生人数", len(allt)])
     ds.append(["平均分", _num(allt.mean())])
-    ds.append([f"合格人数（≥{PASS_MARK} 分）", int((allt >= PASS_MARK).sum())])
-    ds.append(["合格率", f"{(allt >= PASS_MARK).mean() * 100:.1f}%"])
+    ds.append([f"合格人数（≥{passing} 分）", int((allt >= passing).sum())])
+    ds.append(["合格率", f"{(allt >= passing).mean() * 100:.1f}%"])
     chart = BarChart()
     chart.type = "col"
     chart.grouping = "clustered"
@@ -125,16 +126,12 @@ def read_results(path: str | Path) -> Results:
 
     Raises DataError if the file is missing, not a workbook, or lacks the 作答/试卷清单 sheets.
     """
-    from openpyxl import load_workbook
 
     p = Path(path)
     title = "成绩表有误"
     if not p.exists():
         raise DataError([Problem("文件不存在", file=str(p))], title=title)
-    try:
-        wb = load_workbook(p, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise DataError([Problem("不是有效的 Excel 工作簿（.xlsx）", file=str(p))], title=title) from None
+    wb = open_workbook(p, title, read_only=True, data_only=True)
     missing = [s for s in (RESPONSES_SHEET, FORMS_SHEET, KEYS_SHEET) if s not in wb.sheetnames]
     if missing:
         raise DataError([Problem(f"不是 zujuan score 写出的成绩表：缺少工作表「{'」「'.join(missing)}」", file=str(p))],
