@@ -37,3 +37,17 @@ def test_number_unit_spacing_is_a_style_warning(tmp_path):
     _, problems = read_bank([p])
     assert [(p.severity, p.column) for p in problems] == [("warning", "stem")]
     assert "「条视频播放 1200 次，点」" in problems[0].message
+
+
+def test_levels_two_and_one_hold_three_default_and_two_guojia_theory_papers():
+    # Counted per cell, as `bank stats` does; `bank stats --exact --level 2` / `--level 1` confirm the
+    # same figures by assembling the disjoint papers (too slow for the unit suite on a shared machine).
+    from assembler.bank.stats import capacities
+    from assembler.standard import load_standard
+
+    bank, _ = read_bank()
+    standard = load_standard()
+    for structure, wanted in (("standard", 3), ("guojia-190", 2)):
+        theory = {c.key: c for c in capacities(bank, standard, structure) if c.key.endswith("/theory")}
+        short = [(k, theory[k].forms, theory[k].binding) for k in ("2/theory", "1/theory") if theory[k].forms < wanted]
+        assert short == [], structure
