@@ -19,23 +19,30 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix
 
-from .bank.models import LETTERS, TRUE_MARK, Bank, Item, Status, Task
-from .bank.stats import disjoint_exact_sets, item_serves, work_content_of
+from .bank.models import LETTERS, TRUE_MARK, Bank, Item, Status, Task, item_serves
 from .blueprint import Blueprint, combination_label, work_content_quota
 from .errors import InfeasibleError, InputError
+from .exact_sets import disjoint_exact_sets
 from .form import Form, FormEntry
-from .standard import Kind, Standard
+from .rules import (
+    DEFAULT_P_TOLERANCE,
+    DEFAULT_TARGET_MEAN,
+    DEFAULT_TARGET_TOLERANCE,
+    JUDGE_TRUE_SHARE,
+    MAX_EQUAL_RUN,
+    SINGLE_LETTERS,
+    difficulty_band,
+    label_p,
+    ratio_band_tolerance,
+)
+from .standard import Kind, Standard, work_content_of
 from .structure import ItemType
-
-# The facility p a difficulty label stands for when an item has no observed p (the middle of the
-# bands feedback.difficulty_from_p uses to propose a label from p).
-LABEL_P = {1: 0.90, 2: 0.775, 3: 0.60, 4: 0.40, 5: 0.20}
 
 
 def item_p(item) -> float:
-    """Return an item's observed facility p, or the p its difficulty label stands for (LABEL_P)."""
+    """Return an item's observed facility p, or the p its difficulty label stands for (rules.LABEL_P)."""
     p = getattr(item, "p_value", None)
-    return float(p) if p is not None else LABEL_P.get(int(item.difficulty), 0.60)
+    return float(p) if p is not None else label_p(item.difficulty)
 
 
 @dataclass(frozen=True)
@@ -43,8 +50,8 @@ class DifficultyTarget:
     """A mean label with a tolerance, an 易:中:难 ratio (易 = 1–2, 中 = 3, 难 = 4–5), or, with
     scale "p", a mean facility p with a tolerance (observed p where known, LABEL_P otherwise)."""
 
-    mean: float = 3.0
-    tolerance: float = 0.3
+    mean: float = DEFAULT_TARGET_MEAN
+    tolerance: float = DEFAULT_TARGET_TOLERANCE
     ratio: tuple[int, ...] | None = None  # easy:medium:hard, three parts
     scale: str = "label"  # "label" (difficulty 1–5) or "p" (facility 0–1)
 
@@ -67,7 +74,7 @@ class DifficultyTarget:
         """Return (min, max) counts of easy, medium and hard items in a form of n items (ratio targets only)."""
         assert self.ratio is not None, "bands() is for ratio targets"
         total = sum(self.ratio)
-        tol = max(1, round(0.05 * n))
+        tol = ratio_band_tolerance(n)
         out = []
         for part in self.ratio:
             ideal = n * part / total
@@ -84,7 +91,7 @@ def parse_difficulty(text: str | None) -> DifficultyTarget:
     if s[:2].lower() == "p=":
         try:
             m, _, t = s[2:].partition("±")
-            mean, tol = float(m), float(t or "0.05")
+            mean, tol = float(m), float(t) if t else DEFAULT_P_TOLERANCE
             if not (0 < mean < 1) or not (0 <= tol < 0.5):
                 raise ValueError
             return DifficultyTarget(mean, tol, scale="p")
@@ -102,7 +109,7 @@ def parse_difficulty(text: str | None) -> DifficultyTarget:
         elif len(parts) == 2:
             m, t = parts
         else:
-            m, t = s, "0.3"
+            m, t = s, str(DEFAULT_TARGET_TOLERANCE)
         mean, tol = float(m), float(t)
         if not (1 <= mean <= 5) or not 0 <= tol <= 4:  # (NaN and inf fail this too)
             raise ValueError
@@ -132,7 +139,7 @@ def assemble_forms(bank: Bank, blueprint: Blueprint, n_forms: int, seed: int,
     Raises InfeasibleError naming every short cell when the bank is too small, or the smallest
     overlap that would work when the forms cannot be disjoint; InputError for bad options.
     """
-    from .integrity import seal_form
+    from .seal import seal_form
     from .standard import load_standard
 
     opts = options or AssemblyOptions()
@@ -176,8 +183,9 @@ def target_from_record(record: dict | None) -> DifficultyTarget:
     if t.get("ratio"):
         return DifficultyTarget(ratio=tuple(int(x) for x in t["ratio"]))
     if t.get("scale") == "p":
-        return DifficultyTarget(float(t["mean"]), float(t.get("tolerance", 0.05)), scale="p")
-    return DifficultyTarget(float(t.get("mean", 3.0)), float(t.get("tolerance", 0.3)))
+        return DifficultyTarget(float(t["mean"]), float(t.get("tolerance", DEFAULT_P_TOLERANCE)), scale="p")
+    return DifficultyTarget(float(t.get("mean", DEFAULT_TARGET_MEAN)),
+                            float(t.get("tolerance", DEFAULT_TARGET_TOLERANCE)))
 
 
 def observed_p_record(target: DifficultyTarget, picks) -> dict:
@@ -510,16 +518,15 @@ class _TheoryProblem(_Problem):
         if with_difficulty:
             d = self.opts.difficulty
             if d.ratio:
-                groups = [[i for i in range(P) if self.pool[i].difficulty <= 2],
-                          [i for i in range(P) if self.pool[i].difficulty == 3],
-                          [i for i in range(P) if self.pool[i].difficulty >= 4]]
+                groups = [[i for i in range(P) if difficulty_band(self.pool[i].difficulty) == band]
+                          for band in range(3)]
                 rows += [(idx, 1, lo, hi) for idx, (lo, hi) in zip(groups, d.bands(n))]
             else:
                 rows.append((list(range(P)), [d.value(x) for x in self.pool],
                              n * (d.mean - d.tolerance), n * (d.mean + d.tolerance)))
         ns = sum(r.cell(ItemType.SINGLE).count for r in self.bp.rows)
         if ns and self.opts.balance_answers:  # options that cannot be shuffled keep their letter
-            cap = floor(1.2 * ns / 4)
+            cap = SINGLE_LETTERS.cap(ns)
             for letter in "ABCD":
                 fixed = [i for i, it in enumerate(self.pool)
                          if it.type is ItemType.SINGLE and not it.shuffle and it.answer == letter]
@@ -528,7 +535,7 @@ class _TheoryProblem(_Problem):
         nj = sum(r.cell(ItemType.JUDGE).count for r in self.bp.rows)
         if nj and self.opts.balance_answers:
             true_idx = [i for i, it in enumerate(self.pool) if it.type is ItemType.JUDGE and it.answer == TRUE_MARK]
-            rows.append((true_idx, 1, ceil(0.4 * nj), floor(0.6 * nj)))
+            rows.append((true_idx, 1, *JUDGE_TRUE_SHARE.count_range(nj)))
         for i, it in enumerate(self.pool):
             for e in it.enemies:
                 j = self.index.get(e)
@@ -562,10 +569,11 @@ class _TheoryProblem(_Problem):
         if nj and self.opts.balance_answers:
             trues = sum(1 for x in self.pool if x.type is ItemType.JUDGE and x.answer == TRUE_MARK)
             falses = sum(1 for x in self.pool if x.type is ItemType.JUDGE and x.answer != TRUE_MARK)
-            if trues < ceil(0.4 * nj) * n_forms:
-                lines.append(f"{self.label} · 判断题（答案为“√”）：需要 {ceil(0.4 * nj) * n_forms} 题，可用 {trues} 题")
-            if falses < (nj - floor(0.6 * nj)) * n_forms:
-                lines.append(f"{self.label} · 判断题（答案为“×”）：需要 {(nj - floor(0.6 * nj)) * n_forms} 题，可用 {falses} 题")
+            least_true, most_true = JUDGE_TRUE_SHARE.count_range(nj)
+            if trues < least_true * n_forms:
+                lines.append(f"{self.label} · 判断题（答案为“√”）：需要 {least_true * n_forms} 题，可用 {trues} 题")
+            if falses < (nj - most_true) * n_forms:
+                lines.append(f"{self.label} · 判断题（答案为“×”）：需要 {(nj - most_true) * n_forms} 题，可用 {falses} 题")
         return lines
 
     def tight_cells(self, n_forms: int) -> list[tuple[int, str]]:
@@ -680,7 +688,7 @@ class _SkillProblem(_Problem):
 
 
 # ---- option permutation and answer balance ------------------------------------------------------
-def _break_runs(seq: list, key, rng: np.random.Generator, limit: int = 3) -> list:
+def _break_runs(seq: list, key, rng: np.random.Generator, limit: int = MAX_EQUAL_RUN) -> list:
     """Return seq reordered so that no more than `limit` equal keys come in a row (when possible)."""
     seq = list(seq)
     for _ in range(20 * max(1, len(seq))):
@@ -724,7 +732,7 @@ def _permute(item: Item, rng: np.random.Generator, target: str | None) -> tuple[
 
 
 def _place_single(items: list[Item], rng: np.random.Generator, balance: bool) -> list[tuple[Item, str, str]]:
-    """Return (item, permutation, displayed answer) with balanced letters and no run longer than 3."""
+    """Return (item, permutation, displayed answer) with balanced letters and no run longer than MAX_EQUAL_RUN."""
     if not balance:
         return [(it, *_permute(it, rng, None)) for it in items]
     n = len(items)
@@ -747,7 +755,7 @@ def _place_single(items: list[Item], rng: np.random.Generator, balance: bool) ->
     for k, c in zip(free, pool):
         letters[k] = c
     for _ in range(20 * max(1, n)):  # repair runs by swapping free positions
-        bad = _first_run_violation(letters, 3)
+        bad = _first_run_violation(letters, MAX_EQUAL_RUN)
         if bad is None:
             break
         if bad not in free:
@@ -766,6 +774,6 @@ def _place_single(items: list[Item], rng: np.random.Generator, balance: bool) ->
         else:
             perm, shown = "", it.answer
         out.append((it, perm, shown))
-    if _first_run_violation([x[2] for x in out], 3) is not None:  # e.g. fixed items alike in a row
+    if _first_run_violation([x[2] for x in out], MAX_EQUAL_RUN) is not None:  # e.g. fixed items alike in a row
         out = _break_runs(out, lambda x: x[2], rng)
     return out

@@ -654,7 +654,8 @@ def score_cmd(responses, forms_dir, template, bank_paths, output, force) -> None
     """评分：按试卷清单给答题登记表评分，写出成绩表（总分、分题型、分职业功能、合格与否、分数分布）。
 
     也可读 Moodle 的答题情况报表（下载时勾选题目文本），以及按题目编号列作答的其他考试系统导出表。"""
-    from .score import PASS_MARK, load_theory_forms, score_file, template_xlsx
+    from .rules import pass_mark
+    from .score import load_theory_forms, score_file, template_xlsx
     from .writers.results import results_xlsx
 
     forms = load_theory_forms(forms_dir)
@@ -673,7 +674,7 @@ def score_cmd(responses, forms_dir, template, bank_paths, output, force) -> None
     _emit(results_xlsx(res), out, force)
     for fr in res.forms:
         t = fr.totals
-        click.echo(f"  {fr.form.code}：{len(t)} 名考生，平均分 {t.mean():.2f}，合格 {int((t >= PASS_MARK).sum())} 人")
+        click.echo(f"  {fr.form.code}：{len(t)} 名考生，平均分 {t.mean():.2f}，合格 {int((t >= pass_mark()).sum())} 人")
 
 
 @main.command("analyze")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DataError, Problem
+from .rules import band_counts
 from .standard import Kind
 from .structure import ItemType
 
@@ -65,8 +66,8 @@ class Form:
         ds = [e.difficulty for e in self.entries]
         if not ds:
             return {"mean": 0, "easy": 0, "medium": 0, "hard": 0}
-        return {"mean": round(sum(ds) / len(ds), 3), "easy": sum(d <= 2 for d in ds),
-                "medium": sum(d == 3 for d in ds), "hard": sum(d >= 4 for d in ds)}
+        easy, medium, hard = band_counts(ds)
+        return {"mean": round(sum(ds) / len(ds), 3), "easy": easy, "medium": medium, "hard": hard}
 
     def to_manifest(self) -> dict:
         """Return the manifest (the JSON contract for review, verify and render)."""

@@ -5,10 +5,10 @@ review_generate.assemble_review and written and recorded here like the other kin
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from .assemble import AssemblyOptions, assemble_forms, parse_difficulty
+from .assembled import Assembled, ledger_path, session_name
 from .bank import load_bank
 from .bank.models import Bank
 from .blueprint import Blueprint, build_blueprint
@@ -16,9 +16,8 @@ from .defence_assemble import DefenceSet
 from .errors import InputError
 from .fileio import Transaction, refuse_clashes
 from .form import Form
-from .formats import Document, WriteContext, select_writers, write_documents
+from .formats import WriteContext, select_writers, write_documents
 from .ledger import (
-    DEFAULT_LEDGER,
     MAX_SEED,
     check_recordable,
     ensure_ledger,
@@ -67,19 +66,6 @@ class GenerateRequest:
 
 
 @dataclass(frozen=True)
-class Assembled:
-    """Forms and their documents, built in memory; nothing written yet. For the 综合评审 the
-    blueprint is a ReviewBlueprint and the forms are DefenceSets (defence_assemble)."""
-
-    blueprint: Blueprint | ReviewBlueprint
-    forms: tuple[Form | DefenceSet, ...]
-    documents: tuple[Document, ...]
-    session: str
-    excluded: int = 0
-    avoided_sessions: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class GenerateResult:
     forms: tuple[Form | DefenceSet, ...]
     blueprint: Blueprint | ReviewBlueprint
@@ -119,6 +105,7 @@ def created_problem(created: object) -> str | None:
 def date_problem(day: object) -> str | None:
     """Return why day is not a real calendar date written YYYY-MM-DD (Chinese), or None."""
     import re
+    from datetime import date
 
     text = str(day).strip()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
@@ -162,15 +149,6 @@ def request_problems(req: GenerateRequest) -> list[str]:
         except InputError as exc:
             out.append(str(exc).rstrip("。"))
     return out
-
-
-def session_name(req: GenerateRequest) -> str:
-    """Return the ledger session the request records under (default "<today> 组卷")."""
-    return req.session or f"{date.today().isoformat()} 组卷"
-
-
-def ledger_path(req: GenerateRequest) -> str:
-    return req.ledger or str(DEFAULT_LEDGER)
 
 
 def assemble_request(req: GenerateRequest, standard: Standard | None = None, bank: Bank | None = None) -> Assembled:

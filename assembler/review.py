@@ -13,11 +13,18 @@ from pathlib import Path
 
 from .assemble import target_from_record
 from .bank.models import LETTERS, TRUE_MARK, Bank, Item, Task
-from .bank.stats import work_content_of
 from .blueprint import Blueprint, build_blueprint, combination_label, work_content_quota
 from .errors import AssemblerError, DataError, Problem
 from .form import Form, form_from_manifest, load_manifest
-from .standard import Kind, Standard
+from .rules import (
+    DEFAULT_DIFFICULTY_SHARE,
+    DEFAULT_LABEL,
+    JUDGE_TRUE_SHARE,
+    MAX_EQUAL_RUN,
+    SINGLE_LETTERS,
+    band_counts,
+)
+from .standard import Kind, Standard, work_content_of
 from .structure import ItemType, load_structure
 
 
@@ -418,9 +425,6 @@ def review_form(lf: LoadedForm, bank: Bank, standard: Standard, ledger: str | No
                       form.created or "")
 
 
-DEFAULT_DIFFICULTY_SHARE = 0.8  # above this share of items at the default 3 without p, difficulty says little
-
-
 def item_notes(records: list) -> tuple[str, ...]:
     """Return review notes on the paper's items: all-option multiple-choice keys, difficulty without data."""
     out = []
@@ -429,7 +433,7 @@ def item_notes(records: list) -> tuple[str, ...]:
     if every:
         out.append(f"{len(every)} 道多选题的答案为全部选项（允许，但请确认确属全选）：" + "、".join(every))
     objective = [x for x in records if isinstance(x, Item)]
-    plain = sum(1 for x in objective if x.difficulty == 3 and x.p_value is None)
+    plain = sum(1 for x in objective if x.difficulty == DEFAULT_LABEL and x.p_value is None)
     if objective and plain / len(objective) > DEFAULT_DIFFICULTY_SHARE:
         out.append(f"{plain}/{len(objective)} 道题难度为默认值 3 且无通过率数据，难度分布仅为名义值，"
                    "不反映实际难度（考后录入通过率后再评估）")
@@ -440,8 +444,9 @@ def integrity_problems(lf: LoadedForm, bank: Bank, bp: Blueprint, standard: Stan
     """Return the reasons the form is not what the bank and its seed produce: a broken seal, an
     order or permutation the seed does not give, and every document whose visible content
     differs from the one the bank and the manifest produce (naming the item)."""
-    from .integrity import derivation_problems, seal_problems
+    from .integrity import derivation_problems
     from .render.visible import DOCUMENT_NAMES, document_problems
+    from .seal import seal_problems
 
     form = lf.form
     out = seal_problems(form, bank) + derivation_problems(form, bank, bp, standard)
@@ -495,8 +500,8 @@ def _difficulty(form: Form, records, reasons: list[str]) -> dict:
     if not ds:
         return {}
     mean = sum(ds) / len(ds)
-    out = {"mean": round(mean, 3), "easy": sum(d <= 2 for d in ds), "medium": sum(d == 3 for d in ds),
-           "hard": sum(d >= 4 for d in ds)}
+    easy, medium, hard = band_counts(ds)
+    out = {"mean": round(mean, 3), "easy": easy, "medium": medium, "hard": hard}
     if form.kind is Kind.SKILL:
         return out
     target = target_from_record(form.extra.get("assembly"))
@@ -527,19 +532,18 @@ def _answers(form: Form, reasons: list[str]) -> dict:
            "multiple": dict(Counter(c for e in form.entries if e.type is ItemType.MULTIPLE for c in e.answer)),
            "longest_run": {"single": _longest_run(singles), "judge": _longest_run(judges)}}
     if singles:
-        share = len(singles) / 4
-        off = [c for c in "ABCD" if not share * 0.8 - 1e-9 <= letters.get(c, 0) <= share * 1.2 + 1e-9]
+        off = [c for c in SINGLE_LETTERS.letters if not SINGLE_LETTERS.holds(letters.get(c, 0), len(singles))]
         if off:
+            lo, hi = SINGLE_LETTERS.bounds(len(singles))
             reasons.append("单选题答案分布不均衡：" + "，".join(f"{c} {letters.get(c, 0)} 题" for c in off)
-                           + f"（应在 {share * 0.8:g}～{share * 1.2:g} 题之间）")
+                           + f"（应在 {lo:g}～{hi:g} 题之间）")
     for label, seq in (("单选题", singles), ("判断题", judges)):
         run = _longest_run(seq)
-        if run > 3:
-            reasons.append(f"{label}有 {run} 道相同答案连续出现（不应超过 3 道）")
-    if judges:
+        if run > MAX_EQUAL_RUN:
+            reasons.append(f"{label}有 {run} 道相同答案连续出现（不应超过 {MAX_EQUAL_RUN} 道）")
+    if judges and not JUDGE_TRUE_SHARE.holds(judges.count(TRUE_MARK), len(judges)):
         ratio = judges.count(TRUE_MARK) / len(judges)
-        if not 0.4 <= ratio <= 0.6:
-            reasons.append(f"判断题“√”占 {ratio:.0%}，应在 40%～60% 之间")
+        reasons.append(f"判断题“√”占 {ratio:.0%}，应在 {JUDGE_TRUE_SHARE.text()} 之间")
     return out
 
 

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .assembled import Assembled, ledger_path, session_name
 from .bank.defence import DefenceQuestion, materials_file
 from .defence_assemble import (
     DefenceSet,
@@ -29,7 +30,7 @@ from .standard import Standard
 
 if TYPE_CHECKING:  # pragma: no cover
     from .bank.models import Bank
-    from .generate import Assembled, GenerateRequest
+    from .generate import GenerateRequest
 
 REVIEW_FORMATS = ("docx", "pdf")  # the panel documents are Word or PDF (plus the scores workbook)
 
@@ -55,7 +56,6 @@ def assemble_review(req: GenerateRequest, std: Standard, bank: Bank | None = Non
     申报材料 rubric; InfeasibleError when there are too few questions for disjoint sets.
     """
     from .bank import load_bank
-    from .generate import Assembled, ledger_path, session_name
 
     if not 1 <= req.forms <= 100:
         raise InputError(f"套数 {req.forms} 超出范围：应为 1～100。")

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DataError, InputError, Problem
+from .rules import pass_mark
 
 SETTINGS_SHEET, SCORES_SHEET = "设置", "评分"
-PASS_MARK = 60
 RULES = {"trimmed": "去掉一个最高分和一个最低分后取平均", "mean": "取全体评委的平均分"}
 ID_COLUMNS = ("准考证号", "考生姓名", "评委序号")
 
@@ -37,7 +37,7 @@ class PanelRule:
             how = RULES["mean"]
         extra = f"（评审组 {self.trim_from} 人及以上时{RULES['trimmed']}，少于 {self.trim_from} 人时取平均）" \
             if self.name == "trimmed" else ""
-        return f"评审结果：评审组 {members} 人，{how}{extra}，保留一位小数；{PASS_MARK} 分及以上为合格。"
+        return f"评审结果：评审组 {members} 人，{how}{extra}，保留一位小数；{pass_mark()} 分及以上为合格。"
 
 
 def parse_rule(value: object, trim_from: int = 5) -> PanelRule:
@@ -77,7 +77,7 @@ def panel_result(totals: list[float], rule: PanelRule = PanelRule()) -> PanelOut
         kept = [i for i in range(n) if i not in dropped]
     mean = sum(totals[i] for i in kept) / len(kept)
     result = round(mean + 1e-9, 1)
-    return PanelOutcome(tuple(totals), dropped, result, result >= PASS_MARK, rule.describe(n))
+    return PanelOutcome(tuple(totals), dropped, result, result >= pass_mark(), rule.describe(n))
 
 
 @dataclass(frozen=True)

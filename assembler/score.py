@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .answer_sheet import FORM_HEADER, ID_HEADER, NAME_HEADER, RESPONSE_SHEET
 from .bank.models import FALSE_MARK, LETTERS, TRUE_MARK
 from .errors import DataError, InputError, Problem
 from .form import Form, load_manifest
@@ -23,9 +24,6 @@ from .standard import Kind
 from .structure import ItemType
 from .xlsx import pinned_time, workbook_bytes
 
-PASS_MARK = 60
-ID_HEADER, NAME_HEADER, FORM_HEADER = "准考证号", "姓名", "试卷编号"
-RESPONSE_SHEET = "答题登记"
 TRUE_ALIASES = {"√", "✓", "✔", "对", "T", "TRUE", "Y", "正确", "是"}
 FALSE_ALIASES = {"×", "✗", "✘", "X", "错", "F", "FALSE", "N", "错误", "否"}
 

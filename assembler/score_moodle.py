@@ -15,6 +15,7 @@ import html
 import re
 from typing import TYPE_CHECKING
 
+from .answer_sheet import FORM_HEADER, ID_HEADER, NAME_HEADER
 from .bank.models import FALSE_MARK, TRUE_MARK, Bank
 from .errors import DataError, Problem
 from .form import Form
@@ -39,8 +40,6 @@ _SPACE = re.compile(r"[\s\u3000]+")
 
 def is_moodle_responses(header: list[str]) -> bool:
     """Return True when a header row is Moodle's responses report (Response N columns, no 试卷编号)."""
-    from .score import FORM_HEADER
-
     return FORM_HEADER not in header and any(RESPONSE.match(h or "") for h in header)
 
 
@@ -113,8 +112,6 @@ def moodle_rows(rows: list[tuple[int, list]], forms: dict[str, Form], bank: Bank
     a response that is not one of the item's options, a missing or repeated candidate number.
     """
     from openpyxl.utils import get_column_letter
-
-    from .score import FORM_HEADER, ID_HEADER, NAME_HEADER
 
     header = [str(c).strip() if c is not None else "" for c in rows[0][1]]
     problems: list[Problem] = []

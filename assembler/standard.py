@@ -141,6 +141,10 @@ class Standard:
     def basic_section(self, name: str) -> BasicSection | None:
         return next((b for b in self.basics if b.name == name), None)
 
+    def basic_item(self, code: str) -> BasicItem | None:
+        """Return the section-2 item with this code (e.g. 2.2.6), or None."""
+        return next((it for b in self.basics for it in b.items if it.code == code), None)
+
     def has_directions(self, level: str) -> bool:
         """Return whether the level's weight tables differ by direction (四级, 三级)."""
         return bool(self.direction_functions.get(level))
@@ -280,6 +284,13 @@ def resolve_choice(standard: Standard, level: object, direction: object | None) 
     if d is not None and lv not in standard.direction(d).levels:
         raise InputError(f"{level_obj.label} 没有「{standard.direction(d).name}」职业方向。")
     return lv, None
+
+
+def work_content_of(code: str, function: str) -> str:
+    """Return the work-content code an item code belongs to (2.2.3 → 2.2; 2.2.6(11) → 2.2.6)."""
+    if function in BASIC_FUNCTIONS:
+        return code.split("(")[0]
+    return ".".join(code.split(".")[:2])
 
 
 # ---- loading ------------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from pathlib import Path
 import yaml
 
 from .errors import DataError, InputError, Problem
-from .standard import PACKAGE_ROOT
+from .rules import full_marks, minimum_minutes
+from .standard import PACKAGE_ROOT, Kind
 from .yaml_safe import load_yaml_file
 
 STRUCTURES_DIR = PACKAGE_ROOT / "blueprints" / "structures"
@@ -139,19 +140,20 @@ def parse_structure(raw: object, path: str = "") -> PaperStructure:
             problems.append(Problem(f"{where}：count 应为正整数、points 应为正数", file=path, column="count/points"))
             continue
         sections.append(Section(t, count, pts))
+    least = minimum_minutes(Kind.THEORY)
     try:
-        duration = int(raw.get("duration_minutes", 90))
+        duration = int(raw.get("duration_minutes", least))
     except (TypeError, ValueError):
         problems.append(Problem("duration_minutes 应为整数（分钟）", file=path, column="duration_minutes"))
-        duration = 90
-    if duration < 90:
-        problems.append(Problem(f"考试时间 {duration} 分钟少于标准规定的 90 分钟", file=path, column="duration_minutes"))
+        duration = least
+    if duration < least:
+        problems.append(Problem(f"考试时间 {duration} 分钟少于标准规定的 {least} 分钟", file=path, column="duration_minutes"))
     order = {t: i for i, t in enumerate(THEORY_TYPES)}
     sections.sort(key=lambda s: order[s.type])
     st = PaperStructure(str(raw.get("name") or Path(path).stem), str(raw.get("title") or raw.get("name") or ""),
                         duration, tuple(sections))
-    if not problems and st.total_points != 100:
-        problems.append(Problem(f"各题型分值合计为 {points_text(st.total_points)} 分，应为 100 分", file=path))
+    if not problems and st.total_points != full_marks():
+        problems.append(Problem(f"各题型分值合计为 {points_text(st.total_points)} 分，应为 {full_marks()} 分", file=path))
     if problems:
         raise DataError(problems, title="试卷结构文件有误")
     return st

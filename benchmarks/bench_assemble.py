@@ -43,10 +43,9 @@ from synthetic_bank import ensure_bank  # noqa: E402
 
 from assembler.assemble import AssemblyOptions, DifficultyTarget, assemble_forms  # noqa: E402
 from assembler.bank import load_bank  # noqa: E402
-from assembler.bank.models import TRUE_MARK, Bank  # noqa: E402
-from assembler.bank.stats import item_serves, work_content_of  # noqa: E402
+from assembler.bank.models import TRUE_MARK, Bank, item_serves  # noqa: E402
 from assembler.blueprint import Blueprint, build_blueprint, work_content_quota  # noqa: E402
-from assembler.standard import load_standard  # noqa: E402
+from assembler.standard import load_standard, work_content_of  # noqa: E402
 from assembler.structure import THEORY_TYPES, ItemType  # noqa: E402
 
 DATA = HERE / "_data"

@@ -11,10 +11,9 @@ from assembler.assemble import (
     parse_difficulty,
 )
 from assembler.bank import load_bank
-from assembler.bank.stats import work_content_of
 from assembler.blueprint import build_blueprint, work_content_quota
 from assembler.errors import InfeasibleError, InputError
-from assembler.standard import Kind, load_standard
+from assembler.standard import Kind, load_standard, work_content_of
 from assembler.structure import ItemType
 from tests.bankutil import bank as make_bank
 from tests.bankutil import single
@@ -262,8 +261,9 @@ def _with_observed_p(bank, step: int = 3):
 
 
 def test_observed_p_target_is_met_and_recorded():
-    from assembler.assemble import LABEL_P, item_p
+    from assembler.assemble import item_p
     from assembler.review import LoadedForm, review_form
+    from assembler.rules import LABEL_P
 
     bank = _with_observed_p(BANK)
     bp = build_blueprint(STD, "四级", "创意策划", Kind.THEORY)

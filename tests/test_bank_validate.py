@@ -58,7 +58,7 @@ def test_excel_problems_name_file_sheet_row_and_column(tmp_path):
     assert any("第 9 行，「职业功能（D列）」列：四级没有职业功能「职业规划」" in m for m in msgs)
     assert any("第 10 行，「难度（M列）」列：难度「7」无效" in m for m in msgs)
     assert any("第 10 行，「题干（F列）」列：题干为空" in m for m in msgs)
-    assert any("第 11 行，「鉴定点代码（E列）」列：2.2.6 须注明是十五部法律法规中的哪一部" in m for m in msgs)
+    assert any("第 11 行，「鉴定点代码（E列）」列：2.2.6 须注明是「相关法律、法规知识」15 项中的哪一项" in m for m in msgs)
 
 
 def test_yaml_problems_name_the_entry_and_field(tmp_path):

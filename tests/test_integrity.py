@@ -11,7 +11,7 @@ from docx import Document
 from assembler.bank import load_bank
 from assembler.cli import main
 from assembler.generate import GenerateRequest, generate
-from assembler.integrity import SEAL_KEY
+from assembler.seal import SEAL_KEY
 from assembler.standard import load_standard
 
 STD = load_standard()

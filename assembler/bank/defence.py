@@ -16,7 +16,7 @@ import yaml
 from ..errors import DataError, InputError, Problem
 from ..standard import PACKAGE_ROOT, Standard, parse_level
 from ..yaml_safe import load_yaml_file
-from .models import Origin, Status, _with_bookkeeping
+from .models import Origin, Status, _with_bookkeeping, is_example_id
 
 DEFENCE_DIR = PACKAGE_ROOT / "question_bank" / "defence"
 FIELDS = ("id", "type", "level", "function", "code", "question", "points", "rubric", "follow_ups",
@@ -258,8 +258,6 @@ def read_defence_files(files: list[Path], standard: Standard) -> tuple[list[Defe
 def defence_cross_checks(questions: list[DefenceQuestion]) -> list[Problem]:
     """Return problems involving several 答辩题: duplicate ids, enemies that name no question; and a
     warning for each template example (EX-…), which never imports."""
-    from .loader import is_example_id
-
     problems = []
     seen: dict[str, DefenceQuestion] = {}
     for q in questions:

@@ -75,7 +75,7 @@ def import_workbook(source: str | Path, into: str | Path | None = None, replace:
     existing_errors = [p for p in existing_problems if p.severity == "error"]
     if existing_errors:
         raise DataError(existing_errors, title=f"目标题库 {into} 本身有错误，未导入")
-    from .loader import is_example_id
+    from .models import is_example_id
 
     records: tuple[Item | Task | DefenceQuestion, ...] = (*new_bank.items, *new_bank.tasks, *new_bank.defence)
     incoming = [r for r in records if not is_example_id(r.id)]

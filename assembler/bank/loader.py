@@ -28,7 +28,7 @@ from .defence import (
     read_defence_file,
 )
 from .excel_io import ColumnNamer, parse_workbook
-from .models import Bank, Item, Origin, Task
+from .models import Bank, Item, Origin, Task, is_example_id
 from .normalize import id_key, item_from_record
 from .yaml_io import bank_files, parse_yaml_bank
 
@@ -257,14 +257,6 @@ def _where(x: Item | Task) -> dict:
 def normalise_stem(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     return re.sub(r"[\W_]+", "", text).lower()
-
-
-EXAMPLE_PREFIX = "EX-"
-
-
-def is_example_id(item_id: str) -> bool:
-    """Return whether an id marks a template example (EX-…), which never imports."""
-    return str(item_id).upper().startswith(EXAMPLE_PREFIX)
 
 
 def _file_set(item_id: str) -> str:

@@ -217,3 +217,16 @@ class Bank:
         value = h.hexdigest()[:16]
         object.__setattr__(self, "_hash", value)
         return value
+
+
+def item_serves(item: Item | Task, level: str) -> bool:
+    """Return whether a record may be used at this level (records without a level serve every level)."""
+    return item.level is None or item.level == level
+
+
+EXAMPLE_PREFIX = "EX-"
+
+
+def is_example_id(item_id: str) -> bool:
+    """Return whether an id marks a template example (EX-…), which never imports."""
+    return str(item_id).upper().startswith(EXAMPLE_PREFIX)

@@ -191,8 +191,11 @@ def item_from_record(rec: dict, origin: Origin, column: Callable[[str], str], st
     elif function and (level or function in BASIC_FUNCTIONS):
         allowed = std.knowledge_codes(level or "", function)
         if allowed and code not in allowed:
-            if code == "2.2.6":
-                ctx.add("code", "2.2.6 须注明是十五部法律法规中的哪一部", "写成 2.2.6(1) … 2.2.6(15)")
+            parent = std.basic_item(code)
+            if parent is not None and parent.subitems:  # e.g. 2.2.6: which of the fifteen laws
+                first, last = parent.subitems[0].code, parent.subitems[-1].code
+                ctx.add("code", f"{code} 须注明是「{parent.name}」{len(parent.subitems)} 项中的哪一项",
+                        f"写成 {first} … {last}")
             else:
                 where = f"{std.level(level).name}「{function}」" if level else f"「{function}」"
                 ctx.add("code", f"鉴定点代码 {code} 不是{where}的相关知识要求",

@@ -17,10 +17,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from ..blueprint import Blueprint, all_blueprints, combination_label, work_content_quota
-from ..standard import BASIC_FUNCTIONS, Kind, Standard
+from ..exact_sets import disjoint_exact_sets
+from ..standard import Kind, Standard, work_content_of
 from ..structure import THEORY_TYPES, ItemType
 from ..writers.text import table_row
-from .models import Bank, Item, Task
+from .models import Bank, Item, Task, item_serves
 from .quality import bank_cues
 
 
@@ -51,17 +52,6 @@ class BankStats:
                 "counts": self.counts, "drafts": {"count": len(self.drafts), "ids": list(self.drafts)},
                 "quality": {"bank": self.quality[0].to_dict() if self.quality else None,
                             "files": [q.to_dict() for q in self.quality[1:]]}}
-
-
-def work_content_of(code: str, function: str) -> str:
-    """Return the work-content code an item code belongs to (2.2.3 → 2.2; 2.2.6(11) → 2.2.6)."""
-    if function in BASIC_FUNCTIONS:
-        return code.split("(")[0]
-    return ".".join(code.split(".")[:2])
-
-
-def item_serves(item: Item | Task, level: str) -> bool:
-    return item.level is None or item.level == level
 
 
 def bank_stats(bank: Bank, standard: Standard, structure: str | None = None, exact: bool = False) -> BankStats:
@@ -181,53 +171,6 @@ def theory_capacity(bank: Bank, bp: Blueprint, standard: Standard) -> tuple[int,
             if best is None or k < best:
                 best, binding = k, f"{lvname} · {r.name} · {w.code} {w.name}：每卷至少 {lo} 题，可用 {wc_pool[(r.name, w.code)]} 题"
     return best or 0, binding
-
-
-def disjoint_exact_sets(points: list[float], target: float, max_size: int = 4,
-                        max_candidates: int = 50_000) -> list[tuple[int, ...]]:
-    """Return a largest family of disjoint index sets whose points each sum exactly to target.
-
-    Candidate sets of up to `max_size` tasks are enumerated (a paper gives one function at most a
-    few tasks), then the largest disjoint family is an exact set-packing integer program (HiGHS).
-    """
-    import numpy as np
-    from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import coo_matrix
-
-    scale = 2  # tasks may carry half points
-    vals = [round(p * scale) for p in points]
-    goal = round(target * scale)
-    order = sorted(range(len(vals)), key=lambda i: -vals[i])
-    subsets: list[tuple[int, ...]] = []
-
-    def grow(start: int, chosen: list[int], total: int) -> None:
-        if len(subsets) >= max_candidates:
-            return
-        if total == goal:
-            subsets.append(tuple(sorted(chosen)))
-            return
-        if len(chosen) == max_size:
-            return
-        for k in range(start, len(order)):
-            i = order[k]
-            if vals[i] > 0 and total + vals[i] <= goal:
-                chosen.append(i)
-                grow(k + 1, chosen, total + vals[i])
-                chosen.pop()
-
-    grow(0, [], 0)
-    if not subsets:
-        return []
-    rows, cols = [], []
-    for j, sset in enumerate(subsets):
-        rows += list(sset)
-        cols += [j] * len(sset)
-    A = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(vals), len(subsets)))
-    res = milp(-np.ones(len(subsets)), constraints=LinearConstraint(A, 0, 1), integrality=np.ones(len(subsets)),
-               bounds=Bounds(0, 1))
-    if res.x is None:
-        return []
-    return [subsets[j] for j in np.flatnonzero(res.x > 0.5)]
 
 
 def skill_capacity(bank: Bank, bp: Blueprint, standard: Standard) -> tuple[int, str]:

@@ -8,12 +8,11 @@ from dataclasses import dataclass, replace
 
 from ..blueprint import all_blueprints, combination_label
 from ..errors import InputError
+from ..rules import DEFAULT_DIFFICULTY_SHARE, DEFAULT_LABEL
 from ..standard import BASIC_FUNCTIONS, Kind, Standard, parse_direction, parse_level
 from ..structure import list_structures
 from .models import Bank
 from .stats import BankStats, bank_stats, stats_text, theory_capacity
-
-DEFAULT_DIFFICULTY_SHARE = 0.8
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,7 @@ def scoped_stats(bank: Bank, std: Standard, level: object | None = None, directi
                 forms, binding = theory_capacity(bank, bp, std)
                 rows.append((combination_label(std, bp.level, bp.direction), forms, binding))
         structures[name] = rows
-    plain = sum(1 for it in bank.items if it.difficulty == 3 and it.p_value is None)
+    plain = sum(1 for it in bank.items if it.difficulty == DEFAULT_LABEL and it.p_value is None)
     return ScopedStats(replace(full, uncovered=gaps, capacity=capacity), tuple(combos), serves, structures,
                        (plain, len(bank.items)))
 

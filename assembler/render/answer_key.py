@@ -8,6 +8,7 @@ from ..bank.models import LETTERS, Bank, Item
 from ..form import Form, FormEntry
 from ..structure import ItemType
 from .docx_base import TEXT_W, Cell, DocBuilder, R, clean, pts
+from .embed import finish_form_document
 from .theory_paper import displayed_options, lookup_items, theory_sections
 
 PER_ROW = 10
@@ -78,4 +79,4 @@ def render_answer_key(form: Form, bank: Bank, explanations: bool = False) -> byt
                 text = clean(it.explanation).strip()
                 runs += [R("　解析：", bold=True), R(remap_letters(text, it, e) if text else "（题库未提供解析）")]
                 doc.para(runs, "ZJStem")
-    return doc.finish(form, "key", title)
+    return finish_form_document(doc, form, "key", title)

@@ -22,7 +22,6 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from lxml import etree
 
-from ..form import Form
 from ..structure import points_text
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -559,15 +558,6 @@ class DocBuilder:
         buf = io.BytesIO()
         self.doc.save(buf)
         return normalise_zip(buf.getvalue(), when)
-
-    def finish(self, form: Form, kind: str, title: str) -> bytes:
-        """Return the document's bytes: pinned properties, embedded manifest, fixed zip dates."""
-        from .embed import embed_manifest
-
-        embed_manifest(self.doc, form, kind)
-        category = {"paper": "试卷", "key": "答案", "skill_paper": "试卷", "scoring_sheet": "评分记录表"}[kind]
-        return self.pinned_bytes(created_datetime(form.created), title, subject=f"试卷编号 {form.code}",
-                                 keywords=form.code, category=category)
 
 
 def created_datetime(created: str) -> datetime:

@@ -20,9 +20,10 @@ from docx.opc.part import Part
 from lxml import etree
 
 from ..form import Form
-from .docx_base import clean
+from .docx_base import DocBuilder, clean, created_datetime
 
 NS = "urn:zujuan:manifest:1"
+CATEGORIES = {"paper": "试卷", "key": "答案", "skill_paper": "试卷", "scoring_sheet": "评分记录表"}
 DOCUMENT_KINDS = ("paper", "key", "skill_paper", "scoring_sheet")
 _CUSTOM_PROPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 _VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
@@ -147,3 +148,12 @@ def read_embedded_manifest(path_or_bytes) -> dict | None:
     """Return the manifest dict embedded in a docx we wrote (None if absent)."""
     found = read_embedded(path_or_bytes)
     return found.get("manifest") if found else None
+
+
+def finish_form_document(doc: DocBuilder, form: Form, kind: str, title: str) -> bytes:
+    """Return the bytes of one of a form's documents: pinned properties, the embedded manifest,
+    fixed zip dates. Raises KeyError for a kind not in DOCUMENT_KINDS."""
+    category = CATEGORIES[kind]
+    embed_manifest(doc.doc, form, kind)
+    return doc.pinned_bytes(created_datetime(form.created), title, subject=f"试卷编号 {form.code}",
+                            keywords=form.code, category=category)

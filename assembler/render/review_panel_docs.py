@@ -6,7 +6,8 @@ from typing import Any
 
 from ..bank.defence import DefenceQuestion
 from ..defence_assemble import DefenceSet, MaterialElement
-from ..review_panel import PASS_MARK, CandidateResult, PanelRule
+from ..review_panel import CandidateResult, PanelRule
+from ..rules import full_marks, pass_mark
 from .docx_base import (
     TEXT_W,
     Cell,
@@ -147,6 +148,6 @@ def render_summary_sheet(ds: DefenceSet, rule: PanelRule = PanelRule(), result: 
                 Cell("结论", **lab),
                 Cell(("合格" if outcome.passed else "不合格") if outcome else "□合格　□不合格")]],
               [1400, 3200, 1400, TEXT_W - 6000], row_height=480)
-    doc.para(f"（满分 100 分，{PASS_MARK} 分及以上为合格）", "ZJNote")
+    doc.para(f"（满分 {full_marks()} 分，{pass_mark()} 分及以上为合格）", "ZJNote")
     doc.para("评审组组长（签名）：______________        日期：______年____月____日", "ZJSign")
     return _finish(doc, ds, title, "综合评审汇总表")

@@ -8,6 +8,7 @@ from ..bank.models import Bank, Task
 from ..errors import DataError, Problem
 from ..form import Form, FormEntry
 from .docx_base import TEXT_W, Cell, DocBuilder, clean, pts
+from .embed import finish_form_document
 from .skill_paper import HEADER_SHADE, lookup_tasks
 
 SIGNATURE = "考评员（签名）：________  ________  ________   日期：____年__月__日"
@@ -64,4 +65,4 @@ def render_scoring_sheets(form: Form, bank: Bank) -> bytes:
     doc = DocBuilder(f"{title}　　试卷编号：{clean(form.code)}")
     for k, (e, t) in enumerate(tasks):
         add_sheet(doc, form, e, t, first=k == 0)
-    return doc.finish(form, "scoring_sheet", title)
+    return finish_form_document(doc, form, "scoring_sheet", title)

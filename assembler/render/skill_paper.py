@@ -20,6 +20,7 @@ from .docx_base import (
     is_number,
     pts,
 )
+from .embed import finish_form_document
 
 PAPER_HEADING = "职业技能等级认定统一试卷"
 HEADER_SHADE = "F2F2F2"
@@ -219,7 +220,7 @@ def render_skill_paper(form: Form, bank: Bank, standard: Standard) -> bytes:
     add_notice(doc, form, tasks)
     for e, t in tasks:
         add_task_sheet(doc, form, standard, e, t)
-    return doc.finish(form, "skill_paper", title)
+    return finish_form_document(doc, form, "skill_paper", title)
 
 
 __all__ = ["render_skill_paper", "lookup_tasks", "task_blocks", "skill_requirements"]

@@ -23,6 +23,7 @@ from .docx_base import (
     emphasis_runs,
     pts,
 )
+from .embed import finish_form_document
 
 PAPER_HEADING = "职业技能等级认定统一试卷"
 NOTES = (
@@ -213,7 +214,7 @@ def render_theory_paper(form: Form, bank: Bank) -> bytes:
         doc.para(sec.heading(), "ZJHeading")
         for e in sec.entries:
             add_item(doc, e, items[e.id])
-    return doc.finish(form, "paper", title)
+    return finish_form_document(doc, form, "paper", title)
 
 
 __all__ = ["render_theory_paper", "theory_sections", "TheorySection", "lookup_items", "displayed_options",

@@ -360,7 +360,8 @@ def score_page():
         return render_template("score.html", done_jobs=done)
     from ..analyze import analyze_results
     from ..fileio import write_bytes_atomic
-    from ..score import PASS_MARK, template_xlsx
+    from ..rules import pass_mark
+    from ..score import template_xlsx
     from ..writers.analysis import analysis_text, analysis_xlsx
     from ..writers.results import results_xlsx
 
@@ -392,7 +393,7 @@ def score_page():
                 raise shown_error(exc, used) from None
             write_bytes_atomic(job.folder / "成绩表.xlsx", results_xlsx(res))
             job.progress(1, "题目分析中")
-            out = {"results": res, "sheet": sheet.name, "pass_mark": PASS_MARK, "text": "", "analysis_error": ""}
+            out = {"results": res, "sheet": sheet.name, "pass_mark": pass_mark(), "text": "", "analysis_error": ""}
             try:  # the scores stand even when there are too few candidates to analyse
                 analysis = analyze_results(res)
             except AssemblerError as exc:

@@ -9,7 +9,8 @@ import numpy as np
 
 from ..errors import DataError, Problem
 from ..form import form_from_manifest
-from ..score import PASS_MARK, Candidate, Results, form_results
+from ..rules import pass_mark
+from ..score import Candidate, Results, form_results
 from ..xlsx import neutralise, open_workbook, pinned_time, safe_row, workbook_bytes
 
 SCORES_SHEET, DIST_SHEET, RESPONSES_SHEET, KEYS_SHEET, FORMS_SHEET = "成绩", "分数分布", "作答", "试题", "试卷清单"
@@ -40,6 +41,7 @@ def results_xlsx(results: Results) -> bytes:  # noqa: C901
     from .xlsx_style import HEADER_FILL, HEADER_FONT
 
     wb = Workbook(write_only=True)
+    passing = pass_mark()
 
     def head(ws, labels):
         out = []
@@ -69,7 +71,7 @@ def results_xlsx(results: Results) -> bytes:  # noqa: C901
         for i, c in enumerate(fr.candidates):
             ws.append(safe_row(ws, [c.id, c.name, c.form, _num(tot[i])] + [_num(sec[s][i]) if s in sec else None for s in sections]
                       + [_num(fun[f][i]) if f in fun else None for f in funcs]
-                      + ["合格" if tot[i] >= PASS_MARK else "不合格"]))
+                      + ["合格" if tot[i] >= passing else "不合格"]))
 
     ds = wb.create_sheet(DIST_SHEET)
     codes = [fr.form.code for fr in results.forms]
@@ -82,8 +84,8 @@ def results_xlsx(results: Results) -> bytes:  # noqa: C901
     allt = np.concatenate([fr.totals for fr in results.forms])
     ds.append(["考生人数", len(allt)])
     ds.append(["平均分", _num(allt.mean())])
-    ds.append([f"合格人数（≥{PASS_MARK} 分）", int((allt >= PASS_MARK).sum())])
-    ds.append(["合格率", f"{(allt >= PASS_MARK).mean() * 100:.1f}%"])
+    ds.append([f"合格人数（≥{passing} 分）", int((allt >= passing).sum())])
+    ds.append(["合格率", f"{(allt >= passing).mean() * 100:.1f}%"])
     chart = BarChart()
     chart.type = "col"
     chart.grouping = "clustered"
