@@ -293,6 +293,9 @@ def _column_letter(j: int) -> str:
     return get_column_letter(j + 1)
 
 
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # a workbook cell cannot hold them
+
+
 def score_rows(rows: list[tuple[int, list]], forms: dict[str, Form], source: str = "", sheet: str = "",  # noqa: C901
                bank_options: dict[str, int] | None = None) -> Results:
     """Return Results from raw rows (header first). Raises DataError with every bad cell."""
@@ -389,8 +392,11 @@ def score_rows(rows: list[tuple[int, list]], forms: dict[str, Form], source: str
             if msg:
                 bad(msg, i, j)
             answers[found - 1] = value
-        name = cell(r, name_col)
-        by_form[code].append(Candidate(cid, "" if name is None else str(name).strip(), code, tuple(answers), i))
+        name = "" if cell(r, name_col) is None else str(cell(r, name_col)).strip()
+        for text, col in ((cid, id_col), (name, name_col)):
+            if _CONTROL_CHARS.search(text):
+                bad("含有控制字符或不可见字符，请删除后重新保存", i, col)
+        by_form[code].append(Candidate(cid, name, code, tuple(answers), i))
     used = [c for c in by_form if by_form[c]]
     if id_cols:
         absent = sorted({e.id for c in used for e in forms[c].entries} - set(id_cols))
