@@ -141,13 +141,18 @@ def normalise_answer(raw: object, entry, n_options: int) -> tuple[str, str]:
             return TRUE_MARK, ""
         if up in FALSE_ALIASES:
             return FALSE_MARK, ""
-        return "", f"判断题答案「{text}」无法识别（填 √/×、对/错 或 T/F）"
+        return "", f"判断题答案「{_shown(text)}」无法识别（填 √/×、对/错 或 T/F）"
     letters = re.sub(r"[\s,，、;；/]+", "", text).upper()
     valid = LETTERS[:n_options]
     bad = sorted({c for c in letters if c not in valid})
     if bad:
-        return "", f"第 {entry.number} 题只有 {valid[0]}–{valid[-1]} 选项，答案「{text}」含 {''.join(bad)}"
+        return "", f"第 {entry.number} 题只有 {valid[0]}–{valid[-1]} 选项，答案「{_shown(text)}」含 {_shown(''.join(bad))}"
     return "".join(sorted(set(letters))), ""
+
+
+def _shown(text: str, limit: int = 20) -> str:
+    """Return text cut to limit characters (a pasted paragraph or a 300-digit number stays readable)."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _rows_from_file(path: Path) -> tuple[str, list[tuple[int, list]]]:
