@@ -5,6 +5,7 @@ review_generate.assemble_review and written and recorded here like the other kin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from .assemble import AssemblyOptions, assemble_forms, parse_difficulty
