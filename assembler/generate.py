@@ -106,7 +106,6 @@ def created_problem(created: object) -> str | None:
 def date_problem(day: object) -> str | None:
     """Return why day is not a real calendar date written YYYY-MM-DD (Chinese), or None."""
     import re
-    from datetime import date
 
     text = str(day).strip()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
