@@ -95,7 +95,7 @@ class Session:
 class BatchResult:
     session: Session
     folder: str
-    forms: tuple[Form | DefenceSet, ...]
+    forms: tuple[Form | DefenceSet, ...]   # DefenceSet: a 综合评审 entry's 答辩 sets
     verdicts: tuple[tuple[str, str], ...]  # (form code, 合格/不合格)
     files: int
     recovered: tuple[str, ...] = field(default=())
@@ -227,6 +227,18 @@ def _session_fields(raw: dict, where: str, problems: list[Problem]) -> tuple[str
     return name, day, created, avoid, tuple(bank)
 
 
+def _entry_choice(e: dict, std: Standard) -> tuple[str, str | None, Kind | ReviewKind]:
+    """Return an entry's (level, direction, kind); kind review (综合评审) takes 二级/一级 and no
+    direction. Raises InputError."""
+    if is_review_kind(e.get("kind")):
+        lv = parse_review_level(e.get("level"), std)
+        if e.get("direction"):
+            raise InputError("综合评审不分方向：请去掉 direction")
+        return lv, None, REVIEW_KIND
+    lv, d = resolve_choice(std, e.get("level"), e.get("direction"))
+    return lv, d, parse_kind(e.get("kind"))
+
+
 def load_session(path: str | Path, standard: Standard | None = None) -> Session:
     """Return the session described by a YAML file. Raises DataError listing every problem."""
     std = standard or load_standard()
@@ -258,16 +270,7 @@ def load_session(path: str | Path, standard: Standard | None = None) -> Session:
         if bad:
             continue
         try:
-            review = is_review_kind(e.get("kind"))
-            kind: Kind | ReviewKind
-            if review:
-                lv = parse_review_level(e.get("level"), std)
-                if e.get("direction"):
-                    raise InputError("综合评审不分方向：请去掉 direction")
-                d, kind = None, REVIEW_KIND
-            else:
-                lv, d = resolve_choice(std, e.get("level"), e.get("direction"))
-                kind = parse_kind(e.get("kind"))
+            lv, d, kind = _entry_choice(e, std)
             entries.append(SessionEntry(lv, d, kind, values["forms"], e.get("structure"), values["seed"],
                                         e.get("difficulty"), values["max_overlap"],
                                         split=_split(e.get("split"), p.parent, where, problems),
@@ -371,7 +374,7 @@ def _build(session: Session, bank, std: Standard, ledger: str,  # noqa: C901
             files[f"{d.group.value}/{d.name}"] = d.data
             if d.group in zips:
                 zips[d.group][d.name] = d.data
-        if e.kind is REVIEW_KIND:  # 答辩 sets: checked against the bank and the blueprint
+        if isinstance(e.kind, ReviewKind):  # 答辩 sets: checked against the bank and the blueprint
             reasons = audit_sets([f for f in forms if isinstance(f, DefenceSet)], bank)
             passed = [not any(r.startswith(f"{f.code}：") for r in reasons) for f in forms]
         else:

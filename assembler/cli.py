@@ -237,7 +237,7 @@ def _load_split(path: str | None) -> dict | None:
 @click.option("--level", required=True, help=LEVEL_HELP)
 @click.option("--direction", default=None, help=DIRECTION_HELP)
 @click.option("--kind", required=True, help=KIND_HELP)
-@click.option("--structure", default=None, help="试卷结构：名称（standard、guojia-190）或 YAML 文件；仅理论")
+@click.option("--structure", default=None, help="试卷结构：名称（standard、guojia-190）或 YAML 文件，仅理论；--kind review 时为综合评审结构（blueprints/review/）")
 @click.option("--split", "split_file", default=None, type=click.Path(dir_okay=False),
               help="工作内容分值拆分文件（YAML），覆盖默认拆分规则")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "yaml", "xlsx"]), default="text",
@@ -255,9 +255,12 @@ def blueprint_cmd(level, direction, kind, structure, split_file, fmt, output, fo
     std = load_standard()
     if is_review_kind(kind):
         from .review_blueprint import build_review_blueprint, review_blueprint_text
-        if fmt == "xlsx":
-            raise errors.InputError("综合评审细目表支持 text、json、yaml 格式。")
         rbp = build_review_blueprint(std, level, structure, duration, panel_size)
+        if fmt == "xlsx":
+            if not output:
+                raise errors.InputError("xlsx 格式须用 -o 指定输出文件。")
+            _emit(w.review_blueprint_xlsx(rbp, std), output, force)
+            return
         data = rbp.to_dict()
         text = {"text": lambda: review_blueprint_text(rbp),
                 "json": lambda: json.dumps(data, ensure_ascii=False, indent=2) + "\n",
@@ -413,7 +416,7 @@ def _split_formats(ctx, param, values) -> tuple[str, ...]:
 @click.option("--kind", required=True, help=KIND_HELP)
 @click.option("--forms", "n_forms", default=1, show_default=True, type=click.IntRange(1, 100), help="平行试卷套数")
 @click.option("--seed", default=1, show_default=True, type=int, help="随机种子：相同种子与题库得到相同试卷")
-@click.option("--structure", default=None, help="试卷结构：standard、guojia-190 或 YAML 文件（仅理论）")
+@click.option("--structure", default=None, help="试卷结构：standard、guojia-190 或 YAML 文件（仅理论）；--kind review 时为综合评审结构（blueprints/review/）")
 @click.option("--split", "split_file", default=None, type=click.Path(dir_okay=False), help="工作内容分值拆分文件")
 @click.option("--bank", "bank_paths", multiple=True, type=click.Path(), help="题库路径，可多次给出（默认 question_bank/）")
 @click.option("--max-overlap", default=None, type=int, help="任意两套试卷最多重复的题数（默认 0）")
@@ -443,7 +446,7 @@ def generate_cmd(level, direction, kind, n_forms, seed, structure, split_file, b
     from .defence_assemble import DefenceSet
     from .form import Form
     from .generate import GenerateRequest, generate
-    from .review_blueprint import is_review_kind
+    from .review_blueprint import ReviewBlueprint
 
     req = GenerateRequest(level=level, direction=direction, kind=kind, forms=n_forms, seed=seed, structure=structure,
                           bank=tuple(bank_paths), max_overlap=max_overlap, difficulty=difficulty, ledger=ledger,
@@ -458,19 +461,18 @@ def generate_cmd(level, direction, kind, n_forms, seed, structure, split_file, b
     if direction and isinstance(bp, Blueprint) and not bp.direction:
         click.echo(f"提示：{load_standard().level(bp.level).label} 各职业方向共用一张鉴定要素细目表，"
                    f"--direction {direction} 已忽略。")
-    if is_review_kind(kind):
-        click.echo(f"{bp.title}：已生成 {len(res.forms)} 套答辩题（种子 {seed}，题库 {res.forms[0].bank_hash}，蓝图 {bp.hash}）")
-        for s in res.forms:
-            if isinstance(s, DefenceSet):
-                click.echo(f"  {s.code}：{len(s.entries)} 题，答辩 {sum(e.points for e in s.entries):g} 分，"
-                           f"评审组 {s.panel_size} 人")
+    if isinstance(bp, ReviewBlueprint):
+        sets = [s for s in res.forms if isinstance(s, DefenceSet)]
+        click.echo(f"{bp.title}：已生成 {len(sets)} 套答辩题（种子 {seed}，题库 {sets[0].bank_hash}，蓝图 {bp.hash}）")
+        for s in sets:
+            click.echo(f"  {s.code}：{len(s.entries)} 题，答辩 {sum(e.points for e in s.entries):g} 分，评审组 {s.panel_size} 人")
         click.echo(f"文件已写入 {res.output}（{len(res.files)} 个）")
         return
-    assert isinstance(bp, Blueprint)
-    click.echo(f"{bp.title} {bp.kind.label}：已生成 {len(res.forms)} 套试卷（种子 {seed}，题库 {res.forms[0].bank_hash}，蓝图 {bp.hash}）")
+    forms = [f for f in res.forms if isinstance(f, Form)]
+    click.echo(f"{bp.title} {bp.kind.label}：已生成 {len(forms)} 套试卷（种子 {seed}，题库 {forms[0].bank_hash}，蓝图 {bp.hash}）")
     if res.avoided_sessions:
         click.echo(f"已排除近 {len(res.avoided_sessions)} 场考试（{'、'.join(res.avoided_sessions)}）用过的 {res.excluded} 题")
-    for f in (x for x in res.forms if isinstance(x, Form)):
+    for f in forms:
         d = f.difficulty()
         extra = f"平均难度 {d['mean']:.2f}" if f.kind.value == "theory" else f"考核时间合计 {f.duration_minutes} 分钟"
         observed = f.extra.get("assembly", {})
@@ -484,19 +486,22 @@ def generate_cmd(level, direction, kind, n_forms, seed, structure, split_file, b
 @click.argument("scores", type=click.Path(dir_okay=False), metavar="SCORES.xlsx")
 @click.option("--template", is_flag=True, help="写出空白评分录入表（按 --level 的综合评审结构）")
 @click.option("--level", default="2", show_default=True, help="仅 --template：二级 2 或 一级 1")
+@click.option("--panel-size", type=int, default=None, help="仅 --template：评审组人数（单数，不少于 3，默认 5）")
+@click.option("--panel-rule", default="trimmed", show_default=True, help="仅 --template：计分规则 trimmed 或 mean")
+@click.option("--candidates", type=click.IntRange(1, 500), default=1, show_default=True, help="仅 --template：考生人数")
 @click.option("--manifest", default=None, type=click.Path(dir_okay=False), help="套题清单 R….json（默认在评分表旁按套号查找）")
 @click.option("-o", "--output", default=None, type=click.Path(file_okay=False), help="汇总表输出目录（默认评分表所在目录）")
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件")
-def review_panel_cmd(scores, template, level, manifest, output, force) -> None:
+def review_panel_cmd(scores, template, level, panel_size, panel_rule, candidates, manifest, output, force) -> None:
     """综合评审计分：检查每位评委的各部分评分，按规则计算评审结果并写出综合评审汇总表。"""
     if template:
         from .review_blueprint import build_review_blueprint
-        from .review_panel import write_panel_template
+        from .review_panel import parse_rule, write_panel_template
 
-        bp = build_review_blueprint(load_standard(), level)
+        bp = build_review_blueprint(load_standard(), level, panel_size=panel_size)
         write_panel_template(scores, "", bp.panel_size, [(p.name, p.points) for p in bp.structure.parts],
-                             overwrite=force)
-        click.echo(f"已生成评分录入表模板 {scores}")
+                             parse_rule(panel_rule), candidates, overwrite=force)
+        click.echo(f"已生成评分录入表模板 {scores}（评审组 {bp.panel_size} 人，{candidates} 名考生）")
         return
     from .review_generate import summarise_panel
 

@@ -12,16 +12,14 @@ import json
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from fractions import Fraction
-from pathlib import Path
 
-import yaml
-
-from .bank.defence import DEFENCE_DIR, DefenceQuestion
-from .errors import DataError, InfeasibleError, Problem
+from .bank.defence import (
+    DefenceQuestion,
+    MaterialElement,
+)
+from .errors import InfeasibleError
 from .form import MANIFEST_VERSION
 from .review_blueprint import ReviewBlueprint
-from .yaml_safe import load_yaml_file
 
 
 class ReviewKind:
@@ -50,14 +48,6 @@ class DefenceEntry:
     function: str
     code: str  # skill-requirement codes joined by "、"
     points: float
-
-
-@dataclass(frozen=True)
-class MaterialElement:
-    material: str  # 技术总结/论文 | 业绩材料
-    element: str
-    points: Fraction
-    standard: str
 
 
 @dataclass(frozen=True)
@@ -108,44 +98,43 @@ def defence_bank_hash(questions: list[DefenceQuestion], materials: list[Material
     return hashlib.sha256(blob).hexdigest()[:16]
 
 
-def load_materials_rubric(path: str | Path | None = None, total: int | None = None) -> list[MaterialElement]:
-    """Return the 申报材料 review rubric (question_bank/defence/materials.yaml by default).
+DRAW_STEPS = 200_000  # search steps before a function's draw is given up as infeasible
 
-    Raises DataError naming every malformed element, or when the points do not add up to total.
+
+def _draw(pool: list[DefenceQuestion], forms: int, k: int) -> list[list[DefenceQuestion]] | None:
+    """Return `forms` disjoint groups of k questions from pool, no two enemies in a group, or None.
+
+    Depth-first in pool order, so the first answer is the greedy one whenever greedy succeeds;
+    backtracks when enemies make greedy fail, and gives up after DRAW_STEPS steps.
     """
-    path = Path(path or DEFENCE_DIR / "materials.yaml")
-    title = "申报材料评分细则有误"
-    try:
-        raw = load_yaml_file(path)
-    except OSError:
-        raise DataError([Problem("找不到申报材料评分细则文件", file=str(path))], title) from None
-    except yaml.YAMLError as exc:
-        raise DataError([Problem(f"不是合法的 YAML：{exc}", file=str(path))], title) from None
-    if not isinstance(raw, dict) or not isinstance(raw.get("materials"), list):
-        raise DataError([Problem("应为包含 materials 列表的映射", file=str(path))], title)
-    out, problems = [], []
-    for i, m in enumerate(raw["materials"], 1):
-        name = str(m.get("material") or "").strip() if isinstance(m, dict) else ""
-        elements = m.get("elements") if isinstance(m, dict) else None
-        if not name or not isinstance(elements, list):
-            problems.append(Problem("每类材料应有 material（名称）和 elements（评审要素列表）", file=str(path), row=i))
-            continue
-        for k, e in enumerate(elements, 1):
-            try:
-                pts = Fraction(str(e["points"]))
-                if pts <= 0 or not str(e["element"]).strip() or not str(e["standard"]).strip():
-                    raise ValueError
-            except (KeyError, TypeError, ValueError):
-                problems.append(Problem(f"「{name}」第 {k} 个评审要素应有 element、正数 points 和 standard",
-                                        file=str(path), row=i, column="elements"))
+    if len(pool) < forms * k:
+        return None
+    sets: list[list[DefenceQuestion]] = [[] for _ in range(forms)]
+    used: set[str] = set()
+    steps = 0
+
+    def fill(i: int, start: int) -> bool:
+        nonlocal steps
+        if i == forms:
+            return True
+        if len(sets[i]) == k:
+            return fill(i + 1, 0)
+        for j in range(start, len(pool)):
+            q = pool[j]
+            if q.id in used or any(q.id in c.enemies or c.id in q.enemies for c in sets[i]):
                 continue
-            out.append(MaterialElement(name, str(e["element"]).strip(), pts, str(e["standard"]).strip()))
-    got = sum((e.points for e in out), Fraction(0))
-    if not problems and total is not None and got != total:
-        problems.append(Problem(f"评审要素配分合计 {float(got):g} 分，应等于申报材料审阅部分的 {total} 分", file=str(path)))
-    if problems:
-        raise DataError(problems, title)
-    return out
+            steps += 1
+            if steps > DRAW_STEPS:
+                return False
+            sets[i].append(q)
+            used.add(q.id)
+            if fill(i, j + 1):
+                return True
+            sets[i].pop()
+            used.discard(q.id)
+        return False
+
+    return sets if fill(0, 0) else None
 
 
 def assemble_defence_sets(questions: list[DefenceQuestion], bp: ReviewBlueprint, forms: int, seed: int, *,
@@ -163,21 +152,13 @@ def assemble_defence_sets(questions: list[DefenceQuestion], bp: ReviewBlueprint,
         pool = sorted((q for q in questions if q.active and q.level == bp.level and q.function == f.name
                        and q.points == each and q.id not in excluded), key=lambda q: q.id)
         rng.shuffle(pool)
-        sets: list[list[DefenceQuestion]] = []
-        left = list(pool)
-        for _ in range(forms):
-            chosen: list[DefenceQuestion] = []
-            for q in list(left):
-                if len(chosen) == f.questions:
-                    break
-                if any(q.id in c.enemies or c.id in q.enemies for c in chosen):
-                    continue
-                chosen.append(q)
-                left.remove(q)
-            sets.append(chosen)
-        if any(len(s) < f.questions for s in sets):
-            short.append(f"「{f.name}」需要 {forms} 套 × {f.questions} 题（每题 {each} 分），"
-                         f"可用 {len(pool)} 题" + (f"（已排除近期用过的 {sum(1 for q in questions if q.id in excluded and q.function == f.name)} 题）" if excluded else ""))
+        sets = _draw(pool, forms, f.questions)
+        if sets is None:
+            left_out = sum(1 for q in questions if q.id in excluded and q.function == f.name)
+            short.append(f"「{f.name}」需要 {forms} 套 × {f.questions} 题（每题 {each} 分），可用 {len(pool)} 题"
+                         + (f"（已排除近期用过的 {left_out} 题）" if excluded else "")
+                         + ("" if len(pool) < forms * f.questions else "，但互斥题使其无法分成互不重复的各套"))
+            continue
         drawn[f.name] = sets
     if short:
         raise InfeasibleError(f"{bp.title}：答辩题不足，无法组成 {forms} 套互不重复的答辩题：" + "；".join(short) + "。请补充答辩题或减少套数。")

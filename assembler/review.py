@@ -181,6 +181,10 @@ def load_forms(paths: list[str | Path]) -> list[LoadedForm]:  # noqa: C901
         if f.suffix.lower() == ".json":
             if in_folder and _is_review_report(f):
                 continue
+            if _is_defence_manifest(f):  # 综合评审 答辩 sets: checked when drawn (review_generate.audit_sets)
+                if not in_folder:
+                    problems.append(Problem(DEFENCE_NOTE, file=str(f)))
+                continue
             try:
                 manifests.append(LoadedForm(load_manifest(f), str(f)))
             except DataError as exc:
@@ -196,6 +200,10 @@ def load_forms(paths: list[str | Path]) -> list[LoadedForm]:  # noqa: C901
                 found = None
             if not found or found.get("manifest") is None:
                 if in_folder and _is_review_document(data):
+                    continue
+                if _is_panel_document(data):
+                    if not in_folder:
+                        problems.append(Problem(DEFENCE_NOTE, file=str(f)))
                     continue
                 problems.append(Problem("不是 zujuan 生成的试卷：文档中没有内嵌的试卷清单", file=str(f)))
                 continue
@@ -245,6 +253,34 @@ def _is_review_report(path: Path) -> bool:
     except (OSError, UnicodeDecodeError, ValueError):
         return False
     return isinstance(data, dict) and "verdict" in data and "forms" in data and "items" not in data
+
+
+DEFENCE_NOTE = "这是综合评审（答辩）的文档或套题清单，不是试卷：review 只审核理论、技能试卷；答辩套题在组卷时已核对"
+PANEL_CATEGORIES = ("答辩题单", "综合评审评分表", "综合评审汇总表")  # render/review_panel_docs core category
+
+
+def _is_defence_manifest(path: Path) -> bool:
+    """Return True for the manifest of a 综合评审 答辩 set (kind review)."""
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return False
+    return isinstance(data, dict) and data.get("kind") == "review"
+
+
+def _is_panel_document(data: bytes) -> bool:
+    """Return True for a 综合评审 document we wrote (答辩题单, 评分表, 汇总表)."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            core = z.read("docProps/core.xml").decode("utf-8", "replace")
+    except (zipfile.BadZipFile, KeyError, RuntimeError, OSError, NotImplementedError):
+        return False
+    return any(f"<cp:category>{c}</cp:category>" in core for c in PANEL_CATEGORIES)
 
 
 def _is_review_document(data: bytes) -> bool:

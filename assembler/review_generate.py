@@ -14,13 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .assembled import Assembled, ledger_path, session_name
-from .bank.defence import DefenceQuestion, materials_file
-from .defence_assemble import (
-    DefenceSet,
-    assemble_defence_sets,
-    defence_bank_hash,
-    load_materials_rubric,
-)
+from .bank.defence import DefenceQuestion, load_materials_rubric, materials_file
+from .defence_assemble import DefenceSet, assemble_defence_sets, defence_bank_hash
 from .errors import DataError, InputError, Problem
 from .formats import Document, Group
 from .ledger import check_recordable, recent_items
@@ -72,7 +67,7 @@ def assemble_review(req: GenerateRequest, std: Standard, bank: Bank | None = Non
         raise DataError([Problem("题库中没有答辩题（应放在题库的 defence/ 文件夹中）",
                                  file="、".join(map(str, req.bank)) or "question_bank/")], "答辩题库有误")
     materials_part = bp.structure.part("materials")
-    assert materials_part is not None, "a review structure always has a materials part"
+    assert materials_part is not None, "the review structure always has a materials part"
     materials = load_materials_rubric(req.materials or materials_file(list(req.bank)), materials_part.points)
     session = session_name(req)
     excluded, avoided = (recent_items(ledger_path(req), req.avoid_sessions, before=session)
@@ -144,7 +139,7 @@ def summarise_panel(scores_path: str | Path, manifest: str | Path | None = None,
     """Read a filled scores workbook, compute every candidate's result and write one 汇总表 each.
 
     The set's manifest (R….json) gives the title; by default it is looked for beside the workbook
-    under the set code in the 设置 sheet. Returns (results, written files). Raises DataError for
+    under the set code in the 设置 sheet, then in the session folder's 清单/ (as batch writes it). Returns (results, written files). Raises DataError for
     bad cells (named by sheet, row and column) before anything is written; OutputError on clashes.
     """
     from .fileio import refuse_clashes, write_files_atomic
@@ -168,7 +163,9 @@ def _safe(text: str) -> str:
 
 
 def _set_for(settings, scores_path: Path, manifest) -> DefenceSet:
-    path = Path(manifest) if manifest else scores_path.parent / f"{settings.set_code}.json"
+    beside = scores_path.parent / f"{settings.set_code}.json"
+    in_session = scores_path.parent.parent / Group.MANIFESTS.value / beside.name  # batch: 答案/ and 清单/
+    path = Path(manifest) if manifest else (beside if beside.is_file() or not in_session.is_file() else in_session)
     title = "全媒体运营师 综合评审"
     level, created, seed, bh, bph, duration = "", "2000-01-01T00:00:00Z", 0, "", "", 0
     if path.is_file():

@@ -19,6 +19,7 @@ from .rules import pass_mark
 SETTINGS_SHEET, SCORES_SHEET = "设置", "评分"
 RULES = {"trimmed": "去掉一个最高分和一个最低分后取平均", "mean": "取全体评委的平均分"}
 ID_COLUMNS = ("准考证号", "考生姓名", "评委序号")
+PLACEHOLDER_TICKET = "（准考证号"  # the template's first-row placeholder, refused when left in
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,10 @@ class PanelRule:
 
     def describe(self, members: int) -> str:
         """Return the rule as printed on the 汇总表."""
-        if self.applies_trim(members):
-            how = RULES["trimmed"]
-        else:
-            how = RULES["mean"]
-        extra = f"（评审组 {self.trim_from} 人及以上时{RULES['trimmed']}，少于 {self.trim_from} 人时取平均）" \
-            if self.name == "trimmed" else ""
-        return f"评审结果：评审组 {members} 人，{how}{extra}，保留一位小数；{pass_mark()} 分及以上为合格。"
+        how = RULES["trimmed"] if self.applies_trim(members) else RULES["mean"]
+        rule = (f"评审组 {self.trim_from} 人及以上时{RULES['trimmed']}，少于 {self.trim_from} 人时{RULES['mean']}"
+                if self.name == "trimmed" else f"{RULES['mean']}")
+        return f"计分规则：{rule}。本评审组 {members} 人，{how}，保留一位小数；{pass_mark()} 分及以上为合格。"
 
 
 def parse_rule(value: object, trim_from: int = 5) -> PanelRule:
@@ -102,6 +100,8 @@ def panel_template_bytes(set_code: str, panel_size: int, parts: list[tuple[str, 
     """Return the empty scores workbook: settings, and one row per member for each candidate."""
     from openpyxl import Workbook
 
+    from .xlsx import workbook_bytes
+
     wb = Workbook()
     ws = wb.active
     ws.title = SETTINGS_SHEET
@@ -118,11 +118,9 @@ def panel_template_bytes(set_code: str, panel_size: int, parts: list[tuple[str, 
     sc.append(list(ID_COLUMNS) + [f"{n}（{p}分）" for n, p in parts])
     for c in range(candidates):
         for m in range(1, panel_size + 1):
-            sc.append([f"（准考证号{c + 1}）" if m == 1 else None, None, m] + [None] * len(parts))
+            sc.append([f"{PLACEHOLDER_TICKET}{c + 1}）" if m == 1 else None, None, m] + [None] * len(parts))
     for col, wdt in zip("ABCDEFG", (16, 12, 10, 18, 18, 18, 18)):
         sc.column_dimensions[col].width = wdt
-    from .xlsx import workbook_bytes
-
     return workbook_bytes(wb)
 
 
@@ -223,15 +221,22 @@ def read_panel_scores(path: str | Path) -> tuple[PanelSheetSettings, list[Candid
         if all(v is None or str(v).strip() == "" for v in row):
             continue
         ticket = str(row[0]).strip() if row[0] is not None and str(row[0]).strip() else None
+        if ticket and ticket.startswith(PLACEHOLDER_TICKET):
+            problems.append(Problem(f"「{ticket}」是模板占位文字：请填写考生的准考证号", file=f, sheet=SCORES_SHEET,
+                                    row=r, column="准考证号"))
         if ticket:
             current = candidates.setdefault(ticket, {"name": str(row[1] or "").strip(), "members": [], "scores": [],
                                                      "row": r})
         elif current is None:
             problems.append(Problem("缺少准考证号", file=f, sheet=SCORES_SHEET, row=r, column="准考证号"))
             continue
-        member = str(row[2]).strip() if row[2] is not None else ""
+        number = _number(row[2])
+        member = str(int(number)) if number is not None and number == int(number) else str(row[2] or "").strip()
         if not member:
             problems.append(Problem("缺少评委序号", file=f, sheet=SCORES_SHEET, row=r, column="评委序号"))
+        elif panel and not (number is not None and number == int(number) and 1 <= number <= panel):
+            problems.append(Problem(f"评委序号「{row[2]}」无效：应为 1～{panel} 的整数", file=f, sheet=SCORES_SHEET,
+                                    row=r, column="评委序号"))
         elif member in current["members"]:
             problems.append(Problem(f"评委 {member} 重复评分", file=f, sheet=SCORES_SHEET, row=r, column="评委序号"))
         scores = []

@@ -127,7 +127,7 @@ def test_batch_review_entry_writes_panel_documents(tmp_path):
         assert {f"{code}-答辩题单.docx", f"{code}-评分表.docx", f"{code}-汇总表.docx", f"{code}-评分录入.xlsx"} <= set(keys)
         assert (folder / "清单" / f"{code}.json").exists()
     assert not any(n.startswith("R2-") for n in (p.name for p in (folder / "试卷").iterdir()))
-    sheets = "\n".join(p.text for p in Document(folder / "答案" / "R2-23-01-评分表.docx").paragraphs)
+    sheets = [p.text for p in Document(folder / "答案" / "R2-23-01-评分表.docx").paragraphs]
     assert sheets.count("综合评审评分表") == 3
     with zipfile.ZipFile(folder / "技师场次-答案及评分.zip") as z:
         assert "R2-23-02-答辩题单.docx" in z.namelist()
@@ -140,6 +140,17 @@ def test_batch_review_entry_writes_panel_documents(tmp_path):
     ids = [i["id"] for c in ("R2-23-01", "R2-23-02")
            for i in json.loads((folder / "清单" / f"{c}.json").read_text(encoding="utf-8"))["items"]]
     assert len(ids) == len(set(ids)) == 8
+    # the panel's filled workbook in 答案/ finds its manifest in 清单/ for the 汇总表's title
+    book = folder / "答案" / "R2-23-01-评分录入.xlsx"
+    wb = load_workbook(book)
+    for r, row in enumerate([("T01", "孙八", 1, 30, 45), (None, None, 2, 32, 48), (None, None, 3, 28, 40)], 2):
+        for c, v in enumerate(row, 1):
+            wb["评分"].cell(r, c).value = v
+    wb.save(book)
+    r = run("review-panel", book)
+    assert r.exit_code == 0, r.output
+    doc = Document(folder / "答案" / "R2-23-01-T01-汇总表.docx")
+    assert doc.core_properties.title == "全媒体运营师（二级/技师）综合评审 综合评审汇总表"
 
 
 def test_batch_review_entry_refused_for_level_three(tmp_path):

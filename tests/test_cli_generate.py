@@ -60,9 +60,9 @@ def test_generate_bad_inputs(tmp_path):
     r = run("generate", "--level", "4", "--direction", "E", "--kind", "theory", "-o", tmp_path)
     assert r.exit_code == 2
     assert r.output == "错误：四级/中级工 没有「数据分析」职业方向：数据分析方向从三级起设置（可选等级：三级、二级、一级）。\n"
-    r = run("generate", "--level", "2", "--kind", "theory", "--forms", 3, "--no-ledger", "-o", tmp_path)
+    r = run("generate", "--level", "2", "--kind", "theory", "--forms", 4, "--no-ledger", "-o", tmp_path)
     assert r.exit_code == 1
-    assert r.output.startswith("错误：题库不足，无法组出 3 套理论知识试卷（全媒体运营师（二级/技师））：\n")
+    assert r.output.startswith("错误：题库不足，无法组出 4 套理论知识试卷（全媒体运营师（二级/技师））：\n")
     assert "最少需要允许每两套试卷重复" in r.output
     r = run("generate", "--level", "2", "--kind", "theory", "--difficulty", "难", "--no-ledger", "-o", tmp_path)
     assert r.exit_code == 2

@@ -11,13 +11,14 @@ from assembler.bank import read_bank
 from assembler.bank.defence import (
     dump_defence,
     load_defence_bank,
+    load_materials_rubric,
     parse_defence,
     read_defence_bank,
 )
 from assembler.bank.models import Origin
 from assembler.bank.stats import review_capacities
 from assembler.cli import main
-from assembler.defence_assemble import assemble_defence_sets, load_materials_rubric
+from assembler.defence_assemble import assemble_defence_sets
 from assembler.errors import DataError, InfeasibleError, InputError
 from assembler.generate import GenerateRequest, generate
 from assembler.review_blueprint import build_review_blueprint
@@ -102,8 +103,10 @@ def test_three_disjoint_sets_exact_points(level):
         assert sum(sum(r.points for r in by_id[i].rubric) for i in s.ids()) == 60
     again = assemble_defence_sets(QUESTIONS, bp, 3, 11, bank_hash="h", created=CREATED)
     assert [s.ids() for s in again] == [s.ids() for s in sets]
-    with pytest.raises(InfeasibleError, match="答辩题不足"):
-        assemble_defence_sets(QUESTIONS, bp, 3, 11, bank_hash="h", excluded=frozenset(sets[0].ids()))
+    first = bp.functions[0].name  # leave that function too few questions for three sets
+    used = frozenset([q.id for q in QUESTIONS if q.level == level and q.function == first][2 * bp.functions[0].questions:])
+    with pytest.raises(InfeasibleError, match=f"答辩题不足.*「{first}」需要 3 套"):
+        assemble_defence_sets(QUESTIONS, bp, 3, 11, bank_hash="h", excluded=used)
 
 
 def test_materials_rubric_adds_up():
@@ -141,12 +144,18 @@ def test_generate_documents_and_panel_summary(tmp_path):
     names = {Path(f).name for f in res.files}
     assert {f"{s.code}.json", f"{s.code}-答辩题单.docx", f"{s.code}-评分表.docx", f"{s.code}-汇总表.docx",
             f"{s.code}-评分录入.xlsx"} <= names
-    qtext = "\n".join(p.text for p in Document(tmp_path / f"{s.code}-答辩题单.docx").paragraphs)
+    paragraphs = [p.text for p in Document(tmp_path / f"{s.code}-答辩题单.docx").paragraphs]
+    qtext = "\n".join(paragraphs)
     assert "答辩前不得向考生公开" in qtext and all(i in qtext for i in s.ids())
+    by_id = {q.id: q for q in QUESTIONS}
+    for i in s.ids():  # each question one paragraph, its YAML line breaks joined
+        assert "".join(x.strip() for x in by_id[i].question.strip().splitlines()) in paragraphs
     sheets = Document(tmp_path / f"{s.code}-评分表.docx")
-    body = "\n".join(p.text for p in sheets.paragraphs)
-    assert body.count("综合评审评分表") == 3 and body.count("评委（签名）") == 3
-    assert "第 2 号评委" in [c.text for t in sheets.tables for row in t.rows for c in row.cells]
+    texts = [p.text for p in sheets.paragraphs]
+    assert texts.count("综合评审评分表") == 3 and texts.count("综合评审评分表（续）") == 3
+    assert sum("评委（签名）" in t for t in texts) == 3
+    cells = [c.text for t in sheets.tables for row in t.rows for c in row.cells]
+    assert cells.count("第 2 号评委") == 2  # both pages of member 2's sheet name the member
     book = tmp_path / f"{s.code}-评分录入.xlsx"
     _fill(book, [("A001", "张三", 1, 30, 40), (None, None, 2, 36, 50), (None, None, 3, 32, 44)])
     results, files = summarise_panel(book)
@@ -270,3 +279,123 @@ def test_defence_workbook_validation_names_sheet_row_column(tmp_path):
     assert f"{book}，工作表「答辩题」，第 3 行，「技能要求代码（D列）」列：技能要求代码 9.9.9 不属于{STD.level(QUESTIONS[1].level).name}「{QUESTIONS[1].function}」" in out
     assert f"{book}，工作表「评分要点」，第 2 行，「配分（D列）」列：配分「五分」应为正数" in out
     assert f"工作表「评分要点」，第 {wp.max_row} 行，「题号」列：评分要点对应的题号 D2-NONE 在「答辩题」表中不存在" in out
+
+
+def test_review_panel_template_options_and_member_checks(tmp_path):
+    book = tmp_path / "s.xlsx"
+    res = CliRunner().invoke(main, ["review-panel", str(book), "--template", "--level", "1", "--panel-size", "3",
+                                    "--panel-rule", "mean", "--candidates", "2"])
+    assert res.exit_code == 0 and res.output == f"已生成评分录入表模板 {book}（评审组 3 人，2 名考生）\n"
+    wb = load_workbook(book)
+    settings = {r[0].value: r[1].value for r in wb["设置"].iter_rows(min_row=2)}
+    assert settings["评审组人数"] == 3 and settings["计分规则"] == "mean"
+    assert wb["评分"].max_row == 1 + 2 * 3
+    res = CliRunner().invoke(main, ["review-panel", str(book), "--template", "--panel-size", "4"])
+    assert res.exit_code == 2 and "评审组 4 人不符合标准：应不少于 3 人且为单数" in res.output
+    _fill(book, [("（准考证号1）", "赵六", 1, 30, 40), (None, None, 2, 30, 40), (None, None, 7, 30, 40),
+                 ("B002", "钱七", 1, 30, 40), (None, None, 2.0, 30, 40), (None, None, 2, 30, 40)])
+    res = CliRunner().invoke(main, ["review-panel", str(book)])
+    assert res.exit_code == 1
+    assert "第 2 行，「准考证号」列：「（准考证号1）」是模板占位文字：请填写考生的准考证号" in res.output
+    assert "第 4 行，「评委序号」列：评委序号「7」无效：应为 1～3 的整数" in res.output
+    assert "第 7 行，「评委序号」列：评委 2 重复评分" in res.output
+    _fill(book, [("B001", "赵六", 1, 30, 40), (None, None, 2, 36, 50), (None, None, 3, 20, 30),
+                 ("B002", "钱七", 1, 30, 40), (None, None, 2, 30, 40), (None, None, 3, 30, 40)])
+    res = CliRunner().invoke(main, ["review-panel", str(book)])
+    assert res.exit_code == 0, res.output
+    assert "B001 赵六：评委合计 70、86、50，评审结果 68.7 分，合格" in res.output
+    doc = Document(tmp_path / "综合评审-B001-汇总表.docx")
+    assert any("计分规则：取全体评委的平均分。本评审组 3 人" in p.text for p in doc.paragraphs)
+
+
+def test_bank_validate_checks_the_materials_rubric(tmp_path):
+    root = _bank_with_defence(tmp_path, [QUESTIONS[0].to_dict()])
+    rubric = root / "defence" / "materials.yaml"
+    rubric.write_text(yaml.safe_dump({"materials": [{"material": "业绩材料", "elements": [
+        {"element": "工作业绩", "points": 30, "standard": "有单位证明得 30 分"},
+        {"element": "技术革新", "points": "多", "standard": "每项 2 分"}]}]}, allow_unicode=True), encoding="utf-8")
+    res = CliRunner().invoke(main, ["bank", "validate", str(root)])
+    assert res.exit_code == 1
+    assert f"[错误] {rubric}，第 1 项，字段 elements：「业绩材料」第 2 个评审要素应有 element、正数 points 和 standard" in res.output
+    assert "1 道答辩题：1 个错误" in res.output
+
+
+def test_draw_backtracks_when_enemies_defeat_the_greedy_draw():
+    from dataclasses import replace
+
+    from assembler.defence_assemble import _draw
+
+    a, b, c, d = (replace(QUESTIONS[0], id=x, enemies=()) for x in "ABCD")
+    d = replace(d, enemies=("C",))  # greedy takes A+B, then C+D are enemies
+    sets = _draw([a, b, c, d], 2, 2)
+    assert [[q.id for q in s] for s in sets] == [["A", "C"], ["B", "D"]]
+    assert _draw([a, c, d], 1, 3) is None  # no set holds both C and D
+
+
+@pytest.mark.parametrize("level", ["2", "1"])
+def test_every_seed_reaches_the_stated_capacity(level):
+    bank, _ = read_bank(check_similar=False)
+    cap = {c.key: c.forms for c in review_capacities(bank, STD)}[f"{level}/review"]
+    bp = build_review_blueprint(STD, level)
+    assert cap >= 6
+    for seed in range(60):
+        sets = assemble_defence_sets(QUESTIONS, bp, cap, seed, bank_hash="h", created=CREATED)
+        ids = [i for s in sets for i in s.ids()]
+        assert len(ids) == len(set(ids)) == cap * sum(f.questions for f in bp.functions)
+        by_id = {q.id: q for q in QUESTIONS}
+        for s in sets:
+            chosen = [by_id[i] for i in s.ids()]
+            assert not any(x.id in y.enemies for x in chosen for y in chosen)
+
+
+def test_review_of_a_folder_leaves_the_panel_documents_alone(tmp_path):
+    res = generate(GenerateRequest("2", None, "review", forms=1, seed=5, output=str(tmp_path / "r"), record=False,
+                                   created=CREATED))
+    code = res.forms[0].code
+    out = CliRunner().invoke(main, ["review", str(tmp_path / "r")])
+    assert out.exit_code == 1 and "没有找到试卷清单或试卷" in out.output  # nothing to review, nothing refused
+    out = CliRunner().invoke(main, ["review", str(tmp_path / "r" / f"{code}-评分表.docx")])
+    assert out.exit_code == 1 and "这是综合评审（答辩）的文档或套题清单，不是试卷" in out.output
+
+
+def test_question_paragraphs_join_soft_wrapped_lines():
+    from assembler.render.review_panel_docs import question_paragraphs
+
+    assert question_paragraphs("请说明甲，\n并说明乙。\n\n追加一段。\n") == ["请说明甲，并说明乙。", "追加一段。"]
+
+
+
+def test_generate_review_is_ledger_aware(tmp_path):
+    import json
+
+    led = tmp_path / "l.sqlite"
+    base = ["generate", "--level", "2", "--kind", "review", "--forms", "3", "--no-docx", "--ledger", str(led)]
+    r1 = CliRunner().invoke(main, [*base, "--seed", "1", "--session", "甲", "--date", "2026-06-01", "-o", str(tmp_path / "a")])
+    assert r1.exit_code == 0, r1.output
+    r2 = CliRunner().invoke(main, [*base, "--seed", "2", "--session", "乙", "--date", "2026-07-01", "--avoid-sessions", "1",
+                                   "-o", str(tmp_path / "b")])
+    assert r2.exit_code == 0, r2.output
+
+    def used(folder):
+        return {i["id"] for m in folder.glob("R2-*.json") for i in json.loads(m.read_text(encoding="utf-8"))["items"]}
+    first, second = used(tmp_path / "a"), used(tmp_path / "b")
+    assert len(first) == len(second) == 12 and not first & second
+    r3 = CliRunner().invoke(main, [*base, "--seed", "3", "--session", "丙", "--date", "2026-08-01", "--avoid-sessions", "2",
+                                   "-o", str(tmp_path / "c")])
+    assert r3.exit_code == 1 and "答辩题不足" in r3.output and "已排除近期用过的" in r3.output
+
+
+def test_review_blueprint_workbook(tmp_path):
+    out = tmp_path / "b.xlsx"
+    res = CliRunner().invoke(main, ["blueprint", "--level", "1", "--kind", "review", "--format", "xlsx", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    rows = list(load_workbook(out)["综合评审细目表"].iter_rows(values_only=True))
+    assert rows[0][0] == "全媒体运营师（一级/高级技师）综合评审细目表"
+    assert "申报材料审阅 40 分" in rows[1][0] and "评审组 5 人" in rows[1][0]
+    body = {r[1]: r for r in rows[3:-1]}
+    bp = build_review_blueprint(STD, "1")
+    assert {n: (r[3], r[4]) for n, r in body.items()} == {f.name: (f.questions, f.points) for f in bp.functions}
+    assert "2.2.2 能根据人才标准制订薪酬绩效方案" in body["组织管理"][5]
+    assert rows[-1][:5] == ("合计", None, 100, 4, 60)
+    res = CliRunner().invoke(main, ["blueprint", "--level", "1", "--kind", "review", "--format", "xlsx"])
+    assert res.exit_code == 2 and "xlsx 格式须用 -o 指定输出文件。" in res.output

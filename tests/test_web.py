@@ -166,6 +166,25 @@ def test_make_server_binds_a_free_port_and_prints_the_token(tmp_path):
         server.close()
 
 
+def test_zujuan_serve_prints_its_address_and_answers_there(tmp_path):
+    import subprocess
+    import sys
+    import urllib.request
+
+    proc = subprocess.Popen([sys.executable, "-m", "assembler", "serve", "--port", "0", "-o", str(tmp_path / "w"),
+                             "--ledger", str(tmp_path / "l.sqlite")], cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        first = proc.stdout.readline().strip()
+        m = re.fullmatch(r"网页工作台已启动：(http://127\.0\.0\.1:\d+/)", first)
+        assert m, first + proc.stderr.read() if proc.poll() is not None else first
+        with urllib.request.urlopen(m.group(1) + "bank", timeout=30) as resp:
+            assert resp.status == 200 and "覆盖热图" in resp.read().decode("utf-8")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 def test_serve_refuses_a_busy_port_in_chinese(tmp_path):
     import socket
 
@@ -656,3 +675,121 @@ def test_a_bad_answer_sheet_names_the_uploaded_file_and_cell(tmp_path):
                             content_type="multipart/form-data"))
     assert job.state == "failed" and "登记表.xlsx" in job.error and "NO-SUCH-FORM" in job.error
     assert "upload.xlsx" not in job.error
+
+
+@pytest.mark.filterwarnings("ignore:The number of unique classes:UserWarning")  # a one-file bank to learn from
+def test_drafts_get_the_suggest_tags_workbook(tmp_path, small_bank):
+    from openpyxl import load_workbook
+
+    from assembler.bank.tag_review import is_review_workbook
+
+    app, client = make_client(tmp_path, bank=(str(small_bank),))
+    assert "为草稿生成标注建议" in text_of(client.get("/bank?level=basic"))
+    job = run_job(app, post(app, client, "/bank/suggest-tags"))
+    assert job.state == "done", job.error
+    assert job.files() == ["标注建议.xlsx"] and is_review_workbook(job.folder / "标注建议.xlsx")
+    ids = [c.value for row in load_workbook(job.folder / "标注建议.xlsx").worksheets[0].iter_rows() for c in row]
+    assert "DRAFT-001" in ids
+    assert "已为 1 道草稿题生成标注建议" in text_of(client.get(f"/jobs/{job.id}"))
+
+
+def test_without_a_token_only_this_machines_names_are_served(tmp_path):
+    from assembler.web.app import request_hostname
+
+    _, client = make_client(tmp_path)
+    assert client.get("/bank", headers={"Host": "127.0.0.1:8765"}).status_code == 200
+    assert client.get("/bank", headers={"Host": "localhost"}).status_code == 200
+    rebound = client.get("/bank", headers={"Host": "attacker.example:8765"})
+    assert rebound.status_code == 403 and "请用本机地址（127.0.0.1 或 localhost）打开工作台" in text_of(rebound)
+    assert [request_hostname(h) for h in ("a:1", "[::1]:80", "::1", "b")] == ["a", "::1", "::1", "b"]
+
+
+def test_skill_preview_lists_each_task_with_its_rubric(tmp_path):
+    from assembler.bank import load_bank
+
+    app, client = make_client(tmp_path)
+    job = run_job(app, post(app, client, "/generate", {**GENERATE, "level": "2", "direction": "", "kind": "skill",
+                                                      "forms": "1", "record": ""}))
+    assert job.state == "done", job.error
+    form = job.result["forms"][0]
+    body = text_of(client.get(f"/jobs/{job.id}/preview/{form.code}"))
+    bank = load_bank()
+    for e in form.entries:
+        t = bank.get(e.id)
+        assert f"试题 {e.number}：{t.title}" in body and t.rubric[0].standard in body
+    assert "考核时间" in text_of(client.get(f"/jobs/{job.id}"))
+
+
+def test_an_unexpected_error_is_a_chinese_page_and_the_traceback_goes_to_the_log(tmp_path, caplog):
+    app, client = make_client(tmp_path)
+
+    def broken():
+        raise RuntimeError("secret detail")
+
+    app.add_url_rule("/broken", "broken", broken)
+    resp = client.get("/broken")
+    body = text_of(resp)
+    assert resp.status_code == 500 and "服务器内部错误；详情见服务器日志。" in body
+    assert "secret detail" not in body and "Traceback" not in body
+    assert any("secret detail" in (r.exc_text or "") or "secret detail" in str(r.exc_info) for r in caplog.records)
+
+
+def test_after_a_restart_earlier_jobs_can_be_downloaded_and_reviewed(tmp_path):
+    app, client = make_client(tmp_path)
+    gen = run_job(app, post(app, client, "/generate", {**GENERATE, "forms": "1", "record": ""}))
+    app2, client2 = make_client(tmp_path)  # the same output folder: a restarted server
+    page = text_of(client2.get(f"/jobs/{gen.id}"))
+    assert "服务器重启前完成的任务" in page and "4A-T-7-01.json" in page
+    assert client2.get(f"/jobs/{gen.id}/download.zip").status_code == 200
+    job = run_job(app2, post(app2, client2, "/review", {"job": gen.id}))
+    assert job.state == "done" and job.result["review"].verdict == "pass"
+
+
+def test_an_analysis_is_written_back_to_the_bank_only_when_confirmed(tmp_path):
+    from assembler.bank import load_bank
+    from assembler.ledger import item_history
+
+    into = tmp_path / "bank"
+    shutil.copytree(ROOT / "question_bank" / "theory", into / "theory")
+    app, client = make_client(tmp_path, bank=(str(into),))
+    gen = run_job(app, post(app, client, "/generate", {**GENERATE, "forms": "1", "record": ""}))
+    form = gen.result["forms"][0]
+    template = post(app, client, "/score", {"job": gen.id, "action": "template"}).data
+    sheet = _answer_sheet(template, form, tmp_path / "答题登记表.xlsx")
+    with sheet.open("rb") as fh:
+        job = run_job(app, post(app, client, "/score", {"job": gen.id, "action": "score", "responses": (fh, sheet.name)},
+                                content_type="multipart/form-data"))
+    before = sorted((p.name, p.read_bytes()) for p in into.rglob("*.yaml"))
+    preview = post(app, client, f"/jobs/{job.id}/update-bank")
+    assert "确认写入" in text_of(preview) and form.entries[0].id in text_of(preview)
+    assert sorted((p.name, p.read_bytes()) for p in into.rglob("*.yaml")) == before  # nothing written yet
+    done = text_of(post(app, client, f"/jobs/{job.id}/update-bank", {"confirm": "1"}))
+    assert "分析结果已记入使用记录" in done
+    item = load_bank([into]).get(form.entries[0].id)
+    assert item.p_value is not None and item.p_count == 30
+    _, analyses = item_history(str(tmp_path / "ledger.sqlite"), item.id)
+    assert analyses and analyses[0]["candidates"] == 30
+
+
+def test_generate_with_no_format_ticked_writes_only_the_manifests(tmp_path):
+    app, client = make_client(tmp_path)
+    data = {k: v for k, v in GENERATE.items() if k != "format"}
+    job = run_job(app, post(app, client, "/generate", {**data, "forms": "1", "record": "", "formats_shown": "1"}))
+    assert job.files() == ["4A-T-7-01.json"]
+    job = run_job(app, post(app, client, "/generate", {**data, "forms": "1", "seed": "8", "record": ""}))
+    assert job.files() == ["4A-T-8-01-答案.docx", "4A-T-8-01-试卷.docx", "4A-T-8-01.json"]
+
+
+def test_an_uploaded_session_file_runs_with_the_servers_bank(tmp_path):
+    import io
+
+    app, client = make_client(tmp_path)
+    text = ("session: 上传场次\ndate: 2026-10-01\nbank: /nowhere/of/the/upload\n"
+            "entries:\n  - {level: 四级, direction: 创意策划, kind: theory, forms: 1, seed: 41}\n")
+    job = run_job(app, post(app, client, "/session", {"session_file": (io.BytesIO(text.encode()), "场次.yaml"),
+                                                      "record": ""}, content_type="multipart/form-data"))
+    assert job.state == "done", job.error
+    b = job.result["batch"]
+    assert b.session.bank == () and b.session.source == "场次.yaml" and [c for c, _ in b.verdicts] == ["4A-T-41-01"]
+    assert "上传场次/上传场次-试卷.zip" in job.files()
+    assert "上传场次" not in text_of(client.get("/ledger"))  # 写入使用记录 left unticked

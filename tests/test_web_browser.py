@@ -126,7 +126,11 @@ def test_upload_a_bad_workbook_then_a_good_one(server, page):
 def test_generate_two_forms_preview_download_and_review(server, page, tmp_path):
     base, _ = server
     page.goto(f"{base}/generate")
-    page.select_option("#level", "4")
+    page.select_option("#level", "2")  # 二级 has no directions: the picker offers none
+    assert page.input_value("#direction") == "" and page.locator("#direction option[value=A]").is_disabled()
+    page.select_option("#level", "4")  # 四级 has A–D, not E
+    assert page.locator("#direction option[value=E]").is_disabled()
+    assert not page.locator("#direction option[value=A]").is_disabled()
     page.select_option("#direction", "A")
     page.select_option("#kind", "theory")
     page.fill("#forms", "2")
@@ -181,3 +185,42 @@ def test_run_a_small_session_with_progress_and_zips(server, page, tmp_path):
     path = tmp_path / "papers.zip"
     dl.value.save_as(path)
     assert sorted(zipfile.ZipFile(path).namelist()) == ["2-S-32-01-试卷.docx", "3E-T-31-01-试卷.docx"]
+
+
+def test_verify_an_uploaded_paper_and_see_an_infeasible_request(server, page, tmp_path):
+    base, tmp = server
+    page.goto(f"{base}/generate")
+    page.select_option("#level", "1")
+    page.select_option("#direction", "")
+    page.select_option("#kind", "theory")
+    page.fill("#forms", "1")
+    page.fill("#seed", "5")
+    page.uncheck("input[name=record]")
+    page.click("#generate-submit")
+    expect(page.locator("#verdict")).to_have_text("合格", timeout=120_000)
+    with page.expect_download() as dl:
+        page.click("#download-zip")
+    z = tmp_path / "one.zip"
+    dl.value.save_as(z)
+    paper = tmp_path / "1-T-5-01-试卷.docx"
+    paper.write_bytes(zipfile.ZipFile(z).read(paper.name))
+    page.goto(f"{base}/review")
+    shot(page, "review-forms")
+    page.set_input_files("#paper", str(paper))
+    page.click("#verify-submit")
+    expect(page.locator("#verify-result")).to_contain_text("复核通过")
+    shot(page, "verify")
+    # 10 一级 skill papers with no shared task cannot be built from the sample bank: the short cells are named
+    page.goto(f"{base}/generate")
+    page.select_option("#level", "1")
+    page.select_option("#direction", "")
+    page.select_option("#kind", "skill")
+    page.fill("#forms", "10")
+    page.uncheck("input[name=record]")
+    page.click("#generate-submit")
+    expect(page.locator("#job-failed")).to_have_text("任务失败", timeout=120_000)
+    expect(page.locator(".error-text")).to_contain_text("题库不足，无法组出 10 套操作技能试卷")
+    expect(page.locator(".error-text")).to_contain_text("一级 · 运营管理 · 操作题")
+    shot(page, "generate-infeasible")
+    page.goto(f"{base}/score")
+    shot(page, "score")

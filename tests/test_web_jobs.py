@@ -63,3 +63,16 @@ def test_progress_is_reported_in_the_snapshot(tmp_path):
     s = job.snapshot()
     assert (s["done"], s["total"], s["message"], s["state_label"]) == (3, 5, "第 3 套", "已完成")
     runner.shutdown()
+
+
+def test_job_folders_of_an_earlier_run_stay_listed_with_their_files(tmp_path):
+    first = JobRunner(tmp_path)
+    job = first.submit("generate", "组卷", lambda job: (job.folder.mkdir(parents=True), (job.folder / "a.json").write_text("{}"))
+                       and {})
+    first.wait(job, 5)
+    first.shutdown()
+    (tmp_path / "not-a-job").mkdir()
+    later = JobRunner(tmp_path)
+    (again,) = later.jobs()
+    assert (again.id, again.kind, again.state, again.files()) == (job.id, "earlier", DONE, ["a.json"])
+    later.shutdown()

@@ -89,7 +89,7 @@ def parse_defence(raw: object, standard: Standard, origin: Origin,  # noqa: C901
     problem found in it. `column` names a field as the author sees it (a workbook column); a
     rubric row may carry its own `__sheet`/`__row`/`__columns` (the 评分要点 sheet)."""
     where: dict[str, Any] = dict(file=origin.file, sheet=origin.sheet, row=origin.row)
-    name = column or (lambda key: key)
+    name: Callable[[str], str] = column or (lambda key: key)
     if not isinstance(raw, dict):
         return None, [Problem("答辩题应为映射（id、level、function、code、question、points、rubric …）", **where)]
     problems: list[Problem] = []
@@ -219,18 +219,49 @@ def defence_files(paths: list[str | Path]) -> list[Path]:
     """Return the defence YAML files under the given files/folders, sorted: every YAML file in a
     folder named `defence` (the rubric materials.yaml excepted), and any file given by name whose
     top-level key is `defence:`."""
+    return [f for f in _in_defence_folders(paths) if f.name != MATERIALS_FILE] + \
+        [Path(p) for p in paths if not Path(p).is_dir() and is_defence_file(p)]
+
+
+def rubric_files(paths: list[str | Path]) -> list[Path]:
+    """Return the 申报材料 rubrics (defence/materials.yaml) under the given files/folders, sorted."""
+    return [f for f in _in_defence_folders(paths) if f.name == MATERIALS_FILE] + \
+        [Path(p) for p in paths if not Path(p).is_dir() and is_materials_file(p)]
+
+
+def _in_defence_folders(paths: list[str | Path]) -> list[Path]:
+    """Return the YAML files in folders named `defence` under the given folders (hidden ones skipped)."""
     out: list[Path] = []
     for p in map(Path, paths):
-        if p.is_dir():
-            for x in sorted(p.rglob("*")):
-                rel = x.relative_to(p).parts
-                folders = (p.name, *rel[:-1]) if p.name == "defence" else rel[:-1]
-                if (x.suffix.lower() in (".yaml", ".yml") and x.name != MATERIALS_FILE
-                        and not x.name.startswith(".") and not any(f.startswith(".") for f in rel[:-1])
-                        and "defence" in folders):
-                    out.append(x)
-        elif is_defence_file(p):
-            out.append(p)
+        if not p.is_dir():
+            continue
+        for x in sorted(p.rglob("*")):
+            rel = x.relative_to(p).parts
+            folders = (p.name, *rel[:-1]) if p.name == "defence" else rel[:-1]
+            if (x.suffix.lower() in (".yaml", ".yml") and not x.name.startswith(".")
+                    and not any(f.startswith(".") for f in rel[:-1]) and "defence" in folders):
+                out.append(x)
+    return out
+
+
+def is_materials_file(path: str | Path) -> bool:
+    """Return whether a path is a 申报材料 rubric beside 答辩题 (defence/materials.yaml)."""
+    p = Path(path)
+    return p.name == MATERIALS_FILE and p.parent.name == "defence"
+
+
+def materials_problems(files: list[Path]) -> list[Problem]:
+    """Return the problems of the 申报材料 rubrics (checked against the default 综合评审 structure's
+    申报材料 points)."""
+    from ..structure import load_review_structure
+
+    part = load_review_structure().part("materials")
+    out: list[Problem] = []
+    for f in files:
+        try:
+            load_materials_rubric(f, part.points if part else None)
+        except DataError as exc:
+            out += exc.problems
     return out
 
 
@@ -264,23 +295,24 @@ def defence_cross_checks(questions: list[DefenceQuestion]) -> list[Problem]:
         here = q.origin or Origin("")
         if is_example_id(q.id):
             problems.append(Problem(f"题号 {q.id} 是模板示例题，导入时会跳过", file=here.file, sheet=here.sheet,
-                                    row=here.row, column=_id_column(q), severity="warning",
+                                    row=here.row, column=_id_column(here), severity="warning",
                                     hint="删除示例行，或改用自己的题号"))
         if q.id in seen:
             problems.append(Problem(f"题号 {q.id} 重复（另见 {(seen[q.id].origin or here).describe()}）",
-                                    file=here.file, sheet=here.sheet, row=here.row, column=_id_column(q)))
+                                    file=here.file, sheet=here.sheet, row=here.row, column=_id_column(here)))
         seen.setdefault(q.id, q)
     for q in questions:
         here = q.origin or Origin("")
         missing = [e for e in q.enemies if e not in seen]
         if missing:
+            here = q.origin or Origin("")
             problems.append(Problem(f"互斥题 {'、'.join(missing)} 不存在", file=here.file, sheet=here.sheet,
                                     row=here.row, column="互斥题号" if here.sheet else "enemies"))
     return problems
 
 
-def _id_column(q: DefenceQuestion) -> str:
-    return "题号" if q.origin and q.origin.sheet else "id"
+def _id_column(origin: Origin) -> str:
+    return "题号" if origin.sheet else "id"
 
 
 def read_defence_bank(paths: list[str | Path] | None, standard: Standard) -> tuple[list[DefenceQuestion], list[Problem]]:
@@ -304,3 +336,51 @@ def dump_defence(questions: list[DefenceQuestion]) -> str:
     """Return the YAML text of a defence file holding the questions."""
     return yaml.safe_dump({"defence": [q.to_dict() for q in questions]}, allow_unicode=True, sort_keys=False,
                           width=100)
+
+
+@dataclass(frozen=True)
+class MaterialElement:
+    material: str  # 技术总结/论文 | 业绩材料
+    element: str
+    points: Fraction
+    standard: str
+
+
+def load_materials_rubric(path: str | Path | None = None, total: int | None = None) -> list[MaterialElement]:
+    """Return the 申报材料 review rubric (question_bank/defence/materials.yaml by default).
+
+    Raises DataError naming every malformed element, or when the points do not add up to total.
+    """
+    path = Path(path or DEFENCE_DIR / "materials.yaml")
+    title = "申报材料评分细则有误"
+    try:
+        raw = load_yaml_file(path)
+    except OSError:
+        raise DataError([Problem("找不到申报材料评分细则文件", file=str(path))], title) from None
+    except yaml.YAMLError as exc:
+        raise DataError([Problem(f"不是合法的 YAML：{exc}", file=str(path))], title) from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("materials"), list):
+        raise DataError([Problem("应为包含 materials 列表的映射", file=str(path))], title)
+    out, problems = [], []
+    for i, m in enumerate(raw["materials"], 1):
+        name = str(m.get("material") or "").strip() if isinstance(m, dict) else ""
+        elements = m.get("elements") if isinstance(m, dict) else None
+        if not name or not isinstance(elements, list):
+            problems.append(Problem("每类材料应有 material（名称）和 elements（评审要素列表）", file=str(path), row=i))
+            continue
+        for k, e in enumerate(elements, 1):
+            try:
+                pts = Fraction(str(e["points"]))
+                if pts <= 0 or not str(e["element"]).strip() or not str(e["standard"]).strip():
+                    raise ValueError
+            except (KeyError, TypeError, ValueError):
+                problems.append(Problem(f"「{name}」第 {k} 个评审要素应有 element、正数 points 和 standard",
+                                        file=str(path), row=i, column="elements"))
+                continue
+            out.append(MaterialElement(name, str(e["element"]).strip(), pts, str(e["standard"]).strip()))
+    got = sum((e.points for e in out), Fraction(0))
+    if not problems and total is not None and got != total:
+        problems.append(Problem(f"评审要素配分合计 {float(got):g} 分，应等于申报材料审阅部分的 {total} 分", file=str(path)))
+    if problems:
+        raise DataError(problems, title)
+    return out

@@ -170,7 +170,7 @@ def _read_defence(wb, path: str, problems: list[Problem]) -> list[dict]:
 
 def _seq(value: object) -> float:
     try:
-        return float(value)  # type: ignore[arg-type]  # anything else is caught below
+        return float(str(value))
     except (TypeError, ValueError):
         return 0.0
 

@@ -77,13 +77,11 @@ def import_workbook(source: str | Path, into: str | Path | None = None, replace:
         raise DataError(existing_errors, title=f"目标题库 {into} 本身有错误，未导入")
     from .models import is_example_id
 
-    records: tuple[Item | Task | DefenceQuestion, ...] = (*new_bank.items, *new_bank.tasks, *new_bank.defence)
+    records: tuple[Item | Task | DefenceQuestion, ...] = (*new_bank.records, *new_bank.defence)
     incoming = [r for r in records if not is_example_id(r.id)]
     skipped = [r for r in records if is_example_id(r.id)]
-    have: dict[str, Item | Task | DefenceQuestion] = {}
-    if existing is not None:
-        have.update((q.id, q) for q in existing.defence)
-        have.update((x.id, x) for x in existing.records)
+    have: dict[str, Item | Task | DefenceQuestion] = (
+        {} if existing is None else {**{q.id: q for q in existing.defence}, **{x.id: x for x in existing.records}})
     if skipped and not incoming:
         raise DataError([Problem(f"第 {r.origin.row} 行是模板示例 {r.id}", file=str(source), sheet=r.origin.sheet,
                                  row=r.origin.row, column="题号", hint="删除示例行，填写自己的题目")
@@ -111,11 +109,11 @@ def import_workbook(source: str | Path, into: str | Path | None = None, replace:
     for r in incoming:
         grouped[target_file(into, r)].append(r)
     texts: dict[Path, str] = {}
-    for f, recs in grouped.items():
+    for f, new_records in grouped.items():
         base = plans.pop(f, None)
         if base is None and f.exists():
             base = _raw_records(f)
-        texts[f] = _merge_text(base or [], recs, _is_defence_target(into, f))
+        texts[f] = _merge_text(base or [], new_records, _is_defence_target(into, f))
     for f, kept in plans.items():
         texts[f] = _merge_text(kept, [], _is_defence_target(into, f))
     write_files_atomic(into, {str(f.relative_to(into)): t.encode("utf-8") for f, t in texts.items()})

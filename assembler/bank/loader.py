@@ -24,8 +24,11 @@ from .defence import (
     DefenceQuestion,
     defence_cross_checks,
     defence_files,
+    is_materials_file,
+    materials_problems,
     parse_defence,
     read_defence_file,
+    rubric_files,
 )
 from .excel_io import ColumnNamer, parse_workbook
 from .models import Bank, Item, Origin, Task, is_example_id
@@ -211,7 +214,9 @@ def read_bank(paths: list[str | Path] | None = None, standard: Standard | None =
             problems.append(Problem("路径不存在", file=str(p), hint="检查题库文件或文件夹的路径"))
     existing = [p for p in paths if Path(p).exists()]
     defence_paths = defence_files(existing)
-    files = [f for f in bank_files(existing) if f not in set(defence_paths)]
+    listed = bank_files(existing)
+    problems += materials_problems(rubric_files(existing))
+    files = [f for f in listed if f not in set(defence_paths) and not is_materials_file(f)]
     items: list[Item] = []
     tasks: list[Task] = []
     defence: list[DefenceQuestion] = []
@@ -234,7 +239,7 @@ def read_bank(paths: list[str | Path] | None = None, standard: Standard | None =
             elif isinstance(obj, Item):
                 items.append(obj)
     problems += defence_cross_checks(defence)
-    if not files and not defence_paths and not problems:
+    if not files and not defence_paths and not rubric_files(existing) and not problems:
         problems.append(Problem("没有找到题库文件（.yaml 或 .xlsx）", file=", ".join(map(str, paths))))
     problems += cross_checks(items, tasks, check_similar)
     return Bank(tuple(items), tuple(tasks), tuple(str(f) for f in (*files, *defence_paths)), tuple(defence)), problems

@@ -5,9 +5,12 @@ import enum
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ..structure import ItemType
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .defence import DefenceQuestion
 
 LETTERS = "ABCDE"
 TRUE_MARK, FALSE_MARK = "√", "×"
@@ -41,7 +44,18 @@ class Origin:
         return f"{self.file}，第 {self.row} 项"
 
 
-def _with_bookkeeping(d: dict, rec) -> dict:
+class Bookkept(Protocol):
+    """What _with_bookkeeping reads: items, tasks and 答辩题 (bank/defence.py) all have it."""
+
+    @property
+    def enemies(self) -> tuple[str, ...]: ...
+    @property
+    def status(self) -> Status: ...
+    @property
+    def source(self) -> str: ...
+
+
+def _with_bookkeeping(d: dict, rec: Bookkept) -> dict:
     """Return d with the record's enemies, status and source added where they differ from the defaults."""
     if rec.enemies:
         d["enemies"] = list(rec.enemies)
@@ -188,7 +202,7 @@ class Bank:
     items: tuple[Item, ...]
     tasks: tuple[Task, ...]
     sources: tuple[str, ...] = ()
-    defence: tuple[DefenceQuestion, ...] = ()  # 答辩题 (bank/defence.py), from defence/ folders; not in hash
+    defence: tuple[DefenceQuestion, ...] = ()   # 答辩题 from defence/ folders or 答辩题 sheets; not in hash
     _by_id: dict[str, Item | Task] = field(init=False, repr=False, compare=False)  # set in __post_init__
 
     def __post_init__(self):

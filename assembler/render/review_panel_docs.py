@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..bank.defence import DefenceQuestion
-from ..defence_assemble import DefenceSet, MaterialElement
+from ..bank.defence import DefenceQuestion, MaterialElement
+from ..defence_assemble import DefenceSet
 from ..review_panel import CandidateResult, PanelRule
 from ..rules import full_marks, pass_mark
 from .docx_base import (
@@ -46,20 +46,26 @@ def _info(doc: DocBuilder, ds: DefenceSet, member: int | None = None) -> None:
     doc.spacer(6)
 
 
+def question_paragraphs(text: str) -> list[str]:
+    """Return a question's paragraphs: lines of the YAML block are soft-wrapped and joined (a blank
+    line starts a new paragraph)."""
+    return [p for p in ("".join(line.strip() for line in block.splitlines()) for block in text.strip().split("\n\n")) if p]
+
+
 def render_question_sheet(ds: DefenceSet, questions: dict[str, DefenceQuestion]) -> bytes:
     """Return the 答辩题单 (for the panel): each question with its 评分要点 and 追问."""
     title = f"{clean(ds.title)} 答辩题单"
     doc = DocBuilder(f"{clean(ds.title)}　　套号：{clean(ds.code)}")
     doc.para("答辩题单", "ZJTitle")
     doc.para(PANEL_ONLY, "ZJSubtitle")
-    doc.para(f"{clean(ds.title)}　　套号：{clean(ds.code)}　　答辩 {len(ds.entries)} 题，共 "
-             f"{pts(sum(e.points for e in ds.entries))} 分", "ZJCode")
+    doc.para(f"套号：{clean(ds.code)}　　答辩 {len(ds.entries)} 题，共 {pts(sum(e.points for e in ds.entries))} 分"
+             f"　　综合评审时间 {ds.duration_minutes} 分钟　　评审组 {ds.panel_size} 人", "ZJCode")
     for e in ds.entries:
         q = questions[e.id]
         doc.para(f"第 {e.number} 题（{pts(e.points)} 分）　{clean(q.function)}　技能要求 {clean(e.code)}　题号 {clean(q.id)}",
                  "ZJHeading", keep_next=True)
-        for line in q.question.strip().splitlines():
-            doc.para(clean(line), "ZJBody", keep_next=True)
+        for text in question_paragraphs(q.question):
+            doc.para(clean(text), "ZJBody", keep_next=True)
         rows = [[Cell("序号", bold=True, shade=SHADE), Cell("评分要点", bold=True, shade=SHADE),
                  Cell("配分", bold=True, shade=SHADE)]]
         rows += [[Cell(str(k)), Cell(clean(r.point), align="left"), Cell(pts(float(r.points)))]
@@ -75,7 +81,8 @@ def render_question_sheet(ds: DefenceSet, questions: dict[str, DefenceQuestion])
 
 def render_member_sheets(ds: DefenceSet, questions: dict[str, DefenceQuestion],
                          materials: list[MaterialElement]) -> bytes:
-    """Return the 综合评审评分表: one page per panel member (申报材料 part + 答辩 part, signature, date)."""
+    """Return the 综合评审评分表: one sheet per panel member, two pages each (申报材料 part; 答辩 part
+    with the total, 合格/不合格, signature and date), each page naming the candidate and the member."""
     title = f"{clean(ds.title)} 综合评审评分表"
     doc = DocBuilder(f"{clean(ds.title)}　　套号：{clean(ds.code)}")
     head: dict[str, Any] = {"bold": True, "shade": SHADE}
@@ -89,6 +96,10 @@ def render_member_sheets(ds: DefenceSet, questions: dict[str, DefenceQuestion],
                   Cell(clean(e.standard), align="left", style="ZJSmall"), Cell("")] for e in materials]
         rows.append([Cell("小计", span=2, bold=True), Cell(str(mp), bold=True), Cell(""), Cell("")])
         doc.table(rows, [1300, 1500, 700, TEXT_W - 4300, 800], header_rows=1, row_height=420)
+        # the 答辩 part starts its own page, which names the candidate and the member again, so a
+        # loose page is never mistaken for another member's
+        doc.para("综合评审评分表（续）", "ZJSheetTitle", page_break_before=True)
+        _info(doc, ds, m)
         doc.para(f"二、{_part_name(ds, 'defence')}（{dp} 分）", "ZJHeading", keep_next=True)
         rows = [[Cell(h, **head) for h in ("题号", "评分要点", "配分", "得分")]]
         for e in ds.entries:
@@ -136,9 +147,9 @@ def render_summary_sheet(ds: DefenceSet, rule: PanelRule = PanelRule(), result: 
         else:
             scores, total, note, label = [""] * len(names), "", "", f"第 {m + 1} 号"
         rows.append([Cell(label)] + [Cell(s) for s in scores] + [Cell(total), Cell(note), Cell("")])
-    fixed = 1100 + 1000 + 1500 + 1500
+    fixed = 1100 + 900 + 1900 + 1300
     each = (TEXT_W - fixed) // len(names)
-    doc.table(rows, [1100] + [each] * len(names) + [1000, 1500, TEXT_W - 1100 - each * len(names) - 2500],
+    doc.table(rows, [1100] + [each] * len(names) + [900, 1900, TEXT_W - 1100 - each * len(names) - 2800],
               header_rows=1, row_height=480)
     doc.spacer(6)
     rule_text = result.outcome.rule_text if result else rule.describe(ds.panel_size)

@@ -155,11 +155,23 @@ def create_app(config: WebConfig | None = None) -> Flask:
     return app
 
 
+def request_hostname(host: str) -> str:
+    """Return the name part of a Host header ("localhost:8765" → "localhost", "[::1]:80" → "::1")."""
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
 def _install_guard(app: Flask, config: WebConfig) -> None:
-    """Refuse every request without the token (when one is set) and every POST without the form token."""
+    """Refuse every request without the token (when one is set), every request to another host name
+    when there is none (a web page that rebinds its own name to 127.0.0.1 gets nothing), and every
+    POST without the form token."""
+    local_names = {"127.0.0.1", "localhost", "::1", config.host}
 
     @app.before_request
     def _guard():
+        if not config.token and request_hostname(request.host or "") not in local_names:
+            abort(403, description="禁止访问：请用本机地址（127.0.0.1 或 localhost）打开工作台。")
         if config.token:
             given = request.args.get("token") or request.cookies.get(TOKEN_COOKIE) or ""
             if not hmac.compare_digest(given.encode(), config.token.encode()):
@@ -195,7 +207,8 @@ def _install_errors(app: Flask, config: WebConfig) -> None:
     @app.errorhandler(403)
     def _forbidden(exc):
         desc = getattr(exc, "description", "")
-        text = desc if desc and "表单" in desc else "禁止访问：需要有效的访问令牌（用启动时打印的带 ?token= 的地址打开）。"
+        text = desc if desc and ("表单" in desc or "本机地址" in desc) else \
+            "禁止访问：需要有效的访问令牌（用启动时打印的带 ?token= 的地址打开）。"
         return _error(403, text)
 
     @app.errorhandler(404)

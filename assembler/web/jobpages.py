@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from flask import (
     Flask,
@@ -25,6 +26,9 @@ from .app import bank_cache, config_of, jobs, standard, uploads
 from .jobs import Job
 from .uploads import shown_error
 
+if TYPE_CHECKING:
+    from ..generate import GenerateRequest
+
 KIND_LABELS = (("theory", "理论知识"), ("skill", "操作技能"), ("review", "综合评审"))
 
 
@@ -35,6 +39,8 @@ def register(app: Flask) -> None:
     app.add_url_rule("/session", "session", session_page, methods=["GET", "POST"])
     app.add_url_rule("/score", "score", score_page, methods=["GET", "POST"])
     app.add_url_rule("/analyze", "analyze", analyze_page, methods=["POST"])
+    app.add_url_rule("/bank/suggest-tags", "bank_suggest", suggest_page, methods=["POST"])
+    app.add_url_rule("/jobs/<job_id>/update-bank", "job_update_bank", update_bank_page, methods=["POST"])
     app.add_url_rule("/jobs", "jobs_list", jobs_page)
     app.add_url_rule("/jobs/<job_id>", "job", job_page)
     app.add_url_rule("/jobs/<job_id>.json", "job_status", job_status)
@@ -44,10 +50,11 @@ def register(app: Flask) -> None:
     app.add_url_rule("/jobs/<job_id>/preview/<code>", "job_preview", job_preview)
 
 
-def _int(name: str, label: str, default: int | None, lo: int | None = None, hi: int | None = None) -> int | None:
+def _int_or_none(name: str, label: str, lo: int | None = None, hi: int | None = None) -> int | None:
+    """Return the form field as an int (None when empty); raise InputError naming the field otherwise."""
     raw = (request.form.get(name) or "").strip()
     if not raw:
-        return default
+        return None
     try:
         value = int(raw)
     except ValueError:
@@ -58,23 +65,31 @@ def _int(name: str, label: str, default: int | None, lo: int | None = None, hi: 
     return value
 
 
+def _int(name: str, label: str, default: int, lo: int | None = None, hi: int | None = None) -> int:
+    """Return the form field as an int, default when empty; raise InputError naming the field otherwise."""
+    value = _int_or_none(name, label, lo, hi)
+    return default if value is None else value
+
+
 def _text(name: str) -> str | None:
     return (request.form.get(name) or "").strip() or None
 
 
-def generate_request():
+def generate_request() -> GenerateRequest:
     """Return the GenerateRequest the 组卷 form describes (the same fields as `zujuan generate`)."""
     from ..generate import GenerateRequest
 
     cfg = config_of(current_app)
-    formats = tuple(request.form.getlist("format"))
+    formats: tuple[str, ...] | None = tuple(request.form.getlist("format"))
+    if not formats and not request.form.get("formats_shown"):
+        formats = None  # a form without the format boxes: the defaults (docx), as the CLI without --format
     return GenerateRequest(
         level=request.form.get("level", ""), direction=_text("direction"), kind=request.form.get("kind", ""),
         forms=_int("forms", "试卷套数", 1, 1, 100), seed=_int("seed", "随机种子", 1),
-        structure=_text("structure"), bank=tuple(cfg.bank), max_overlap=_int("max_overlap", "最多重复题数", None, 0),
+        structure=_text("structure"), bank=tuple(cfg.bank), max_overlap=_int_or_none("max_overlap", "最多重复题数", 0),
         difficulty=_text("difficulty"), ledger=cfg.ledger_path, avoid_sessions=_int("avoid_sessions", "排除场次数", 0, 0),
         session=_text("session"), session_date=_text("date"), explanations=bool(request.form.get("explanations")),
-        record=bool(request.form.get("record")), formats=formats or None)
+        record=bool(request.form.get("record")), formats=formats)
 
 
 def run_generate(job: Job, req, std, cache) -> dict:
@@ -103,9 +118,9 @@ def _submit_defence():
     cfg = config_of(current_app)
     std = standard(current_app)
     req = GenerateRequest(level=request.form.get("level", ""), direction=None, kind="review",
-                          forms=_int("forms", "试卷套数", 1, 1, 100) or 1, seed=_int("seed", "随机种子", 1) or 1,
+                          forms=_int("forms", "试卷套数", 1, 1, 100), seed=_int("seed", "随机种子", 1),
                           bank=tuple(cfg.bank), ledger=cfg.ledger_path,
-                          avoid_sessions=_int("avoid_sessions", "排除场次数", 0, 0) or 0, session=_text("session"),
+                          avoid_sessions=_int("avoid_sessions", "排除场次数", 0, 0), session=_text("session"),
                           session_date=_text("date"), record=bool(request.form.get("record")))
 
     def work(job: Job) -> dict:
@@ -224,7 +239,7 @@ def review_page():
 
     cfg, std, cache, store = config_of(current_app), standard(current_app), bank_cache(current_app), uploads(current_app)
     if request.method == "GET":
-        done = [j for j in jobs(current_app).jobs() if j.kind in ("generate", "batch") and j.state == "done"]
+        done = [j for j in jobs(current_app).jobs() if j.kind in ("generate", "batch", "earlier") and j.state == "done"]
         return render_template("review.html", done_jobs=done)
     source = request.form.get("job")
     if source:
@@ -356,7 +371,7 @@ def score_page():
     """GET: the forms; POST: a blank 答题登记表 (as `zujuan score --template`), or score an answer
     sheet and analyse the results (as `zujuan score` then `zujuan analyze`) in a job."""
     if request.method == "GET":
-        done = [j for j in jobs(current_app).jobs() if j.kind in ("generate", "batch") and j.state == "done"]
+        done = [j for j in jobs(current_app).jobs() if j.kind in ("generate", "batch", "earlier") and j.state == "done"]
         return render_template("score.html", done_jobs=done)
     from ..analyze import analyze_results
     from ..fileio import write_bytes_atomic
@@ -400,7 +415,7 @@ def score_page():
                 out["analysis_error"] = str(exc)
             else:
                 write_bytes_atomic(job.folder / "题目分析.xlsx", analysis_xlsx(analysis))
-                out["text"] = analysis_text(analysis)
+                out["text"], out["analysis"] = analysis_text(analysis), analysis
             job.progress(2, "完成")
             return out
         finally:
@@ -428,9 +443,50 @@ def analyze_page():
             except DataError as exc:
                 raise shown_error(exc, [up]) from None
             write_bytes_atomic(job.folder / "题目分析.xlsx", analysis_xlsx(analysis))
-            return {"results": None, "text": analysis_text(analysis), "sheet": up.name, "analysis_error": ""}
+            return {"results": None, "text": analysis_text(analysis), "sheet": up.name, "analysis_error": "",
+                    "analysis": analysis}
         finally:
             store.remove(up)
 
     job = jobs(current_app).submit("score", f"题目分析：{up.name}", work, writes=False)
     return redirect(url_for("job", job_id=job.id), code=303)
+
+
+# ---- 草稿标注建议 -----------------------------------------------------------------------------------
+def suggest_page():
+    """Write the tag-suggestion workbook for the bank's drafts (as `zujuan bank suggest-tags`) in a job;
+    the filled-in workbook comes back through 上传题库文件."""
+    from ..bank.tag_review import suggest_tags
+
+    cfg, std = config_of(current_app), standard(current_app)
+    level, direction = _text("level"), _text("direction")
+
+    def work(job: Job) -> dict:
+        job.progress(0, "学习已标注题目并生成建议", total=1)
+        res = suggest_tags(cfg.bank_paths, job.folder / "标注建议.xlsx", level, direction, cfg.bank_paths, std)
+        job.progress(1, "完成")
+        return {"drafts": res.drafts, "trained": res.trained_items}
+
+    job = jobs(current_app).submit("suggest", "草稿标注建议", work, writes=False)
+    return redirect(url_for("job", job_id=job.id), code=303)
+
+
+def update_bank_page(job_id: str):
+    """Show the bank changes an analysis implies (as `zujuan analyze --update-bank`), and write them
+    with the ledger record when confirmed (as `--yes`), holding the lock of writing jobs."""
+    from ..feedback import apply_updates, diff_summary, plan_updates, record_in_ledger
+
+    job = _finished(_job(job_id))
+    analysis = job.result.get("analysis")
+    if analysis is None:
+        abort(404)
+    mark_review = bool(request.form.get("mark_review"))
+    cache = bank_cache(current_app)
+    updates = plan_updates(analysis, cache.load(), mark_review)
+    written = None
+    if request.form.get("confirm"):
+        with jobs(current_app).writing():
+            written = apply_updates(updates)
+            record_in_ledger(config_of(current_app).ledger_path, analysis)
+    return render_template("update_bank.html", job=job, diff=diff_summary(updates), count=len(updates),
+                           mark_review=mark_review, written=written)

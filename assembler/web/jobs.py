@@ -7,6 +7,7 @@ message; anything else is logged with its traceback and shown as an internal err
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import threading
 import time
@@ -19,6 +20,7 @@ from ..errors import AssemblerError
 
 log = logging.getLogger("zujuan.web")
 
+JOB_ID = re.compile(r"\d{8}-\d{6}-[0-9a-f]{6}")
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 STATE_LABELS = {QUEUED: "排队中", RUNNING: "运行中", DONE: "已完成", FAILED: "失败"}
 
@@ -72,6 +74,15 @@ class JobRunner:
         self._write_lock = threading.Lock()
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
+        self._load_earlier()
+
+    def _load_earlier(self) -> None:
+        """Register the job folders an earlier run of the server left, so their files stay downloadable."""
+        if not self.root.is_dir():
+            return
+        for d in sorted(self.root.iterdir()):
+            if d.is_dir() and JOB_ID.fullmatch(d.name):
+                self._jobs[d.name] = Job(d.name, "earlier", "此前运行的任务", d, state=DONE, message="服务器重启前完成")
 
     def new_id(self) -> str:
         return time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(3)

@@ -105,7 +105,9 @@ def _pickers() -> dict:
     from ..structure import list_structures
 
     std = standard(current_app)
+    combos = std.valid_combinations()
     return {"levels": [(lv.code, lv.label) for lv in std.levels],
+            "level_directions": {lv.code: " ".join(d for c, d in combos if c == lv.code and d) for lv in std.levels},
             "directions": [(d.code, d.name) for d in std.directions], "kinds": KINDS,
             "structures": list_structures()}
 

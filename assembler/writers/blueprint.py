@@ -7,6 +7,7 @@ import yaml
 from openpyxl import Workbook
 
 from ..blueprint import Blueprint
+from ..review_blueprint import ReviewBlueprint
 from ..standard import Kind, Standard
 from ..structure import points_text
 from ..xlsx import workbook_bytes
@@ -118,3 +119,23 @@ def _merge_same(ws, rows: list[list], start: int, cols: tuple[int, ...]) -> None
             for c in cols:
                 ws.merge_cells(start_row=start + i, start_column=c + 1, end_row=start + j, end_column=c + 1)
         i = j + 1
+
+
+def review_blueprint_xlsx(bp: ReviewBlueprint, standard: Standard) -> bytes:
+    """Return a printable workbook of a 综合评审 blueprint: the parts and the 答辩 questions per
+    function with the skill requirements they may examine."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "综合评审细目表"
+    parts = "　".join(f"{p.name} {p.points} 分" for p in bp.structure.parts)
+    subtitle = (f"等级：{standard.level(bp.level).label}　{parts}　时间 {bp.duration_minutes} 分钟　"
+                f"评审组 {bp.panel_size} 人　满分 {bp.total_points} 分，{bp.pass_mark} 分合格　蓝图哈希 {bp.hash}")
+    skills = {f.name: dict((r.code, r.text) for r in f.skills()) for f in standard.functions_at(bp.level)}
+    rows = [[f.number, f.name, f.weight, f.questions, f.points,
+             "\n".join(f"{c} {skills[f.name].get(c, '')}" for c in f.skill_codes)] for f in bp.functions]
+    rows.append(["合计", "", sum(f.weight for f in bp.functions), sum(f.questions for f in bp.functions),
+                 sum(f.points for f in bp.functions), f"每题 {bp.structure.points_each} 分"])
+    write_table(ws, f"{bp.title}细目表", subtitle,
+                ["序号", "职业功能", "技能权重(%)", "答辩题数", "答辩分值", "技能要求（答辩题考查范围）"],
+                rows, [8, 14, 12, 10, 10, 70], left_cols=(5,))
+    return workbook_bytes(wb)
