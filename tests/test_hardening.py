@@ -560,3 +560,13 @@ def test_results_workbook_gives_back_the_names_it_was_given(tmp_path):
     assert [(c.id, c.name) for fr in back.forms for c in fr.candidates] == \
         [(c.id, c.name) for fr in results.forms for c in fr.candidates]
     assert any(c.name.startswith("=HYPERLINK") for fr in back.forms for c in fr.candidates)
+
+
+def test_a_ledger_query_never_creates_the_ledger(tmp_path):
+    from click.testing import CliRunner
+
+    from assembler.cli import main
+    led = tmp_path / "无.sqlite"
+    r = CliRunner().invoke(main, ["ledger", "show", "某场", "--ledger", str(led)])
+    assert r.exit_code == 1 and r.output == f"错误：查询失败（1 个错误）：\n[错误] {led}：使用记录文件不存在\n"
+    assert not led.exists()
