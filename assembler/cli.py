@@ -363,12 +363,19 @@ def bank_export_cmd(bank_paths: tuple[str, ...], output: str, force: bool) -> No
     """把题库导出为 Excel 工作簿（与模板同格式，可修改后再导入）。"""
     from .bank import load_bank
     from .bank.excel_io import write_workbook
+    from .bank.task_files import export_task_files
+    from .fileio import check_target
 
     std = load_standard()
     bank = load_bank(list(bank_paths) or None, std)
-    _emit(write_workbook(list(bank.items), list(bank.tasks), std, defence=bank.defence), output, force)
+    data = write_workbook(list(bank.items), list(bank.tasks), std, defence=bank.defence)
+    check_target(output, force)  # nothing is copied when the workbook cannot be written
+    copied = export_task_files(bank.tasks, Path(output).parent, force)
+    _emit(data, output, force)
     defence = f"、{len(bank.defence)} 道答辩题" if bank.defence else ""
     click.echo(f"共 {len(bank.items)} 道客观题、{len(bank.tasks)} 道操作题{defence}。")
+    if copied:
+        click.echo(f"操作题素材文件 {len(copied)} 个已复制到 {Path(output).parent / 'files'}（导入时须与工作簿放在一起）。")
 
 
 @bank_group.command("stats")

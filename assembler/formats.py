@@ -135,16 +135,20 @@ def _hint(entry: str) -> str:
 
 
 def write_documents(forms: list[Form], writers: list[Writer], context: WriteContext) -> list[Document]:
-    """Return every writer's documents for every form, writer by writer (manifests first).
-    Raises OutputError if two documents would get the same file name."""
+    """Return every writer's documents for every form, writer by writer (manifests first). A
+    document two writers both hand out with the same bytes (a skill paper's materials, see
+    bank/task_files.py) is kept once. Raises OutputError if two different documents would get the
+    same file name."""
     from .errors import OutputError
 
     docs: list[Document] = []
+    seen: dict[str, bytes] = {}
     for w in writers:
-        docs += w.write_all(forms, context)
-    seen: set[str] = set()
-    for d in docs:
-        if d.name in seen:
-            raise OutputError(f"两份输出文件同名：{d.name}")
-        seen.add(d.name)
+        for d in w.write_all(forms, context):
+            if d.name in seen:
+                if seen[d.name] == d.data:
+                    continue
+                raise OutputError(f"两份输出文件同名：{d.name}")
+            seen[d.name] = d.data
+            docs.append(d)
     return docs

@@ -1,5 +1,8 @@
 """Bank formats: YAML and Excel load into the same models; a round trip keeps every field."""
 
+import shutil
+from pathlib import Path
+
 import pytest
 from openpyxl import load_workbook
 
@@ -101,6 +104,7 @@ def test_shipped_bank_round_trips_through_excel(tmp_path):
     b = load_bank()
     xlsx = tmp_path / "all.xlsx"
     xlsx.write_bytes(write_workbook(list(b.items), list(b.tasks)))
+    shutil.copytree(Path(b.get("S4-NRCZ-01").origin.file).parent / "files", tmp_path / "files")  # tasks' files travel too
     b2 = load_bank([xlsx])
     assert b2.hash == b.hash and len(b2) == len(b)
 

@@ -1,9 +1,11 @@
 """Batch: a whole session, written atomically, recorded in the ledger."""
+import json
 import zipfile
 
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from assembler.bank import load_bank
 from assembler.batch import load_session
 from assembler.cli import main
 from assembler.ledger import list_sessions
@@ -21,6 +23,13 @@ def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
+def handouts(manifest) -> list[str]:
+    """Return the materials workbooks a skill paper hands out, from its manifest and the bank."""
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    bank = load_bank()
+    return [f"{data['form']}-{e['id']}-材料.xlsx" for e in data["items"] if bank.get(e["id"]).materials]
+
+
 def test_batch_builds_a_session(tmp_path):
     spec = tmp_path / "s.yaml"
     spec.write_text(SESSION, encoding="utf-8")
@@ -28,14 +37,16 @@ def test_batch_builds_a_session(tmp_path):
     r = run("batch", spec, "-o", out, "--ledger", led)
     assert r.exit_code == 0, r.output
     folder = out / "测试场次"
-    assert r.output.splitlines()[-2:] == [f"测试场次（2026-12-12）：3 套试卷，16 个文件，已写入 {folder}", "审核：3 套合格"]
-    assert sorted(p.name for p in (folder / "试卷").iterdir()) == ["1-S-12-01-试卷.docx", "4C-T-11-01-试卷.docx",
-                                                                  "4C-T-11-02-试卷.docx"]
+    extra = handouts(folder / "清单" / "1-S-12-01.json")  # the skill paper's materials workbooks
+    assert r.output.splitlines()[-2:] == [f"测试场次（2026-12-12）：3 套试卷，{16 + len(extra)} 个文件，已写入 {folder}",
+                                          "审核：3 套合格"]
+    assert sorted(p.name for p in (folder / "试卷").iterdir()) == sorted(["1-S-12-01-试卷.docx", "4C-T-11-01-试卷.docx",
+                                                                         "4C-T-11-02-试卷.docx", *extra])
     assert sorted(p.name for p in (folder / "答案").iterdir()) == ["1-S-12-01-评分记录表.docx", "4C-T-11-01-答案.docx",
                                                                   "4C-T-11-02-答案.docx"]
     assert len(list((folder / "清单").iterdir())) == 3 and len(list((folder / "审核").iterdir())) == 4
     with zipfile.ZipFile(folder / "测试场次-试卷.zip") as z:
-        assert sorted(z.namelist()) == ["1-S-12-01-试卷.docx", "4C-T-11-01-试卷.docx", "4C-T-11-02-试卷.docx"]
+        assert sorted(z.namelist()) == sorted(["1-S-12-01-试卷.docx", "4C-T-11-01-试卷.docx", "4C-T-11-02-试卷.docx", *extra])
     with zipfile.ZipFile(folder / "测试场次-答案及评分.zip") as z:
         assert all(not n.endswith("-试卷.docx") for n in z.namelist())
     ws = load_workbook(folder / "场次汇总.xlsx")["场次汇总"]
@@ -120,7 +131,9 @@ def test_batch_review_entry_writes_panel_documents(tmp_path):
     r = run("batch", spec, "-o", out, "--ledger", led)
     assert r.exit_code == 0, r.output
     folder = out / "技师场次"
-    assert r.output.splitlines()[-2] == f"技师场次（2026-12-12）：2 套试卷、2 套综合评审答辩题，23 个文件，已写入 {folder}"
+    skill = next((folder / "清单").glob("2-S-22-01.json"))
+    assert r.output.splitlines()[-2] == (f"技师场次（2026-12-12）：2 套试卷、2 套综合评审答辩题，{23 + len(handouts(skill))} 个文件，"
+                                         f"已写入 {folder}")
     assert r.output.splitlines()[-1] == "审核：4 套合格"
     keys = sorted(p.name for p in (folder / "答案").iterdir())
     for code in ("R2-23-01", "R2-23-02"):

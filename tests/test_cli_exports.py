@@ -1,10 +1,12 @@
 """CLI and batch: --format docx,pdf,moodle,qti,xlsx and a session entry's formats key."""
+import json
 import shutil
 import zipfile
 
 import pytest
 from click.testing import CliRunner
 
+from assembler.bank import load_bank
 from assembler.cli import main
 
 PIN = "2026-01-01T00:00:00+00:00"
@@ -58,7 +60,12 @@ def test_batch_puts_exports_with_the_keys(tmp_path):
     assert r.exit_code == 0, r.output
     folder = tmp_path / "out" / "导出场"
     with zipfile.ZipFile(folder / "导出场-试卷.zip") as z:
-        assert sorted(z.namelist()) == ["1-S-12-01-试卷.pdf", "4C-T-11-01-试卷.docx", "4C-T-11-01-试卷.pdf"]
+        manifest = json.loads((folder / "清单" / "1-S-12-01.json").read_text(encoding="utf-8"))
+        bank = load_bank()
+        handouts = [f"1-S-12-01-{e['id']}-材料.xlsx" for e in manifest["items"] if bank.get(e["id"]).materials]
+        assert handouts  # the skill paper hands out its tasks' tables whatever the format
+        assert sorted(z.namelist()) == sorted(["1-S-12-01-试卷.pdf", "4C-T-11-01-试卷.docx", "4C-T-11-01-试卷.pdf",
+                                               *handouts])
     with zipfile.ZipFile(folder / "导出场-答案及评分.zip") as z:
         assert sorted(z.namelist()) == ["1-S-12-01-评分记录表.pdf", "4C-T-11-01-moodle.xml", "4C-T-11-01-qti.zip",
                                         "4C-T-11-01-答案.docx", "4C-T-11-01-答案.pdf", "4C-T-11-01-考试系统导入.xlsx"]

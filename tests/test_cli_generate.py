@@ -3,6 +3,7 @@ import json
 
 from click.testing import CliRunner
 
+from assembler.bank import load_bank
 from assembler.cli import main
 
 PIN = "2026-01-01T00:00:00+00:00"
@@ -53,7 +54,13 @@ def test_generate_skill(tmp_path):
     r = run("generate", "--level", "1", "--kind", "skill", "--seed", 2, "--no-ledger", "-o", tmp_path)
     assert r.exit_code == 0, r.output
     assert "考核时间合计" in r.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["1-S-2-01-评分记录表.docx", "1-S-2-01-试卷.docx", "1-S-2-01.json"]
+    ids = [e["id"] for e in json.loads((tmp_path / "1-S-2-01.json").read_text(encoding="utf-8"))["items"]]
+    bank = load_bank()
+    handouts = [f"1-S-2-01-{i}-材料.xlsx" for i in ids if bank.get(i).materials]
+    handouts += [f"1-S-2-01-{i}-素材" for i in ids if bank.get(i).files]
+    assert handouts, "a 一级 paper hands out the materials of its tasks"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["1-S-2-01-评分记录表.docx", "1-S-2-01-试卷.docx", "1-S-2-01.json", *handouts])
 
 
 def test_generate_bad_inputs(tmp_path):

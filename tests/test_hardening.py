@@ -145,10 +145,18 @@ def _platform(std, real_bank):
     return render_platform_xlsx([hostile_form()], hostile_bank()), {"=SUM(A1)+1", "-丁", "@戊"}, CREATED_STAMP
 
 
+def _task_materials(std, real_bank):
+    from assembler.bank.models import Material
+    from assembler.bank.task_files import materials_workbook
+    task = replace(real_bank.get("S4-SJYH-02"), materials=(Material("表1 " + HOSTILE[0], ("项目", HOSTILE[1]),
+                                                                    ((HOSTILE[2], 42), ("@SUM(A1)", "-丁"))),))
+    return materials_workbook(task, CREATED), {"表1 " + HOSTILE[0], HOSTILE[1], HOSTILE[2], "@SUM(A1)", "-丁"}, CREATED_STAMP
+
+
 WRITERS = {"bank export": _bank_export, "review": _review, "bank stats": _bank_stats, "blueprint": _blueprint,
            "score results": _score_results, "analysis": _analysis, "answer template": _answer_template,
            "tag review": _tag_review, "batch summary": _batch_summary, "panel template": _panel_template,
-           "platform": _platform}
+           "platform": _platform, "task materials": _task_materials}
 
 
 @pytest.mark.parametrize("name", sorted(WRITERS))
@@ -176,7 +184,7 @@ def test_every_writer_is_in_the_walk():
     assert savers == ["xlsx.py"]
     users = sorted(str(p.relative_to(root)) for p in root.rglob("*.py")
                    if "workbook_bytes(" in p.read_text(encoding="utf-8") and p.name != "xlsx.py")
-    assert users == ["bank/excel_io.py", "bank/tag_review.py", "batch.py", "render/platform_xlsx.py", "review_panel.py",
+    assert users == ["bank/excel_io.py", "bank/tag_review.py", "bank/task_files.py", "batch.py", "render/platform_xlsx.py", "review_panel.py",
                      "score.py", "writers/analysis.py", "writers/bank_stats.py", "writers/blueprint.py",
                      "writers/results.py", "writers/review.py"]  # one per entry of WRITERS
     assert len(users) == len(WRITERS)

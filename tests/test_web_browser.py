@@ -2,6 +2,7 @@
 against a server started on a free port. Screenshots of each page (1280×800) go to
 output/screenshots/ (ignored by git) for a reviewer to look at."""
 import io
+import re
 import shutil
 import threading
 import zipfile
@@ -184,7 +185,10 @@ def test_run_a_small_session_with_progress_and_zips(server, page, tmp_path):
         page.click("text=下载 浏览器场次-试卷.zip")
     path = tmp_path / "papers.zip"
     dl.value.save_as(path)
-    assert sorted(zipfile.ZipFile(path).namelist()) == ["2-S-32-01-试卷.docx", "3E-T-31-01-试卷.docx"]
+    names = sorted(zipfile.ZipFile(path).namelist())
+    handouts = [n for n in names if re.fullmatch(r"2-S-32-01-S2-[A-Z]+-\d+-(材料\.xlsx|素材/.+)", n)]
+    assert handouts  # the skill paper's materials travel with the papers
+    assert [n for n in names if n not in handouts] == ["2-S-32-01-试卷.docx", "3E-T-31-01-试卷.docx"]
 
 
 def test_verify_an_uploaded_paper_and_see_an_infeasible_request(server, page, tmp_path):

@@ -19,7 +19,7 @@ from ..errors import Problem
 from ..standard import Standard
 from ..writers.xlsx_style import BORDER, CENTER, HEADER_FILL, HEADER_FONT, LEFT
 from ..xlsx import package_problem, workbook_bytes
-from .models import LETTERS, Item, Task
+from .models import FILE_FIELD_SEP, LETTERS, Item, Task
 
 ITEM_SHEET, TASK_SHEET, RUBRIC_SHEET, MATERIAL_SHEET, HELP_SHEET = "题目", "操作题", "评分标准", "材料", "填写说明"
 DEFENCE_SHEET, POINT_SHEET = "答辩题", "评分要点"  # 综合评审 答辩题 (二级/一级) and their 评分要点 rows
@@ -34,6 +34,7 @@ TASK_COLUMNS = [
     ("id", "试题代码"), ("level", "等级"), ("function", "职业功能"), ("code", "技能要求代码"), ("title", "试题名称"),
     ("duration", "考核时间（分钟）"), ("points", "配分"), ("difficulty", "难度"), ("equipment", "场地设备要求"),
     ("task", "工作任务"), ("quality", "质量指标"), ("enemies", "互斥题号"), ("status", "状态"), ("source", "来源"),
+    ("files", "素材文件"),
 ]
 RUBRIC_COLUMNS = [("id", "试题代码"), ("seq", "序号"), ("element", "评分要素"), ("points", "配分"), ("standard", "评分标准")]
 DEFENCE_COLUMNS = [
@@ -290,7 +291,7 @@ def _style_header(ws, labels: list[str], widths: list[int]) -> None:
 
 
 ITEM_WIDTHS = [14, 8, 6, 12, 12, 50, 22, 22, 22, 22, 22, 8, 6, 8, 40, 16, 10, 8, 10]
-TASK_WIDTHS = [14, 6, 12, 14, 28, 10, 6, 6, 36, 60, 36, 14, 8, 10]
+TASK_WIDTHS = [14, 6, 12, 14, 28, 10, 6, 6, 36, 60, 36, 14, 8, 10, 40]
 
 
 def _number(f) -> int | float:
@@ -327,7 +328,8 @@ def write_workbook(items: list[Item], tasks: list[Task], standard: Standard | No
                   [14, 8, 30, 8] + [14] * width)
     for t in tasks:
         wt.append([t.id, int(t.level), t.function, ",".join(t.codes), t.title, t.duration, t.points, t.difficulty,
-                   "\n".join(t.equipment), t.task, "\n".join(t.quality), ",".join(t.enemies), t.status.label, t.source])
+                   "\n".join(t.equipment), t.task, "\n".join(t.quality), ",".join(t.enemies), t.status.label, t.source,
+                   "\n".join(FILE_FIELD_SEP.join((f.name, f.what, f.format, f.source.value)) for f in t.files)])
         for i, r in enumerate(t.rubric, 1):
             wr.append([t.id, i, r.element, r.points, r.standard])
         for k, m in enumerate(t.materials, 1):
@@ -405,7 +407,7 @@ HELP_LINES = [
     ("互斥题号", "不能与本题同卷的题号，多个用逗号分隔。"),
     ("选项可乱序", "是/否，默认是；选项有固定顺序（如“①②③”组合）时填 否。"),
     ("状态", "启用 / 停用 / 待标注；停用和待标注（尚未标注等级、职业功能或鉴定点）的题不会组入试卷。"),
-    ("工作表「操作题」", "每行一道操作题；场地设备要求、质量指标每行一条（单元格内换行）。"),
+    ("工作表「操作题」", "每行一道操作题；场地设备要求、质量指标每行一条（单元格内换行）；素材文件每行一个，写作“文件名｜内容｜格式｜提供方（题库或考点）”，题库提供的文件放在工作簿旁的 files/试题代码/ 文件夹中。"),
     ("工作表「评分标准」", "每行一条评分要素：试题代码、序号、评分要素、配分、评分标准（写明扣分条件）。配分之和须等于试题配分。"),
     ("工作表「材料」", "操作题发给考生的数据表：每张表先一行「表头」，再若干行「数据」，列1起依次填写。"),
     ("工作表「答辩题」", "综合评审（二级、一级）的答辩题，每行一题：等级填 2 或 1；技能要求代码填标准中该职业功能的技能要求，"

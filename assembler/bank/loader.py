@@ -33,6 +33,7 @@ from .defence import (
 from .excel_io import ColumnNamer, parse_workbook
 from .models import Bank, Item, Origin, Task, is_example_id
 from .normalize import id_key, item_from_record
+from .task_files import task_file_problems
 from .yaml_io import bank_files, parse_yaml_bank
 
 DEFAULT_BANK = PACKAGE_ROOT / "question_bank"
@@ -242,6 +243,7 @@ def read_bank(paths: list[str | Path] | None = None, standard: Standard | None =
     if not files and not defence_paths and not rubric_files(existing) and not problems:
         problems.append(Problem("没有找到题库文件（.yaml 或 .xlsx）", file=", ".join(map(str, paths))))
     problems += cross_checks(items, tasks, check_similar)
+    problems += task_file_problems(tasks)
     return Bank(tuple(items), tuple(tasks), tuple(str(f) for f in (*files, *defence_paths)), tuple(defence)), problems
 
 

@@ -140,6 +140,32 @@ class Material:
         return {"caption": self.caption, "columns": list(self.columns), "rows": [list(r) for r in self.rows]}
 
 
+FILE_FIELD_SEP = "｜"  # between a file's fields in a workbook cell: 文件名｜内容｜格式｜提供方
+
+
+class FileSource(enum.Enum):
+    """Who supplies a task's materials file."""
+
+    BANK = "题库"    # shipped with the bank, beside the task's file: files/<task id>/<name>
+    CENTRE = "考点"  # prepared by the assessment centre to the task's specification (video, music …)
+
+
+@dataclass(frozen=True)
+class TaskFile:
+    """A file the candidate is handed with a task (a picture, a clip, a logo …)."""
+
+    name: str          # file name the task text uses, e.g. "logo.png"
+    what: str          # what it shows or holds
+    format: str        # format and size, e.g. "PNG 图片，512×512"; for the centre also duration and content
+    source: FileSource = FileSource.BANK
+
+    def to_dict(self) -> dict:
+        d = {"name": self.name, "what": self.what, "format": self.format}
+        if self.source is not FileSource.BANK:
+            d["provided_by"] = self.source.value
+        return d
+
+
 @dataclass(frozen=True)
 class RubricRow:
     element: str  # 评分要素
@@ -168,6 +194,7 @@ class Task:
     status: Status = Status.ACTIVE
     source: str = ""
     origin: Origin | None = field(default=None, compare=False, hash=False, repr=False)
+    files: tuple[TaskFile, ...] = ()  # materials files handed to the candidate (see bank/task_files.py)
 
     type = ItemType.TASK
 
@@ -190,6 +217,8 @@ class Task:
                    "equipment": list(self.equipment), "task": self.task}
         if self.materials:
             d["materials"] = [m.to_dict() for m in self.materials]
+        if self.files:
+            d["files"] = [f.to_dict() for f in self.files]
         d["quality"] = list(self.quality)
         d["rubric"] = [{"element": r.element, "points": r.points, "standard": r.standard} for r in self.rubric]
         return _with_bookkeeping(d, self)

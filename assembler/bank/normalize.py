@@ -16,14 +16,17 @@ from ..standard import BASIC_FUNCTIONS, Standard, parse_level
 from ..structure import ItemType
 from .models import (
     FALSE_MARK,
+    FILE_FIELD_SEP,
     LETTERS,
     TRUE_MARK,
+    FileSource,
     Item,
     Material,
     Origin,
     RubricRow,
     Status,
     Task,
+    TaskFile,
 )
 from .quality import EMPHASIS, NEGATION
 
@@ -379,8 +382,9 @@ def _task(rec: dict, ctx: RecordContext, std: Standard, rid: str) -> Task | None
     source = clean_text(rec.get("source"))
     if level is None or points is None or duration is None:
         return None
+    files = _files(ctx, rec.get("files"))
     return Task(rid, level, function, codes, title, int(duration), points, equipment, task_text, materials,
-                quality, rubric, difficulty, split_list(rec.get("enemies")), status, source, ctx.origin)
+                quality, rubric, difficulty, split_list(rec.get("enemies")), status, source, ctx.origin, files)
 
 
 def split_lines(value: object) -> tuple[str, ...]:
@@ -408,6 +412,50 @@ def _materials(ctx: RecordContext, raw: Any) -> tuple[Material, ...]:
                 continue
             rows.append(tuple(_cell(ctx, v) for v in r))
         out.append(Material(check_text(ctx, "materials", clean_text(m.get("caption"))), cols, tuple(rows)))
+    return tuple(out)
+
+
+FILE_SOURCES = {s.value: s for s in FileSource}
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|]|^\.|\.\.')
+
+
+def _files(ctx: RecordContext, raw: Any) -> tuple[TaskFile, ...]:
+    """Return the task's materials files; a file is name + what + format (+ provided_by 题库/考点).
+
+    From a workbook cell: one file a line, 文件名｜内容｜格式｜提供方.
+    """
+    if raw is None or raw == "":
+        return ()
+    if isinstance(raw, str):
+        raw = [dict(zip(("name", "what", "format", "provided_by"), (p.strip() for p in line.split(FILE_FIELD_SEP))))
+               for line in raw.splitlines() if line.strip()]
+    if not isinstance(raw, list):
+        ctx.add("files", "files 应为列表，每项写 name、what、format", "参见 question_bank/FORMAT.md")
+        return ()
+    out, seen = [], set()
+    for i, f in enumerate(raw, 1):
+        if not isinstance(f, dict):
+            ctx.add("files", f"第 {i} 个素材文件应写 name、what、format", "参见 question_bank/FORMAT.md")
+            continue
+        name = clean_text(f.get("name"))
+        what = check_text(ctx, "files", clean_text(f.get("what")))
+        fmt = check_text(ctx, "files", clean_text(f.get("format")))
+        by = clean_text(f.get("provided_by")) or FileSource.BANK.value
+        if not name or _UNSAFE_NAME.search(name):
+            ctx.add("files", f"第 {i} 个素材文件的文件名「{name or '空'}」无效",
+                    "只写文件名，不含路径分隔符、“..”或 \\ / : * ? \" < > |")
+            continue
+        if name in seen:
+            ctx.add("files", f"素材文件 {name} 重复列出")
+            continue
+        seen.add(name)
+        if by not in FILE_SOURCES:
+            ctx.add("files", f"素材文件 {name} 的 provided_by「{by}」无效", "可选：题库、考点")
+            continue
+        if not what or not fmt:
+            ctx.add("files", f"素材文件 {name} 缺少 what（内容）或 format（格式）",
+                    "考点准备的文件须在 format 中写明格式、规格和时长", severity="warning" if by == "考点" else "error")
+        out.append(TaskFile(name, what, fmt, FILE_SOURCES[by]))
     return tuple(out)
 
 

@@ -95,13 +95,14 @@ def write_pdfs(documents: dict[str, bytes], folder: str | Path) -> list[Path]:
 
 def write_pdf(forms: list[Form], context: WriteContext) -> list[Document]:
     """Return the PDF of every Word document of the forms (paper → papers group, key or scoring
-    sheets → keys group), converted in one run. Raises as docx_to_pdf."""
-    from . import render_form_documents
+    sheets → keys group), converted in one run, and the materials a skill paper hands out (as the
+    docx writer does). Raises as docx_to_pdf."""
+    from . import render_form_documents, skill_handouts
 
     docs: dict[str, bytes] = {}
     for f in forms:
         docs.update(render_form_documents(f, context.bank, context.standard, context.explanations))
-    return pdf_documents(docs)
+    return pdf_documents(docs) + [d for f in forms for d in skill_handouts(f, context)]
 
 
 def pdf_documents(documents: dict[str, bytes]) -> list[Document]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ..bank.models import Bank, Material, Task
+from ..bank.models import Bank, FileSource, Material, Task
+from ..bank.task_files import files_folder_name, materials_workbook_name
 from ..errors import DataError, Problem
 from ..form import Form, FormEntry
 from ..standard import Standard
@@ -179,12 +180,42 @@ def add_notice(doc: DocBuilder, form: Form, tasks: list[tuple[FormEntry, Task]])
     rows += [[Cell(str(k)), Cell(text, align="left"), Cell("全部" if numbers == every else number_ranges(numbers))]
              for k, (text, numbers) in enumerate(needs, 1)]
     doc.table(rows, widths, header_rows=1, row_height=400, keep_together=False)
-    doc.para("三、考场要求", "ZJHeading2")
+    handouts = handout_rows(form.code, tasks)
+    if handouts:
+        doc.para("三、考核素材文件", "ZJHeading2")
+        widths = [600, 2000, 0, 1900, 800]
+        widths[2] = TEXT_W - sum(widths)
+        rows = [[Cell(h, bold=True, shade=HEADER_SHADE) for h in ("序号", "文件", "内容与格式", "来源", "用于试题")]]
+        rows += [[Cell(str(k)), Cell(name, align="left"), Cell(what, align="left"), Cell(source, align="left"),
+                  Cell(str(number))] for k, (name, what, source, number) in enumerate(handouts, 1)]
+        doc.table(rows, widths, header_rows=1, row_height=400, keep_together=False)
+    doc.para("四、考场要求" if handouts else "三、考场要求", "ZJHeading2")
     for k, text in enumerate((
             "考核前，考场须按上述清单备齐设备、软件和考核素材，并逐台检查运行正常。",
-            "各试题的考核素材（试题单中的表格等）应按试题代码分别存放，并于开考时提供给考生。",
+            "各试题的考核素材（材料 Excel 文件、随题库提供的文件和考场自备的文件）应按试题代码分别存放"
+            "，文件名与清单一致，并于开考时提供给考生。",
             "考核结束后，考场应按试题代码收齐考生提交的成果文件，交考评员按评分记录表评分。"), 1):
         doc.para(f"{k}．{text}", "ZJList")
+
+
+def handout_rows(code: str, tasks: list[tuple[FormEntry, Task]]) -> list[tuple[str, str, str, int]]:
+    """Return (file, what and format, who supplies it, task number) for every file the paper hands out:
+    each task's materials workbook, the files the bank ships and the files the centre prepares."""
+    rows = []
+    for e, t in tasks:
+        if t.materials:
+            tables = "、".join(m.caption.split(" ", 1)[0] if m.caption.startswith("表") else m.caption
+                              for m in t.materials)
+            rows.append((materials_workbook_name(code, t.id), f"试题单中{tables}的电子版（Excel 工作簿，每表一个工作表）",
+                         "组卷系统随试卷生成", e.number))
+        for f in t.files:
+            what = f"{clean(f.what)}（{clean(f.format)}）"
+            if f.source is FileSource.BANK:
+                source = f"随题库提供（在 {files_folder_name(code, t.id)} 文件夹中）"
+            else:
+                source = "考场按本行规格自备（组卷系统不提供）"
+            rows.append((f.name, what, source, e.number))
+    return rows
 
 
 def add_task_sheet(doc: DocBuilder, form: Form, standard: Standard, entry: FormEntry, task: Task) -> None:
