@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,8 +106,28 @@ def manifest_json(form: Form) -> str:
     return json.dumps(form.to_manifest(), ensure_ascii=False, indent=2) + "\n"
 
 
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _control_character_field(value: object, where: str = "") -> str | None:
+    """Return the first field (a dotted path) whose text holds a control character, or None."""
+    if isinstance(value, str):
+        return where or "（顶层）" if _CONTROL_CHARS.search(value) else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in items:
+        found = _control_character_field(child, f"{where}.{key}" if where else str(key))
+        if found:
+            return found
+    return None
+
+
 def form_from_manifest(data: dict, source: str = "") -> Form:
-    """Return a Form read back from a manifest dict. Raises DataError if it is not a manifest."""
+    """Return a Form read back from a manifest dict. Raises DataError if it is not a manifest, or if
+    a text holds control characters or an item's points are not a finite number from 0 to 100."""
+    bad = _control_character_field(data)
+    if bad:
+        raise DataError([Problem(f"试卷清单的字段 {bad} 含有控制字符，不是 zujuan 写出的清单", file=source)],
+                        title="试卷清单有误")
     try:
         kind = Kind(data["kind"])
         entries = tuple(
@@ -115,6 +136,8 @@ def form_from_manifest(data: dict, source: str = "") -> Form:
                       difficulty=int(e.get("difficulty", 3)), permutation=str(e.get("permutation", "")),
                       answer=str(e.get("answer", "")), duration=int(e.get("duration", 0)))
             for e in data["items"])
+        if not all(0 <= e.points <= 100 for e in entries):  # (NaN and inf fail this too)
+            raise ValueError("points")
         known = {"manifest_version", "form", "session", "title", "level", "direction", "kind", "structure", "seed",
                  "bank_hash", "blueprint_hash", "created", "duration_minutes", "items", "totals", "difficulty"}
         return Form(code=str(data["form"]), level=str(data["level"]), direction=data.get("direction"), kind=kind,

@@ -232,7 +232,10 @@ def list_sessions(path: str | Path) -> list[SessionSummary]:
 
 
 def session_detail(path: str | Path, name: str) -> list[dict]:
-    """Return the forms of a session with their item ids. Raises DataError if there is no such session."""
+    """Return the forms of a session with their item ids. Raises DataError if there is no such session
+    (or no ledger file: a query never creates one)."""
+    if not Path(path).exists():
+        raise DataError([Problem("使用记录文件不存在", file=str(path))], title="查询失败")
     with closing(_connect(path)) as con:
         row = con.execute("SELECT id, date FROM sessions WHERE name = ?", (name,)).fetchone()
         if row is None:

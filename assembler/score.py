@@ -141,13 +141,18 @@ def normalise_answer(raw: object, entry, n_options: int) -> tuple[str, str]:
             return TRUE_MARK, ""
         if up in FALSE_ALIASES:
             return FALSE_MARK, ""
-        return "", f"判断题答案「{text}」无法识别（填 √/×、对/错 或 T/F）"
+        return "", f"判断题答案「{_shown(text)}」无法识别（填 √/×、对/错 或 T/F）"
     letters = re.sub(r"[\s,，、;；/]+", "", text).upper()
     valid = LETTERS[:n_options]
     bad = sorted({c for c in letters if c not in valid})
     if bad:
-        return "", f"第 {entry.number} 题只有 {valid[0]}–{valid[-1]} 选项，答案「{text}」含 {''.join(bad)}"
+        return "", f"第 {entry.number} 题只有 {valid[0]}–{valid[-1]} 选项，答案「{_shown(text)}」含 {_shown(''.join(bad))}"
     return "".join(sorted(set(letters))), ""
+
+
+def _shown(text: str, limit: int = 20) -> str:
+    """Return text cut to limit characters (a pasted paragraph or a 300-digit number stays readable)."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _rows_from_file(path: Path) -> tuple[str, list[tuple[int, list]]]:
@@ -293,6 +298,9 @@ def _column_letter(j: int) -> str:
     return get_column_letter(j + 1)
 
 
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # a workbook cell cannot hold them
+
+
 def score_rows(rows: list[tuple[int, list]], forms: dict[str, Form], source: str = "", sheet: str = "",  # noqa: C901
                bank_options: dict[str, int] | None = None) -> Results:
     """Return Results from raw rows (header first). Raises DataError with every bad cell."""
@@ -389,8 +397,11 @@ def score_rows(rows: list[tuple[int, list]], forms: dict[str, Form], source: str
             if msg:
                 bad(msg, i, j)
             answers[found - 1] = value
-        name = cell(r, name_col)
-        by_form[code].append(Candidate(cid, "" if name is None else str(name).strip(), code, tuple(answers), i))
+        name = "" if cell(r, name_col) is None else str(cell(r, name_col)).strip()
+        for text, col in ((cid, id_col), (name, name_col)):
+            if _CONTROL_CHARS.search(text):
+                bad("含有控制字符或不可见字符，请删除后重新保存", i, col)
+        by_form[code].append(Candidate(cid, name, code, tuple(answers), i))
     used = [c for c in by_form if by_form[c]]
     if id_cols:
         absent = sorted({e.id for c in used for e in forms[c].entries} - set(id_cols))

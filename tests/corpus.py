@@ -302,6 +302,35 @@ def build(root: Path) -> list[tuple[str, list[str], str]]:
         ("review-panel manifest 二进制", ["review-panel", f("panel/s.xlsx", good), "--manifest",
                                         f("panel/m.json", JUNK), "-o", str(out)], "s.xlsx"),
     ]
+    # control characters that no workbook cell can hold, in a manifest and in an answer sheet
+    import json
+
+    manifest = json.loads(manifest_json(form))
+    manifest["title"] = "=HYPERLINK(\"x\")\x01标题"
+    cases.append(("review 清单含控制字符", ["review", f("manifests/控制字符.json", json.dumps(manifest, ensure_ascii=False)),
+                                       "--format", "xlsx", "-o", str(out / "审核.xlsx")], "控制字符.json"))
+    header = "准考证号,姓名,试卷编号," + ",".join(str(e.number) for e in form.entries)
+    rows = "".join(f"00{k},张\x01三,{form.code}," + ",".join(e.answer for e in form.entries) + "\n" for k in range(3))
+    cases.append(("score 姓名含控制字符", ["score", f("score/控制字符.csv", header + "\n" + rows), "--forms",
+                                     str(root / "score" / "forms"), "-o", str(out / "成绩.xlsx")], "姓名"))
+    # results workbooks whose stored manifest or key table was edited
+    from openpyxl import load_workbook
+
+    from assembler.score import score_rows
+    from assembler.writers.results import FORMS_SHEET, KEYS_SHEET, results_xlsx
+    names = ["准考证号", "姓名", "试卷编号"] + [str(e.number) for e in form.entries]
+    rows = [(1, names)] + [(k + 2, [f"{k:04d}", f"考生{k}", form.code] + [e.answer if (k + j) % 3 else ""
+                                                                        for j, e in enumerate(form.entries)])
+                           for k in range(24)]
+    results = results_xlsx(score_rows(rows, {form.code: form}))
+    for name, sheet, ref, value in (("清单深嵌套", FORMS_SHEET, "B2", "[" * 100000), ("清单为数组", FORMS_SHEET, "B2", "[1, 2]"),
+                                    ("选项数为文字", KEYS_SHEET, "I2", "abc")):
+        wb = load_workbook(io.BytesIO(results))
+        wb[sheet][ref].value = value
+        buf = io.BytesIO()
+        wb.save(buf)
+        path = f(f"results/{name}.xlsx", buf.getvalue())
+        cases.append((f"analyze {name}", ["analyze", path], path))
     # an output path under a regular file fails as a read-only folder does, even for root
     blocker = f("输出/是文件", "x")
     cases += [

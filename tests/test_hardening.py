@@ -543,3 +543,38 @@ def test_an_unexpected_error_is_a_message_not_a_traceback(monkeypatch):
     monkeypatch.setenv("ZUJUAN_DEBUG", "1")
     r = CliRunner().invoke(main, ["bank", "validate"])
     assert isinstance(r.exception, RuntimeError)
+
+
+def test_formula_like_text_survives_export_and_reimport(tmp_path, std):
+    """Bank export → read back: every stem, option and explanation is the text written, not a formula."""
+    from assembler.bank.excel_io import write_workbook
+    from assembler.bank.loader import read_bank
+    items = [replace(hostile_bank().items[1], id="H-S-2", stem=HOSTILE[0] + "（    ）。"), *hostile_bank().items]
+    items = [replace(x, function="数据优化", code="6.1.1") if x.function == "数据分析" else x for x in items]
+    p = tmp_path / "export.xlsx"
+    p.write_bytes(write_workbook(items, [], std))
+    back, problems = read_bank([p], std)
+    assert [x for x in problems if x.severity == "error"] == []
+    assert [(x.id, x.stem, x.options, x.explanation) for x in back.items] == \
+        [(x.id, x.stem, x.options, x.explanation) for x in items]
+
+
+def test_results_workbook_gives_back_the_names_it_was_given(tmp_path):
+    from assembler.writers.results import read_results, results_xlsx
+    results, _ = _results(hostile_form())
+    p = tmp_path / "成绩.xlsx"
+    p.write_bytes(results_xlsx(results))
+    back = read_results(p)
+    assert [(c.id, c.name) for fr in back.forms for c in fr.candidates] == \
+        [(c.id, c.name) for fr in results.forms for c in fr.candidates]
+    assert any(c.name.startswith("=HYPERLINK") for fr in back.forms for c in fr.candidates)
+
+
+def test_a_ledger_query_never_creates_the_ledger(tmp_path):
+    from click.testing import CliRunner
+
+    from assembler.cli import main
+    led = tmp_path / "无.sqlite"
+    r = CliRunner().invoke(main, ["ledger", "show", "某场", "--ledger", str(led)])
+    assert r.exit_code == 1 and r.output == f"错误：查询失败（1 个错误）：\n[错误] {led}：使用记录文件不存在\n"
+    assert not led.exists()

@@ -138,14 +138,20 @@ def read_results(path: str | Path) -> Results:
             continue
         try:
             data = json.loads("".join(str(v) for v in row[1:] if v is not None))
-        except (TypeError, json.JSONDecodeError):
-            raise DataError([Problem("试卷清单不是 JSON", file=str(p), sheet=FORMS_SHEET, row=i, column="B列")],
+            if not isinstance(data, dict):
+                raise TypeError
+        except (TypeError, json.JSONDecodeError, RecursionError):
+            raise DataError([Problem("试卷清单不是 JSON 对象", file=str(p), sheet=FORMS_SHEET, row=i, column="B列")],
                             title=title) from None
         forms[str(row[0])] = form_from_manifest(data, str(p))
     counts: dict[str, list[int]] = {c: [] for c in forms}
-    for row in wb[KEYS_SHEET].iter_rows(min_row=2, values_only=True):
+    for i, row in enumerate(wb[KEYS_SHEET].iter_rows(min_row=2, values_only=True), 2):
         if row and row[0] in counts:
-            counts[row[0]].append(int(row[8] or 0))
+            k = row[8] if len(row) > 8 else None
+            if k is not None and (isinstance(k, bool) or not isinstance(k, int) or not 0 <= k <= 5):
+                raise DataError([Problem(f"选项数「{str(k)[:20]}」应为 0～5 的整数", file=str(p), sheet=KEYS_SHEET, row=i,
+                                         column="I列")], title=title)
+            counts[row[0]].append(k or 0)
     by_form: dict[str, list[Candidate]] = {c: [] for c in forms}
     problems = []
     for i, row in enumerate(wb[RESPONSES_SHEET].iter_rows(min_row=2, values_only=True), 2):
