@@ -270,6 +270,7 @@ def test_defence_workbook_validation_names_sheet_row_column(tmp_path):
     wd["B2"] = 3            # level
     wd["D3"] = "9.9.9"      # code
     wp["D2"] = "五分"       # a 评分要点 row's points
+    wp["B3"] = "第二"       # a 评分要点 row's 序号, checked as the 评分标准 sheet's is
     wp.append(["D2-NONE", 1, "要点", 5])
     wb.save(book)
     res = CliRunner().invoke(main, ["bank", "validate", str(book)])
@@ -278,6 +279,8 @@ def test_defence_workbook_validation_names_sheet_row_column(tmp_path):
     assert f"{book}，工作表「答辩题」，第 2 行，「等级（B列）」列：等级「3」无效：答辩题只用于二级（2）、一级（1）" in out
     assert f"{book}，工作表「答辩题」，第 3 行，「技能要求代码（D列）」列：技能要求代码 9.9.9 不属于{STD.level(QUESTIONS[1].level).name}「{QUESTIONS[1].function}」" in out
     assert f"{book}，工作表「评分要点」，第 2 行，「配分（D列）」列：配分「五分」应为正数" in out
+    assert (f"{book}，工作表「评分要点」，第 3 行，「序号（B列）」列：序号「第二」应为数字"
+            "（修改建议：填写 1、2、3 … 表示评分要点的顺序）") in out
     assert f"工作表「评分要点」，第 {wp.max_row} 行，「题号」列：评分要点对应的题号 D2-NONE 在「答辩题」表中不存在" in out
 
 

@@ -134,47 +134,59 @@ def _read_defence(wb, path: str, problems: list[Problem]) -> list[dict]:
     found = _check_headers(ws, DEFENCE_SHEET, DEFENCE_COLUMNS, path, problems)
     if found is None:
         return []
-    points: dict[str, list] = defaultdict(list)
-    if POINT_SHEET in wb.sheetnames:
-        pf = _check_headers(wb[POINT_SHEET], POINT_SHEET, POINT_COLUMNS, path, problems)
-        pnamer = ColumnNamer(POINT_COLUMNS, pf or {})
-        for r, rec in _rows(wb[POINT_SHEET], pf or {}):
-            qid = str(rec.get("id") or "").strip()
-            if not qid:
-                problems.append(Problem("题号为空", file=path, sheet=POINT_SHEET, row=r, column=pnamer("id")))
-                continue
-            points[qid].append((rec.get("seq") or 0, r, {"point": rec.get("point"), "points": rec.get("points"),
-                                                         "__sheet": POINT_SHEET, "__row": r, "__columns": pnamer}))
-    else:
-        problems.append(Problem(f"有「{DEFENCE_SHEET}」表但没有「{POINT_SHEET}」表", file=path, sheet=DEFENCE_SHEET,
-                                hint="每道答辩题的评分要点填在「评分要点」表，每行一条"))
+    points = _child_rows(wb, POINT_SHEET, POINT_COLUMNS, DEFENCE_SHEET, "题号", "评分要点", path, problems,
+                         "每道答辩题的评分要点填在「评分要点」表，每行一条")
     namer = ColumnNamer(DEFENCE_COLUMNS + [("rubric", POINT_SHEET)], found)
     out, known = [], set()
     for r, rec in _rows(ws, found):
         qid = str(rec.get("id") or "").strip()
         known.add(qid)
-        rows = sorted(points.get(qid, []), key=lambda x: (_seq(x[0]), x[1]))
         rec = {k: v for k, v in rec.items() if v not in (None, "")}
         for key in ("code", "enemies"):
             if key in rec:
                 rec[key] = [x for x in re.split(r"[,，、;；\s]+", str(rec[key]).strip()) if x]
         if "follow_ups" in rec:
             rec["follow_ups"] = _lines(rec["follow_ups"])
-        rec.update({"type": "defence", "rubric": [x[2] for x in rows],
+        rec.update({"type": "defence", "rubric": [{"point": x.get("point"), "points": x.get("points"),
+                                                   **{k: v for k, v in x.items() if k.startswith("__")}}
+                                                  for _, x in points.get(qid, [])],
                     "__sheet": DEFENCE_SHEET, "__row": r, "__columns": namer})
         out.append(rec)
     for qid, rows in points.items():
         if qid not in known:
             problems.append(Problem(f"评分要点对应的题号 {qid} 在「{DEFENCE_SHEET}」表中不存在", file=path,
-                                    sheet=POINT_SHEET, row=rows[0][1], column="题号"))
+                                    sheet=POINT_SHEET, row=rows[0][0], column="题号"))
     return out
 
 
-def _seq(value: object) -> float:
-    try:
-        return float(str(value))
-    except (TypeError, ValueError):
-        return 0.0
+def _child_rows(wb, sheet: str, columns, parent: str, id_label: str, row_label: str, path: str,
+                problems: list[Problem], hint: str) -> dict[str, list[tuple[int, dict]]]:
+    """Return {parent id: [(row, record)] in 序号 order (then row order)} of a sheet that details
+    another one (评分标准 of 操作题, 评分要点 of 答辩题); each record carries its own
+    __sheet/__row/__columns. Every problem (no such sheet, bad headers, an empty id, a 序号 that
+    is not a number) goes to problems."""
+    if sheet not in wb.sheetnames:
+        problems.append(Problem(f"有「{parent}」表但没有「{sheet}」表", file=path, sheet=parent, hint=hint))
+        return {}
+    found = _check_headers(wb[sheet], sheet, columns, path, problems)
+    if found is None:
+        return {}
+    namer = ColumnNamer(columns, found)
+    grouped: dict[str, list[tuple[float, int, dict]]] = defaultdict(list)
+    for r, rec in _rows(wb[sheet], found):
+        pid = str(rec.get("id") or "").strip()
+        if not pid:
+            problems.append(Problem(f"{id_label}为空", file=path, sheet=sheet, row=r, column=namer("id")))
+            continue
+        seq = _sequence(rec.get("seq"))
+        if seq is None:
+            problems.append(Problem(f"序号「{str(rec.get('seq', ''))[:20]}」应为数字", file=path, sheet=sheet,
+                                    row=r, column=namer("seq"), hint=f"填写 1、2、3 … 表示{row_label}的顺序"))
+            seq = 0.0
+        rec.pop("seq", None)
+        rec.update({"__sheet": sheet, "__row": r, "__columns": namer})
+        grouped[pid].append((seq, r, rec))
+    return {pid: [(r, rec) for _, r, rec in sorted(rows, key=lambda x: (x[0], x[1]))] for pid, rows in grouped.items()}
 
 
 def _check_headers(ws, sheet: str, columns, path: str, problems: list[Problem]) -> dict[str, int] | None:
@@ -220,26 +232,8 @@ def _read_tasks(wb, path: str, problems: list[Problem]) -> list[dict]:
     found = _check_headers(ws, TASK_SHEET, TASK_COLUMNS, path, problems)
     if found is None:
         return []
-    rubric: dict[str, list] = defaultdict(list)
-    if RUBRIC_SHEET in wb.sheetnames:
-        rf = _check_headers(wb[RUBRIC_SHEET], RUBRIC_SHEET, RUBRIC_COLUMNS, path, problems)
-        rnamer = ColumnNamer(RUBRIC_COLUMNS, rf or {})
-        for r, rec in _rows(wb[RUBRIC_SHEET], rf) if rf is not None else ():
-            tid = str(rec.get("id") or "").strip()
-            if not tid:
-                problems.append(Problem("试题代码为空", file=path, sheet=RUBRIC_SHEET, row=r, column=rnamer("id")))
-                continue
-            seq = _sequence(rec.get("seq"))
-            if seq is None:
-                problems.append(Problem(f"序号「{str(rec.get('seq', ''))[:20]}」应为数字", file=path, sheet=RUBRIC_SHEET,
-                                        row=r, column=rnamer("seq"), hint="填写 1、2、3 … 表示评分要素的顺序"))
-                seq = 0.0
-            rec.pop("seq", None)
-            rec.update({"__sheet": RUBRIC_SHEET, "__row": r, "__columns": rnamer})
-            rubric[tid].append((seq, r, rec))
-    else:
-        problems.append(Problem(f"有「{TASK_SHEET}」表但没有「{RUBRIC_SHEET}」表", file=path, sheet=TASK_SHEET,
-                                hint="每道操作题的评分要素填在「评分标准」表"))
+    rubric = _child_rows(wb, RUBRIC_SHEET, RUBRIC_COLUMNS, TASK_SHEET, "试题代码", "评分要素", path, problems,
+                         "每道操作题的评分要素填在「评分标准」表")
     materials: dict[str, dict] = defaultdict(dict)
     if MATERIAL_SHEET in wb.sheetnames:
         mws = wb[MATERIAL_SHEET]
@@ -265,7 +259,7 @@ def _read_tasks(wb, path: str, problems: list[Problem]) -> list[dict]:
         tid = str(rec.get("id") or "").strip()
         known.add(tid)
         rec["type"] = "task"
-        rec["rubric"] = [x[2] for x in sorted(rubric.get(tid, []), key=lambda x: (x[0], x[1]))]
+        rec["rubric"] = [x for _, x in rubric.get(tid, [])]
         mats = []
         for _, m in sorted(materials.get(tid, {}).items(), key=lambda kv: str(kv[0])):
             width = len(m["columns"] or [])
@@ -277,7 +271,7 @@ def _read_tasks(wb, path: str, problems: list[Problem]) -> list[dict]:
     for tid, rows in rubric.items():
         if tid not in known:
             problems.append(Problem(f"评分标准对应的试题代码 {tid} 在「{TASK_SHEET}」表中不存在", file=path,
-                                    sheet=RUBRIC_SHEET, row=rows[0][1], column="试题代码"))
+                                    sheet=RUBRIC_SHEET, row=rows[0][0], column="试题代码"))
     return out
 
 
