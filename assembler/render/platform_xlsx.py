@@ -19,7 +19,7 @@ from ..form import Form
 from ..formats import Document, Group, WriteContext
 from ..structure import ItemType
 from ..xlsx import neutralise, pinned_time, workbook_bytes
-from .export_items import export_items, points_value
+from .export_items import ExportItem, export_items, points_value
 
 HEADER = ("题型", "题干", "选项A", "选项B", "选项C", "选项D", "选项E", "答案", "分值", "解析", "难度", "知识点", "试题编号")
 WIDTHS = (8, 60, 24, 24, 24, 24, 24, 8, 6, 50, 6, 12, 16)
@@ -34,10 +34,11 @@ def cell_text(text: str) -> str:
     return plain_text(IMAGE_MARK.sub(lambda m: f"[图片:{PurePosixPath(m.group(2)).name}]", text))
 
 
-def item_rows(form: Form, bank: Bank) -> list[list[str]]:
-    """Return the form's rows (without the header), every value a string."""
+def item_rows(form: Form, bank: Bank, items: list[ExportItem] | None = None) -> list[list[str]]:
+    """Return the form's rows (without the header), every value a string; `items` are the form's
+    export_items when the caller already has them."""
     rows = []
-    for it in export_items(form, bank):
+    for it in items if items is not None else export_items(form, bank):
         options = dict(it.options)
         if it.type is ItemType.JUDGE:
             answer = JUDGE_ANSWER[it.answer == TRUE_MARK]
@@ -69,8 +70,10 @@ def sheet_title(code: str, taken: set[str]) -> str:
     return title
 
 
-def render_platform_xlsx(forms: list[Form] | tuple[Form, ...], bank: Bank) -> bytes:
-    """Return the import workbook of theory forms, one sheet per form named by its code.
+def render_platform_xlsx(forms: list[Form] | tuple[Form, ...], bank: Bank,
+                         exported: dict[str, list[ExportItem]] | None = None) -> bytes:
+    """Return the import workbook of theory forms, one sheet per form named by its code
+    (`exported`: each form's export_items by code, when the caller already has them).
 
     Raises InputError for a skill form, DataError if an entry is missing from the bank.
     """
@@ -80,7 +83,7 @@ def render_platform_xlsx(forms: list[Form] | tuple[Form, ...], bank: Bank) -> by
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     for form in forms:
-        rows = item_rows(form, bank)
+        rows = item_rows(form, bank, exported.get(form.code) if exported else None)
         ws = wb.create_sheet(sheet_title(form.code, taken))
         for j, h in enumerate(HEADER, 1):
             text_cell(ws, 1, j, h).font = bold
@@ -120,8 +123,9 @@ def pictures_folder(forms: list[Form] | tuple[Form, ...]) -> str:
 def write_platform(forms: list[Form], context: WriteContext) -> list[Document]:
     """Return one import workbook for all the run's forms and, when items show pictures, each
     picture once in the pictures folder beside it (keys group: they hold the answers)."""
-    docs = [Document(platform_file_name(forms), Group.KEYS, render_platform_xlsx(forms, context.bank))]
-    pictures = {p.name: p for f in forms for it in export_items(f, context.bank) for p in it.pictures}
+    exported = {f.code: export_items(f, context.bank) for f in forms}  # read once: rows and pictures
+    docs = [Document(platform_file_name(forms), Group.KEYS, render_platform_xlsx(forms, context.bank, exported))]
+    pictures = {p.name: p for items in exported.values() for it in items for p in it.pictures}
     folder = pictures_folder(forms)
     docs += [Document(f"{folder}/{name}", Group.KEYS, p.data) for name, p in sorted(pictures.items())]
     return docs
