@@ -10,6 +10,7 @@ import click
 import yaml
 
 from . import errors
+from .cli_locale import chinese_click
 from .standard import load_standard, parse_level
 from .yaml_safe import load_yaml_file
 
@@ -28,60 +29,36 @@ class ZujuanError(click.ClickException):
         click.echo(f"错误：{self.format_message()}", err=True)
 
 
-def _type_hint(param: click.Parameter | None) -> str:
-    """Return what a parameter accepts, in Chinese."""
-    t = getattr(param, "type", None)
-    if isinstance(t, click.IntRange):
-        lo, hi = t.min, t.max
-        if lo is not None and hi is not None:
-            return f"应为 {lo}～{hi} 的整数"
-        return f"应为不小于 {lo} 的整数" if lo is not None else f"应为不大于 {hi} 的整数"
-    if isinstance(t, click.Choice):
-        return "可选：" + "、".join(map(str, t.choices))
-    if isinstance(t, click.Path):
-        if not t.dir_okay:
-            return "应为文件路径（不能是文件夹）"
-        if not t.file_okay:
-            return "应为文件夹路径（不能是文件）"
-        return "路径无效"
-    if t is click.INT:
-        return "应为整数"
-    if t is click.FLOAT:
-        return "应为数字"
-    return "取值无效"
+class ChineseInt(click.types.IntParamType):
+    """click's integer type, named in Chinese in its messages (「'x' 不是有效的整数。」); the help
+    keeps the ASCII metavar, as click's help aligns columns by characters, not display width."""
+
+    name = "整数"
+
+    def get_metavar(self, *args, **kwargs) -> str | None:
+        return "INTEGER"
 
 
-def _param_hint(param: click.Parameter | None) -> str:
-    if param is None:
-        return "参数"
-    if isinstance(param, click.Argument):
-        return (param.metavar or param.name or "").upper()
-    return " / ".join(param.opts)
+class ChineseIntRange(click.IntRange):
+    """click's integer range, named in Chinese in its messages (ASCII metavar, as ChineseInt)."""
+
+    name = "整数"
+
+    def get_metavar(self, *args, **kwargs) -> str | None:
+        return "INTEGER RANGE"
+
+
+INTEGER = ChineseInt()
 
 
 def usage_message(exc: click.UsageError) -> str:
-    """Return a Chinese message for click's usage errors (missing or unknown options, bad values)."""
-    import re
+    """Return the Chinese message of one of click's usage errors.
 
-    if isinstance(exc, click.MissingParameter):
-        kind = "参数" if isinstance(exc.param, click.Argument) else "选项"
-        return f"缺少必填{kind} {_param_hint(exc.param)}。"
-    if isinstance(exc, click.NoSuchOption):
-        similar = f"（是否想用 {'、'.join(exc.possibilities)}？）" if exc.possibilities else ""
-        return f"没有选项 {exc.option_name}{similar}。"
-    if isinstance(exc, click.BadParameter):
-        return f"{_param_hint(exc.param)} 的值无效：{_type_hint(exc.param)}。"
-    if isinstance(exc, click.BadOptionUsage):
-        return f"选项 {exc.option_name} 需要一个值。" if "requires an argument" in exc.message else f"选项用法有误：{exc.message}"
-    m = re.match(r"No such command '(.+)'", exc.message)
-    if m:
-        return f"没有命令「{m.group(1)}」。"
-    m = re.match(r"Got unexpected extra arguments? \((.+)\)", exc.message)
-    if m:
-        return f"多余的参数：{m.group(1)}。"
-    if exc.message.startswith("Missing command"):
-        return "缺少子命令。"
-    return f"用法有误：{exc.message}"
+    click words its messages through gettext and zujuan ships a Chinese catalog of click's domain
+    (assembler/cli_locale.py), so the exception's own message is already Chinese; only the full stop
+    click itself appends after a missing parameter's name is ASCII."""
+    message = exc.format_message()
+    return message[:-1] + "。" if message.endswith(".") else message
 
 
 class ZujuanFormatter(click.HelpFormatter):
@@ -105,26 +82,13 @@ class ZujuanCommand(click.Command):
     def format_usage(self, ctx, formatter) -> None:
         formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix="用法：")
 
-    def format_options(self, ctx, formatter) -> None:
-        records = [(name, text.replace("[default: ", "[默认：").replace("[required]", "[必填]"))
-                   for p in self.get_params(ctx) if isinstance(p, click.Option)
-                   and (r := p.get_help_record(ctx)) is not None for name, text in [r]]
-        if records:
-            with formatter.section("选项"):
-                formatter.write_dl(records)
-
-    def get_help_option(self, ctx):
-        opt = super().get_help_option(ctx)
-        if opt is not None:
-            opt.help = "显示本帮助并退出。"
-        return opt
-
 
 class ZujuanGroup(ZujuanCommand, click.Group):
     """The command group: Chinese help, and every error turned into a Chinese message, in one place.
 
     Library errors (AssemblerError) become ZujuanError with their exit code; click's own usage
-    errors (missing or unknown options, bad values) are reworded in Chinese and exit with 2.
+    errors (missing or unknown options, bad values) are already Chinese (the catalog of click's domain,
+    cli_locale) and exit with 2.
     """
 
     command_class = ZujuanCommand
@@ -133,20 +97,6 @@ class ZujuanGroup(ZujuanCommand, click.Group):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
         super().__init__(*args, **kwargs)
-
-    def format_options(self, ctx, formatter) -> None:
-        ZujuanCommand.format_options(self, ctx, formatter)
-        self.format_commands(ctx, formatter)
-
-    def format_commands(self, ctx, formatter) -> None:
-        rows = []
-        for name in self.list_commands(ctx):
-            cmd = self.get_command(ctx, name)
-            if cmd is not None and not cmd.hidden:
-                rows.append((name, cmd.get_short_help_str(limit=formatter.width - 6 - len(name))))
-        if rows:
-            with formatter.section("命令"):
-                formatter.write_dl(rows)
 
     def invoke(self, ctx):
         try:
@@ -157,6 +107,10 @@ class ZujuanGroup(ZujuanCommand, click.Group):
             raise ZujuanError("已中断。", 130) from None
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        with chinese_click():
+            return self._main(args, prog_name, complete_var, **extra)
+
+    def _main(self, args, prog_name, complete_var, **extra):
         try:
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.UsageError as exc:
@@ -244,8 +198,8 @@ def _load_split(path: str | None) -> dict | None:
               show_default=True, help="输出格式")
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="输出文件（xlsx 必填）")
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件")
-@click.option("--duration", type=int, default=None, help="综合评审时间（分钟，不少于 20，默认 30）；仅 review")
-@click.option("--panel-size", type=int, default=None, help="评审组人数（单数，不少于 3，默认 5）；仅 review")
+@click.option("--duration", type=INTEGER, default=None, help="综合评审时间（分钟，不少于 20，默认 30）；仅 review")
+@click.option("--panel-size", type=INTEGER, default=None, help="评审组人数（单数，不少于 3，默认 5）；仅 review")
 def blueprint_cmd(level, direction, kind, structure, split_file, fmt, output, force, duration, panel_size) -> None:
     """按权重表生成鉴定要素细目表 / 双向细目表；--kind review 生成综合评审细目表（二级、一级）。"""
     from .blueprint import build_blueprint
@@ -448,16 +402,16 @@ def _split_formats(ctx, param, values) -> tuple[str, ...]:
 @click.option("--level", required=True, help=LEVEL_HELP)
 @click.option("--direction", default=None, help=DIRECTION_HELP)
 @click.option("--kind", required=True, help=KIND_HELP)
-@click.option("--forms", "n_forms", default=1, show_default=True, type=click.IntRange(1, 100), help="平行试卷套数")
-@click.option("--seed", default=1, show_default=True, type=int, help="随机种子：相同种子与题库得到相同试卷")
+@click.option("--forms", "n_forms", default=1, show_default=True, type=ChineseIntRange(1, 100), help="平行试卷套数")
+@click.option("--seed", default=1, show_default=True, type=INTEGER, help="随机种子：相同种子与题库得到相同试卷")
 @click.option("--structure", default=None, help="试卷结构：standard、guojia-190 或 YAML 文件（仅理论）；--kind review 时为综合评审结构（blueprints/review/）")
 @click.option("--split", "split_file", default=None, type=click.Path(dir_okay=False), help="工作内容分值拆分文件")
 @click.option("--bank", "bank_paths", multiple=True, type=click.Path(), help="题库路径，可多次给出（默认 question_bank/）")
-@click.option("--max-overlap", default=None, type=int, help="任意两套试卷最多重复的题数（默认 0）")
+@click.option("--max-overlap", default=None, type=INTEGER, help="任意两套试卷最多重复的题数（默认 0）")
 @click.option("--difficulty", default=None, help="难度目标：平均难度如 3 或 3.2±0.2，易:中:难比例如 3:5:2，或平均通过率如 p=0.65±0.05"
                    "（有实测通过率的题用实测值，其余按难度标签折算；默认 3±0.3）")
 @click.option("--ledger", default=None, type=click.Path(dir_okay=False), help="使用记录数据库（默认 output/ledger.sqlite）")
-@click.option("--avoid-sessions", default=0, show_default=True, type=click.IntRange(0), help="排除最近 K 场考试用过的题")
+@click.option("--avoid-sessions", default=0, show_default=True, type=ChineseIntRange(0), help="排除最近 K 场考试用过的题")
 @click.option("--session", default=None, help="考试场次名称（写入使用记录；默认为“日期 组卷”）")
 @click.option("--date", "session_date", default=None, help="场次日期 YYYY-MM-DD（默认今天）")
 @click.option("--created", default=None, help="固定生成时间（ISO 8601），用于逐字节可复现的输出")
@@ -466,8 +420,8 @@ def _split_formats(ctx, param, values) -> tuple[str, ...]:
               help=f"输出格式，逗号分隔或多次给出（默认 docx）：{'、'.join(_format_choices())}；试卷清单（JSON）总会写出")
 @click.option("--no-docx", is_flag=True, help="只写试卷清单（JSON），不生成 Word")
 @click.option("--no-ledger", is_flag=True, help="不写入使用记录")
-@click.option("--duration", type=int, default=None, help="综合评审时间（分钟，不少于 20，默认 30）；仅 review")
-@click.option("--panel-size", type=int, default=None, help="评审组人数（单数，不少于 3，默认 5）；仅 review")
+@click.option("--duration", type=INTEGER, default=None, help="综合评审时间（分钟，不少于 20，默认 30）；仅 review")
+@click.option("--panel-size", type=INTEGER, default=None, help="评审组人数（单数，不少于 3，默认 5）；仅 review")
 @click.option("--panel-rule", default="trimmed", show_default=True,
               help="评审结果计算规则：trimmed（5 人及以上去掉最高分和最低分后平均）或 mean（平均）；仅 review")
 @click.option("-o", "--output", default=None, type=click.Path(file_okay=False), help="输出目录（默认 output/）")
@@ -520,9 +474,9 @@ def generate_cmd(level, direction, kind, n_forms, seed, structure, split_file, b
 @click.argument("scores", type=click.Path(dir_okay=False), metavar="SCORES.xlsx")
 @click.option("--template", is_flag=True, help="写出空白评分录入表（按 --level 的综合评审结构）")
 @click.option("--level", default="2", show_default=True, help="仅 --template：二级 2 或 一级 1")
-@click.option("--panel-size", type=int, default=None, help="仅 --template：评审组人数（单数，不少于 3，默认 5）")
+@click.option("--panel-size", type=INTEGER, default=None, help="仅 --template：评审组人数（单数，不少于 3，默认 5）")
 @click.option("--panel-rule", default="trimmed", show_default=True, help="仅 --template：计分规则 trimmed 或 mean")
-@click.option("--candidates", type=click.IntRange(1, 500), default=1, show_default=True, help="仅 --template：考生人数")
+@click.option("--candidates", type=ChineseIntRange(1, 500), default=1, show_default=True, help="仅 --template：考生人数")
 @click.option("--manifest", default=None, type=click.Path(dir_okay=False), help="套题清单 R….json（默认在评分表旁按套号查找）")
 @click.option("-o", "--output", default=None, type=click.Path(file_okay=False), help="汇总表输出目录（默认评分表所在目录）")
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件")
@@ -774,10 +728,10 @@ def analyze_cmd(results, fmt, output, force, update_bank, mark_review, yes, bank
 @click.option("--bank", "bank_paths", multiple=True, type=click.Path(), help="题库路径，可多次给出（默认 question_bank/）")
 @click.option("--ledger", default=None, type=click.Path(dir_okay=False), help="使用记录数据库（默认 output/ledger.sqlite）")
 @click.option("-o", "--output", default=None, type=click.Path(file_okay=False), help="网页生成文件的输出目录（默认 output/web/）")
-@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="端口")
+@click.option("--port", default=8765, show_default=True, type=ChineseIntRange(0, 65535), help="端口")
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址；非本机地址须凭令牌访问")
 @click.option("--token", default=None, help="访问令牌（非本机地址时默认随机生成并打印）")
-@click.option("--max-upload-mb", default=50, show_default=True, type=click.IntRange(1, 1024), help="上传文件大小上限（MB）")
+@click.option("--max-upload-mb", default=50, show_default=True, type=ChineseIntRange(1, 1024), help="上传文件大小上限（MB）")
 def serve_cmd(bank_paths, ledger, output, port, host, token, max_upload_mb) -> None:
     """启动本机网页工作台（题库、蓝图、组卷、审核、场次、使用记录），按 Ctrl+C 停止。"""
     from .web import WebConfig, make_server

@@ -11,20 +11,21 @@ def run(*args):
 def test_missing_option():
     r = run("blueprint", "--kind", "theory")
     assert r.exit_code == 2
-    assert r.output == "错误：缺少必填选项 --level。（运行 zujuan blueprint --help 查看用法）\n"
+    assert r.output == "错误：缺少必填选项 '--level'。（运行 zujuan blueprint --help 查看用法）\n"
 
 
 def test_bad_values_and_unknown_names():
     r = run("generate", "--level", "4", "--kind", "theory", "--forms", "x")
-    assert (r.exit_code, r.output) == (2, "错误：--forms 的值无效：应为 1～100 的整数。（运行 zujuan generate --help 查看用法）\n")
+    assert (r.exit_code, r.output) == (2, "错误：'--forms' 的值无效：'x' 不是有效的整数。（运行 zujuan generate --help 查看用法）\n")
     r = run("blueprint", "--level", "4", "--kind", "theory", "--format", "pdf")
-    assert r.output == "错误：--format 的值无效：可选：text、json、yaml、xlsx。（运行 zujuan blueprint --help 查看用法）\n"
+    assert r.output == ("错误：'--format' 的值无效：'pdf' 不在可选值 'text', 'json', 'yaml', 'xlsx' 之中。"
+                        "（运行 zujuan blueprint --help 查看用法）\n")
     r = run("bank", "validat")
-    assert (r.exit_code, r.output) == (2, "错误：没有命令「validat」。（运行 zujuan bank --help 查看用法）\n")
+    assert (r.exit_code, r.output) == (2, "错误：没有命令 'validat'。 是否想用 'validate'？（运行 zujuan bank --help 查看用法）\n")
     r = run("generate", "--levl", "4")
-    assert r.output == "错误：没有选项 --levl（是否想用 --level、--help？）。（运行 zujuan generate --help 查看用法）\n"
+    assert r.output == "错误：没有选项 '--levl'。 是否想用 '--help', '--level'？（运行 zujuan generate --help 查看用法）\n"
     r = run("review")
-    assert r.output == "错误：缺少必填参数 路径...。（运行 zujuan review --help 查看用法）\n"
+    assert r.output == "错误：缺少必填参数 '路径...'。（运行 zujuan review --help 查看用法）\n"
 
 
 def test_help_is_chinese():

@@ -20,6 +20,7 @@ def test_wheel_installed_in_a_fresh_venv_generates_from_an_empty_folder(tmp_path
     assert "assembler/py.typed" in names and "assembler/data/blueprints/standard.yaml" in names
     assert any(n.startswith("assembler/data/question_bank/theory/") for n in names)
     assert {"assembler/web/templates/base.html", "assembler/web/static/style.css", "assembler/web/static/app.js"} <= set(names)
+    assert "assembler/locale/zh_CN/LC_MESSAGES/click.mo" in names
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=False)
     py = env_dir / "bin" / "python"
@@ -41,3 +42,7 @@ def test_wheel_installed_in_a_fresh_venv_generates_from_an_empty_folder(tmp_path
     assert r.returncode == 0, r.stderr
     assert sorted(p.name for p in (work / "output").iterdir()) == ["1-T-3-01-答案.docx", "1-T-3-01-试卷.docx",
                                                                  "1-T-3-01.json", "ledger.sqlite"]
+    # click's own messages are Chinese from the installed catalog, whatever the machine's locale
+    r = subprocess.run([str(env_dir / "bin" / "zujuan"), "generate", "--level", "1", "--forms", "0"],
+                       cwd=work, env={**env, "LANG": "C.UTF-8", "LANGUAGE": "en"}, capture_output=True, text=True)
+    assert (r.returncode, r.stderr) == (2, "错误：'--forms' 的值无效：0 不在取值范围 1<=x<=100 之内。（运行 zujuan generate --help 查看用法）\n")
