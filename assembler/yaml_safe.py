@@ -5,6 +5,10 @@ nine) describes a billion nodes in a few hundred bytes, and whatever walks the r
 memory. load_yaml composes the node graph first, counts the nodes the aliases would expand to, and
 refuses a document whose aliases add more than ALIAS_EXPANSION_LIMIT nodes, or that refers to
 itself, before anything is built. It raises a yaml.YAMLError, so every caller's message holds.
+
+YAML 1.1 (PyYAML's dialect) reads a plain 16:9 or 4:30 as a base-60 number (969, 270), so an option
+「16:9」 written without quotes would print as 969. YAML 1.2 dropped base-60 numbers; load_yaml does
+the same: a plain scalar with a colon that the 1.1 rules would make a number stays text.
 """
 from __future__ import annotations
 
@@ -72,6 +76,26 @@ def check_expansion(root) -> None:
                           "疑似“别名炸弹”，拒绝读取（请直接写出内容，不用别名）")
 
 
+_INT_TAG, _FLOAT_TAG, _STR_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:str"
+
+
+def keep_base60_as_text(root) -> None:
+    """Retag every plain scalar that YAML 1.1 resolves to a base-60 number (16:9, 1:30:00) as text."""
+    from yaml.nodes import ScalarNode
+
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            if not node.style and ":" in node.value and node.tag in (_INT_TAG, _FLOAT_TAG):  # plain: None or ""
+                node.tag = _STR_TAG
+        else:
+            stack.extend(_children(node))
+
+
 def _unreadable_value(loader, root, exc: Exception) -> YAMLRefused:
     """Return the refusal naming the scalar that could not be built (a date that does not exist)."""
     from yaml.nodes import ScalarNode
@@ -104,6 +128,7 @@ def load_yaml(text: str):
         if node is None:
             return None
         check_expansion(node)
+        keep_base60_as_text(node)
         try:
             return loader.construct_document(node)
         except (ValueError, OverflowError) as exc:  # e.g. a date that does not exist: 2026-13-45
