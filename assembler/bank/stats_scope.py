@@ -60,9 +60,9 @@ def scoped_stats(bank: Bank, std: Standard, level: object | None = None, directi
         for kind in (Kind.THEORY, Kind.SKILL):
             for fn in std.examined_functions(kind, lv, d):
                 allowed.add((lv, fn.name, kind.value))
-    gaps = [u for u in full.uncovered
-            if u["function"] in BASIC_FUNCTIONS or (u["level"], u["function"], u["kind"]) in allowed]
-    capacity = [c for c in full.capacity if c.key.split("/")[0] in keys]
+    gaps = tuple(u for u in full.uncovered
+                 if u.function in BASIC_FUNCTIONS or (u.level, u.function, u.kind.value) in allowed)
+    capacity = tuple(c for c in full.capacity if c.key.split("/")[0] in keys)
     structures: dict = {}
     for name in list_structures():
         rows = []
