@@ -736,7 +736,8 @@ def serve_cmd(bank_paths, ledger, output, port, host, token, max_upload_mb) -> N
     """启动本机网页工作台（题库、蓝图、组卷、审核、场次、使用记录），按 Ctrl+C 停止。"""
     from .web import WebConfig, make_server
 
-    server, url = make_server(WebConfig(tuple(bank_paths), ledger, output, host, port, token, max_upload_mb))
+    server, url = make_server(WebConfig(bank=tuple(bank_paths), ledger=ledger, output=output, host=host, port=port,
+                                        token=token, max_upload_mb=max_upload_mb))
     click.echo(f"网页工作台已启动：{url}")
     click.echo("在浏览器中打开上面的地址；按 Ctrl+C 停止。")
     try:
