@@ -61,7 +61,7 @@ def test_kill_between_renames_is_undone_by_the_next_run(tmp_path):
     assert res.recovered == ("上次运行在提交中途中断：已撤销其文件（2 项）",)
     assert (out / "1-T-7-01.json").read_text(encoding="utf-8") == "旧"
     assert _visible(out) == ["1-T-7-01.json", "1-T-8-01.json"]
-    assert [f["form"] for f in session_detail(led, "场")] == ["1-T-8-01"]
+    assert [f.form for f in session_detail(led, "场")] == ["1-T-8-01"]
 
 
 def test_kill_after_the_ledger_commit_is_finished_by_the_next_run(tmp_path, monkeypatch):
@@ -71,7 +71,7 @@ def test_kill_after_the_ledger_commit_is_finished_by_the_next_run(tmp_path, monk
         Transaction.close = lambda self: os._exit(9)  # die before the staging folder is removed
         generate(_request(out, led))
     assert _killed_after(10**6, action) == 9
-    assert [f["form"] for f in session_detail(led, "场")] == ["1-T-7-01"]
+    assert [f.form for f in session_detail(led, "场")] == ["1-T-7-01"]
     res = generate(_request(out, led, seed=8))
     assert res.recovered == ("上次运行在提交中途中断：已完成其文件（1 项）",)
     assert _visible(out) == ["1-T-7-01.json", "1-T-8-01.json"] and not any(p.name.startswith(".") for p in out.iterdir())

@@ -115,7 +115,7 @@ def test_stats_scoped_to_one_level_and_direction():
     assert [c.key for c in s.stats.capacity] == ["3B/theory", "3B/skill"]
     assert "三级 视听运营" in s.serves and not any(x.startswith("四级") for x in s.serves)
     assert set(s.structures) == {"guojia-190", "standard"}
-    assert [label for label, _, _ in s.structures["guojia-190"]] == ["三级 视听运营"]
+    assert [r.combination for r in s.structures["guojia-190"]] == ["三级 视听运营"]
 
 
 def test_stats_cli_says_what_the_bank_serves_and_every_structure(tmp_path):

@@ -34,10 +34,10 @@ def test_record_and_query(tmp_path):
     assert ids == {"a", "b", "c", "d"} and names == ["第2场", "第1场"]
     assert usage_counts(db, ["a", "b", "z"]) == {"a": 1, "b": 2, "z": 0}
     detail = session_detail(db, "第1场")
-    assert [(f["form"], f["items"]) for f in detail] == [("F1", ["a", "b"]), ("F2", ["c"])]
+    assert [(f.form, f.items) for f in detail] == [("F1", ("a", "b")), ("F2", ("c",))]
     # re-recording a form in the same session replaces it instead of duplicating rows
     record_forms(db, "第1场", "2026-01-10", [form("F1", ["a", "x"])])
-    assert [f["items"] for f in session_detail(db, "第1场")][0] == ["a", "x"]
+    assert [f.items for f in session_detail(db, "第1场")][0] == ("a", "x")
 
 
 def _writer(args):

@@ -806,7 +806,7 @@ def test_an_analysis_is_written_back_to_the_bank_only_when_confirmed(tmp_path):
     item = load_bank([into]).get(form.entries[0].id)
     assert item.p_value is not None and item.p_count == 30
     _, analyses = item_history(str(tmp_path / "ledger.sqlite"), item.id)
-    assert analyses and analyses[0]["candidates"] == 30
+    assert analyses and analyses[0].candidates == 30
 
 
 def test_generate_with_no_format_ticked_writes_only_the_manifests(tmp_path):

@@ -16,11 +16,20 @@ from .stats import BankStats, bank_stats, stats_text, theory_capacity
 
 
 @dataclass(frozen=True)
+class StructureCapacity:
+    """The theory capacity of one level/direction under one paper structure (disjoint forms by counting)."""
+
+    combination: str  # its label, e.g. 四级 创意策划
+    forms: int
+    binding: str  # the cell that limits it, in authors' terms
+
+
+@dataclass(frozen=True, kw_only=True)
 class ScopedStats:
     stats: BankStats  # gap list and capacity narrowed to the scope
     scope: tuple[tuple[str, str | None], ...]  # the (level, direction) combinations reported
     serves: tuple[str, ...]  # labels of the combinations with at least one theory or skill form
-    structures: dict  # structure name -> [(label, forms, binding)] of theory capacity
+    structures: dict[str, tuple[StructureCapacity, ...]]  # structure name -> theory capacity per combination
     default_difficulty: tuple[int, int]  # (items at difficulty 3 without p, objective items)
 
     @property
@@ -63,17 +72,17 @@ def scoped_stats(bank: Bank, std: Standard, level: object | None = None, directi
     gaps = tuple(u for u in full.uncovered
                  if u.function in BASIC_FUNCTIONS or (u.level, u.function, u.kind.value) in allowed)
     capacity = tuple(c for c in full.capacity if c.key.split("/")[0] in keys)
-    structures: dict = {}
+    structures: dict[str, tuple[StructureCapacity, ...]] = {}
     for name in list_structures():
         rows = []
         for bp in all_blueprints(std, Kind.THEORY, name):
             if f"{bp.level}{bp.direction or ''}" in keys:
                 forms, binding = theory_capacity(bank, bp, std)
-                rows.append((combination_label(std, bp.level, bp.direction), forms, binding))
-        structures[name] = rows
+                rows.append(StructureCapacity(combination_label(std, bp.level, bp.direction), forms, binding))
+        structures[name] = tuple(rows)
     plain = sum(1 for it in bank.items if it.difficulty == DEFAULT_LABEL and it.p_value is None)
-    return ScopedStats(replace(full, uncovered=gaps, capacity=capacity), tuple(combos), serves, structures,
-                       (plain, len(bank.items)))
+    return ScopedStats(stats=replace(full, uncovered=gaps, capacity=capacity), scope=tuple(combos), serves=serves,
+                       structures=structures, default_difficulty=(plain, len(bank.items)))
 
 
 def scoped_text(s: ScopedStats, std: Standard, scoped: bool) -> str:
@@ -86,8 +95,8 @@ def scoped_text(s: ScopedStats, std: Standard, scoped: bool) -> str:
         head.append("难度：" + s.difficulty_note)
     tail = ["", "各试卷结构下的理论组卷容量（互不重复的套数）："]
     for name, rows in s.structures.items():
-        for label, forms, binding in rows:
-            tail.append(f"  {name:<12} {label:<12} {forms} 套    受限于 {binding}")
+        for r in rows:
+            tail.append(f"  {name:<12} {r.combination:<12} {r.forms} 套    受限于 {r.binding}")
     return "\n".join(head) + "\n\n" + stats_text(s.stats, std) + "\n".join(tail) + "\n"
 
 
@@ -96,7 +105,7 @@ def scoped_json(s: ScopedStats) -> str:
     d = s.stats.to_dict()
     d["serves"] = list(s.serves)
     d["scope"] = [f"{lv}{dd or ''}" for lv, dd in s.scope]
-    d["capacity_by_structure"] = {name: {label: forms for label, forms, _ in rows} for name, rows in s.structures.items()}
+    d["capacity_by_structure"] = {name: {r.combination: r.forms for r in rows} for name, rows in s.structures.items()}
     d["default_difficulty"] = {"items": s.default_difficulty[0], "of": s.default_difficulty[1],
                                "note": s.difficulty_note}
     return json.dumps(d, ensure_ascii=False, indent=2) + "\n"

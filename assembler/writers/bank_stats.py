@@ -58,8 +58,7 @@ def _scope_sheet(wb: Workbook, scoped, standard: Standard) -> None:
              "统计范围：" + "、".join(combination_label(standard, lv, d) for lv, d in scoped.scope)]
     if scoped.difficulty_note:
         notes.append("难度：" + scoped.difficulty_note)
-    rows = [[name, label, forms, binding] for name, entries in scoped.structures.items()
-            for label, forms, binding in entries]
+    rows = [[name, r.combination, r.forms, r.binding] for name, entries in scoped.structures.items() for r in entries]
     write_table(ws, "各试卷结构下的理论组卷容量（互不重复的套数）", "\n".join(notes),
                 ["试卷结构", "组合", "套数", "限制因素"], rows, [14, 16, 8, 70], left_cols=(3,))
     from openpyxl.styles import Alignment
