@@ -1,6 +1,8 @@
 """Bank-wide content rules for the shipped sample bank."""
 import re
 
+import pytest
+
 from assembler.bank import read_bank
 
 # Article numbers of 《网络安全法》 before its 2025 amendment, which renumbered them.
@@ -39,15 +41,21 @@ def test_number_unit_spacing_is_a_style_warning(tmp_path):
     assert "「条视频播放 1200 次，点」" in problems[0].message
 
 
-def test_levels_two_and_one_hold_three_default_and_two_guojia_theory_papers():
-    # Counted per cell, as `bank stats` does; `bank stats --exact --level 2` / `--level 1` confirm the
-    # same figures by assembling the disjoint papers (too slow for the unit suite on a shared machine).
-    from assembler.bank.stats import capacities
-    from assembler.standard import load_standard
+@pytest.mark.parametrize("structure, wanted", [("standard", 3), ("guojia-190", 2)])
+def test_every_combination_holds_three_default_and_two_guojia_theory_papers(structure, wanted):
+    # Confirmed by assembling the disjoint papers (blueprint points, types, work contents, difficulty,
+    # enemies and answer balance all hold), as `bank stats --exact` does, for all 11 level/direction
+    # combinations (issue 16).
+    from assembler.assemble import AssemblyOptions, assemble_forms
+    from assembler.blueprint import all_blueprints
+    from assembler.standard import Kind, load_standard
 
     bank, _ = read_bank()
     standard = load_standard()
-    for structure, wanted in (("standard", 3), ("guojia-190", 2)):
-        theory = {c.key: c for c in capacities(bank, standard, structure) if c.key.endswith("/theory")}
-        short = [(k, theory[k].forms, theory[k].binding) for k in ("2/theory", "1/theory") if theory[k].forms < wanted]
-        assert short == [], structure
+    blueprints = all_blueprints(standard, Kind.THEORY, structure)
+    assert len(blueprints) == 11
+    for bp in blueprints:
+        forms = assemble_forms(bank, bp, wanted, 2026, AssemblyOptions(max_overlap=0, time_limit=60), standard)
+        ids = [{e.id for e in f.entries} for f in forms]
+        assert len(forms) == wanted, (bp.level, bp.direction)
+        assert len(set().union(*ids)) == sum(map(len, ids)) == wanted * len(ids[0]), (bp.level, bp.direction)

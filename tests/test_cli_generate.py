@@ -39,15 +39,22 @@ def test_generate_writes_manifests_and_papers(tmp_path):
     assert r.exit_code == 1
     assert r.output == (f"错误：输出文件已存在：4A-T-5-01.json、4A-T-5-02.json、4A-T-5-01-试卷.docx、4A-T-5-01-答案.docx、"
                         f"4A-T-5-02-试卷.docx 等（位于 {out}）。请换一个输出目录（-o）、换一个种子，或加 --force 覆盖。\n")
-    # the ledger has the session; avoiding it leaves too few items for a third paper
+    # the ledger has the session; avoiding it, the bank holds a third paper with none of its items …
     r = run("ledger", "list", "--ledger", led)
     assert r.output.endswith("测试场：2 套试卷，180 题次\n")
     r = run("generate", "--level", "4", "--direction", "A", "--kind", "theory", "--seed", 6, "--ledger", led,
             "--avoid-sessions", 1, "--session", "下一场", "-o", tmp_path / "o3")
+    assert r.exit_code == 0, r.output
+    used = {i["id"] for n in (1, 2) for i in json.loads((out / f"4A-T-5-0{n}.json").read_text(encoding="utf-8"))["items"]}
+    third = {i["id"] for i in json.loads((tmp_path / "o3" / "4A-T-6-01.json").read_text(encoding="utf-8"))["items"]}
+    assert len(third) == 90 and not third & used
+    # … but not two more beside the three already used
+    r = run("generate", "--level", "4", "--direction", "A", "--kind", "theory", "--forms", 2, "--seed", 7,
+            "--ledger", led, "--avoid-sessions", 2, "--session", "再下一场", "-o", tmp_path / "o4")
     assert r.exit_code == 1
     assert r.output.startswith("错误：题库不足，无法组出理论知识试卷（全媒体运营师（四级/中级工）创意策划方向）：\n四级 创意策划 · ")
-    assert "题因近 1 场考试已用而排除）" in r.output
-    assert not (tmp_path / "o3").exists()
+    assert "题因近 2 场考试已用而排除）" in r.output
+    assert not (tmp_path / "o4").exists()
 
 
 def test_generate_skill(tmp_path):

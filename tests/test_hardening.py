@@ -13,7 +13,7 @@ from exportutil import CREATED, hostile_bank, hostile_form, real_forms
 from lxml import etree
 from openpyxl import load_workbook
 
-from assembler.bank.loader import load_bank
+from assembler.bank.loader import forget_read_banks, load_bank
 from assembler.blueprint import build_blueprint
 from assembler.xlsx import FORMULA_START, workbook_bytes
 
@@ -237,6 +237,7 @@ def test_parse_cache_is_json_private_and_round_trips(tmp_path, monkeypatch, std)
     entries = sorted(cache.iterdir())
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
     assert [e.suffix for e in entries] == [".json", ".json"]
+    forget_read_banks()  # this test is about the parse cache under the in-process memo
     warm, warm_problems = read_bank([src], std)
     assert warm == cold and warm_problems == cold_problems
     # a crafted entry (a pickle that would run code) is never executed: it is not JSON, so it is rebuilt
@@ -248,10 +249,12 @@ def test_parse_cache_is_json_private_and_round_trips(tmp_path, monkeypatch, std)
 
     for e in entries:
         e.write_bytes(pickle.dumps(Payload()))
+    forget_read_banks()
     again, _ = read_bank([src], std)
     assert again == cold and not marker.exists()
     # a folder open to others is closed again
     cache.chmod(0o755)
+    forget_read_banks()
     read_bank([src], std)
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
 

@@ -125,7 +125,7 @@ def test_stats_cli_says_what_the_bank_serves_and_every_structure(tmp_path):
     lines = r.output.splitlines()
     assert lines[0] == "本题库可组卷的组合（至少能组 1 套理论或技能试卷）：无"
     assert lines[1] == "统计范围：四级 创意策划（缺口清单和组卷容量只列该范围：其职业功能及基本要求）"
-    assert "各试卷结构下的理论组卷容量（互不重复的套数）：" in lines
+    assert "各试卷结构下的理论组卷容量（互不重复的套数，按各单元格题量计数；加 --exact 逐一试组卷确认）：" in lines
     assert any(x.startswith("  guojia-190   四级 创意策划") for x in lines)
     r = run("bank", "stats", "--direction", "B")
     assert r.exit_code == 2 and r.output == "错误：指定职业方向（--direction）时须同时指定等级（--level）。\n"

@@ -12,7 +12,13 @@ from assembler.bank import load_bank
 from assembler.bank.quality import plain_text
 from assembler.errors import InputError
 from assembler.formats import WriteContext, select_writers
-from assembler.render.pdf import docx_to_pdf, require_soffice, write_pdf
+from assembler.render.pdf import (
+    docx_created,
+    docx_to_pdf,
+    pin_pdf,
+    require_soffice,
+    write_pdf,
+)
 from assembler.render.theory_paper import theory_sections
 from assembler.standard import Kind
 from tests.exportutil import hostile_bank, hostile_form, real_forms
@@ -73,6 +79,34 @@ def test_parallel_conversions_use_separate_profiles(std):
     out = docx_to_pdf(docs, workers=2)
     assert sorted(out) == ["4A-T-9-01-答案.pdf", "4A-T-9-01-试卷.pdf"]
     assert all(v.startswith(b"%PDF") for v in out.values())
+
+
+@needs_soffice
+def test_the_same_document_gives_the_same_pdf_dated_by_the_form(std):
+    from assembler.render import render_form_documents
+
+    docs = render_form_documents(hostile_form(), hostile_bank(), std)
+    first = docx_to_pdf(docs)
+    again = docx_to_pdf(docs)
+    assert first == again  # byte for byte: no conversion time, no random file id
+    created = docx_created(docs["4A-T-9-01-试卷.docx"])
+    assert created and len(created) == 14
+    reader = PdfReader(io.BytesIO(first["4A-T-9-01-试卷.pdf"]))
+    assert reader.metadata["/CreationDate"].startswith(f"D:{created}")
+    assert len(reader.pages) >= 1  # the cross-reference table still holds after the pinning
+
+
+def test_pinning_keeps_the_length_and_replaces_every_run_dependent_field():
+    body = b"%PDF-1.7\n1 0 obj<</CreationDate(D:20261203160420Z')/ModDate(D:20261203160421Z')>>endobj\n"
+    trailer = b"trailer<</ID [ <54B602D5FB179AC64CBBA34B698F7D1E>\n<54B602D5FB179AC64CBBA34B698F7D1E> ]\n" \
+              b"/DocChecksum /6D12F3621F15C6FF5DEACA727B78ADEC\n>>\n%%EOF\n"
+    other_run = body.replace(b"160420", b"170933").replace(b"160421", b"170934") + \
+        trailer.replace(b"54B602D5", b"0A1B2C3D").replace(b"6D12F362", b"99999999")
+    pinned = pin_pdf(body + trailer, "20261101010000")
+    assert len(pinned) == len(body + trailer)
+    assert pinned == pin_pdf(other_run, "20261101010000")
+    assert b"/CreationDate(D:20261101010000Z')" in pinned and b"/ModDate(D:20261101010000Z')" in pinned
+    assert b"54B602D5" not in pinned and b"6D12F362" not in pinned
 
 
 def test_missing_libreoffice_is_refused_before_anything_with_an_install_hint(monkeypatch, tmp_path):

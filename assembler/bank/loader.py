@@ -213,6 +213,38 @@ def _parse_files(files: list[Path], problems: list[Problem]) -> list[list[dict]]
     return out  # type: ignore[return-value]
 
 
+# Banks read in this process, by what was read: the same folders, unchanged, give the same (immutable)
+# Bank and problems without normalising and checking again (the web workbench and the test suite read
+# one bank many times). Only whole folders are remembered: a task's material files and pictures live
+# in the bank folder, so a folder's file listing with sizes and modification times covers everything
+# a reading depends on.
+_READ_MEMO: dict[tuple, tuple[Standard, Bank, tuple[Problem, ...]]] = {}
+_READ_MEMO_SIZE = 4
+
+
+def forget_read_banks() -> None:
+    """Forget the banks read in this process, so the next read_bank parses and checks again."""
+    _READ_MEMO.clear()
+
+
+def _folder_fingerprint(paths: list[Path]) -> tuple | None:
+    """Return what identifies the content of the folders (every file's path, size, mtime and inode),
+    or None when a path is not a folder (then the reading is not remembered)."""
+    out: list[tuple] = []
+    for p in paths:
+        if not p.is_dir():
+            return None
+        for dirpath, dirnames, filenames in os.walk(p):
+            dirnames.sort()
+            for name in sorted(filenames):
+                try:
+                    st = os.stat(os.path.join(dirpath, name))
+                except OSError:
+                    return None
+                out.append((dirpath, name, st.st_size, st.st_mtime_ns, st.st_ino))
+    return tuple(out)
+
+
 def read_bank(paths: list[str | Path] | None = None, standard: Standard | None = None,
               check_similar: bool = True) -> tuple[Bank, list[Problem]]:
     """Return the bank read from the paths (default question_bank/) and every problem found.
@@ -224,7 +256,23 @@ def read_bank(paths: list[str | Path] | None = None, standard: Standard | None =
     skips the near-duplicate stem scan (it only yields warnings).
     """
     std = standard or load_standard()
-    paths = list(paths or [DEFAULT_BANK])
+    given = list(paths or [DEFAULT_BANK])
+    folders = [Path(p).resolve() for p in given]
+    fingerprint = _folder_fingerprint(folders)
+    # the paths as given (and the folder they are relative to): the problems and origins name them so
+    key = (tuple(map(str, given)), os.getcwd(), id(std), check_similar, fingerprint)
+    hit = _READ_MEMO.get(key) if fingerprint is not None else None
+    if hit is not None and hit[0] is std:
+        return hit[1], list(hit[2])
+    bank, problems = _read_bank(given, std, check_similar)
+    if fingerprint is not None and _folder_fingerprint(folders) == fingerprint:  # unchanged while read
+        if len(_READ_MEMO) >= _READ_MEMO_SIZE:
+            _READ_MEMO.pop(next(iter(_READ_MEMO)))
+        _READ_MEMO[key] = (std, bank, tuple(problems))
+    return bank, problems
+
+
+def _read_bank(paths: list[str | Path], std: Standard, check_similar: bool) -> tuple[Bank, list[Problem]]:
     problems: list[Problem] = []
     for p in map(Path, paths):
         if not p.exists():

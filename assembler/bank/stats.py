@@ -158,7 +158,7 @@ def capacities(bank: Bank, standard: Standard, structure: str | None = None, exa
             label = f"{combination_label(standard, bp.level, bp.direction)} {kind.label}"
             forms, binding = (theory_capacity if kind is Kind.THEORY else skill_capacity)(bank, bp, standard)
             if exact and kind is Kind.THEORY:
-                forms, binding = _confirmed(bank, bp, standard, forms, binding)
+                forms, binding = confirmed_capacity(bank, bp, standard, forms, binding)
             out.append(Capacity(key, label, forms, binding))
     return out + review_capacities(bank, standard)
 
@@ -177,7 +177,8 @@ def review_capacities(bank: Bank, standard: Standard) -> list[Capacity]:
     return out
 
 
-def _confirmed(bank: Bank, bp: Blueprint, standard: Standard, forms: int, binding: str) -> tuple[int, str]:
+def confirmed_capacity(bank: Bank, bp: Blueprint, standard: Standard, forms: int, binding: str) -> tuple[int, str]:
+    """Return (forms, binding) after assembling that many disjoint forms, lowered until it succeeds."""
     from ..assemble import AssemblyOptions, assemble_forms
     from ..errors import InfeasibleError
 

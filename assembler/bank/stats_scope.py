@@ -12,12 +12,19 @@ from ..rules import DEFAULT_DIFFICULTY_SHARE, DEFAULT_LABEL
 from ..standard import BASIC_FUNCTIONS, Kind, Standard, parse_direction, parse_level
 from ..structure import list_structures
 from .models import Bank
-from .stats import BankStats, bank_stats, stats_text, theory_capacity
+from .stats import (
+    BankStats,
+    bank_stats,
+    confirmed_capacity,
+    stats_text,
+    theory_capacity,
+)
 
 
 @dataclass(frozen=True)
 class StructureCapacity:
-    """The theory capacity of one level/direction under one paper structure (disjoint forms by counting)."""
+    """The theory capacity of one level/direction under one paper structure (disjoint forms by
+    counting, or confirmed by assembling them under --exact)."""
 
     combination: str  # its label, e.g. 四级 创意策划
     forms: int
@@ -31,6 +38,7 @@ class ScopedStats:
     serves: tuple[str, ...]  # labels of the combinations with at least one theory or skill form
     structures: dict[str, tuple[StructureCapacity, ...]]  # structure name -> theory capacity per combination
     default_difficulty: tuple[int, int]  # (items at difficulty 3 without p, objective items)
+    exact: bool = False  # the capacities were confirmed by assembling the forms
 
     @property
     def difficulty_note(self) -> str:
@@ -78,11 +86,13 @@ def scoped_stats(bank: Bank, std: Standard, level: object | None = None, directi
         for bp in all_blueprints(std, Kind.THEORY, name):
             if f"{bp.level}{bp.direction or ''}" in keys:
                 forms, binding = theory_capacity(bank, bp, std)
+                if exact:
+                    forms, binding = confirmed_capacity(bank, bp, std, forms, binding)
                 rows.append(StructureCapacity(combination_label(std, bp.level, bp.direction), forms, binding))
         structures[name] = tuple(rows)
     plain = sum(1 for it in bank.items if it.difficulty == DEFAULT_LABEL and it.p_value is None)
     return ScopedStats(stats=replace(full, uncovered=gaps, capacity=capacity), scope=tuple(combos), serves=serves,
-                       structures=structures, default_difficulty=(plain, len(bank.items)))
+                       structures=structures, default_difficulty=(plain, len(bank.items)), exact=exact)
 
 
 def scoped_text(s: ScopedStats, std: Standard, scoped: bool) -> str:
@@ -93,7 +103,8 @@ def scoped_text(s: ScopedStats, std: Standard, scoped: bool) -> str:
                     + "（缺口清单和组卷容量只列该范围：其职业功能及基本要求）")
     if s.difficulty_note:
         head.append("难度：" + s.difficulty_note)
-    tail = ["", "各试卷结构下的理论组卷容量（互不重复的套数）："]
+    how = "逐一试组卷确认" if s.exact else "按各单元格题量计数；加 --exact 逐一试组卷确认"
+    tail = ["", f"各试卷结构下的理论组卷容量（互不重复的套数，{how}）："]
     for name, rows in s.structures.items():
         for r in rows:
             tail.append(f"  {name:<12} {r.combination:<12} {r.forms} 套    受限于 {r.binding}")

@@ -1,15 +1,25 @@
 """PDF of Word documents through LibreOffice in headless mode.
 
+LibreOffice stamps each PDF with the conversion time (/CreationDate), a random-looking file /ID and
+a /DocChecksum over both, so two conversions of the same document differ. pin_pdf replaces them, in
+place and at the same length (the cross-reference offsets stay valid), by the Word document's own
+creation time (the form's pinned `created`) and a digest of the rest of the PDF: the same paper
+gives the same PDF bytes.
+
 Every conversion run gets its own LibreOffice user profile (a temporary folder passed as
 -env:UserInstallation), so parallel runs (two batches, or the worker processes here) never share
 or lock a profile. The documents are split over a few soffice processes run side by side.
 """
 from __future__ import annotations
 
+import hashlib
+import io
 import os
+import re
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -59,6 +69,36 @@ def _convert_chunk(exe: str, names: list[str], src: Path, out: Path) -> None:
         raise OutputError(f"LibreOffice 未能把 {'、'.join(missing[:3])} 转换为 PDF（退出码 {proc.returncode}）：{detail}")
 
 
+_CREATED = re.compile(rb"<dcterms:created[^>]*>([^<]+)</dcterms:created>")
+_PDF_DATE = re.compile(rb"/(CreationDate|ModDate)\s*\(D:(\d{14})([^)]*)\)")
+_PDF_ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]{32})>\s*<([0-9A-Fa-f]{32})>\s*\]")
+_PDF_CHECKSUM = re.compile(rb"/DocChecksum\s*/([0-9A-Fa-f]{32})")
+
+
+def docx_created(docx: bytes) -> str | None:
+    """Return the dcterms:created of a Word document's core properties as YYYYMMDDHHMMSS (UTC), or None."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx)) as z:
+            m = _CREATED.search(z.read("docProps/core.xml"))
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return None
+    digits = re.sub(rb"\D", b"", m.group(1))[:14] if m else b""
+    return digits.decode() if len(digits) == 14 else None
+
+
+def pin_pdf(data: bytes, created: str | None) -> bytes:
+    """Return the PDF with LibreOffice's run-dependent fields fixed: its dates set to created
+    (YYYYMMDDHHMMSS, UTC; left as they are when None) and its /ID and /DocChecksum replaced by an
+    MD5 of the PDF with those fields blanked. Every replacement keeps the byte length."""
+    if created:
+        data = _PDF_DATE.sub(lambda m: m.group(0).replace(m.group(2), created.encode()), data)
+    blank = _PDF_CHECKSUM.sub(lambda m: m.group(0).replace(m.group(1), b"0" * 32),
+                              _PDF_ID.sub(lambda m: m.group(0).replace(m.group(1), b"0" * 32).replace(m.group(2), b"0" * 32), data))
+    digest = hashlib.md5(blank, usedforsecurity=False).hexdigest().upper().encode()
+    data = _PDF_ID.sub(lambda m: m.group(0).replace(m.group(1), digest).replace(m.group(2), digest), data)
+    return _PDF_CHECKSUM.sub(lambda m: m.group(0).replace(m.group(1), digest), data)
+
+
 def docx_to_pdf(documents: dict[str, bytes], workers: int | None = None) -> dict[str, bytes]:
     """Return {name.pdf: PDF bytes} for {name.docx: docx bytes}, converted by LibreOffice.
 
@@ -80,7 +120,8 @@ def docx_to_pdf(documents: dict[str, bytes], workers: int | None = None) -> dict
         with ThreadPoolExecutor(n) as pool:
             for f in [pool.submit(_convert_chunk, exe, c, src, out) for c in chunks]:
                 f.result()
-        return {pdf_name(name): (out / pdf_name(name)).read_bytes() for name in names}
+        return {pdf_name(name): pin_pdf((out / pdf_name(name)).read_bytes(), docx_created(documents[name]))
+                for name in names}
 
 
 def write_pdfs(documents: dict[str, bytes], folder: str | Path) -> list[Path]:
@@ -112,4 +153,4 @@ def pdf_documents(documents: dict[str, bytes]) -> list[Document]:
             for name, data in docx_to_pdf(documents).items()]
 
 
-__all__ = ["docx_to_pdf", "write_pdfs", "write_pdf", "pdf_documents", "find_soffice", "require_soffice", "pdf_name", "INSTALL_HINT"]
+__all__ = ["docx_to_pdf", "pin_pdf", "docx_created", "write_pdfs", "write_pdf", "pdf_documents", "find_soffice", "require_soffice", "pdf_name", "INSTALL_HINT"]
