@@ -28,7 +28,7 @@ FLAG_LABELS = {"miskey": "疑似答案错误", "too_easy": "过易", "too_hard":
                "unused_distractor": "干扰项无人选", "distractor_beats_key": "高分组偏好干扰项"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ItemStats:
     number: int
     id: str
@@ -45,7 +45,7 @@ class ItemStats:
     flags: tuple[tuple[str, str], ...]  # (code, reason in Chinese)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FormAnalysis:
     form: str
     title: str
@@ -136,16 +136,19 @@ def analyze_form(fr: FormResults) -> FormAnalysis:
             lo = {x: int(lmap.get(x, 0)) for x in labels}
         r = None if np.isnan(rpb[j]) else float(rpb[j])
         flags = item_flags(e.type, e.answer, float(p[j]), r, whole, up, col[upper])
-        items.append(ItemStats(e.number, e.id, e.type.value, e.function, e.answer, _r(p[j]), _r(r), _r(d[j]),
-                               whole, up, lo, omitted, tuple(flags)))
+        items.append(ItemStats(number=e.number, id=e.id, type=e.type.value, function=e.function, key=e.answer,
+                               p=_r(p[j]), r_pb=_r(r), d=_r(d[j]),
+                               options=whole, upper=up, lower=lo, omitted=omitted, flags=tuple(flags)))
     from .writers.results import distribution
 
     funcs = {name: round(float((s / mx).mean() * 100), 2) if mx else 0.0
              for name, (s, mx) in fr.function_scores().items()}
     warning = (f"考生仅 {n} 人（少于 {WARN_CANDIDATES} 人），各项统计仅供参考。" if n < WARN_CANDIDATES else "")
-    return FormAnalysis(fr.form.code, fr.form.title, fr.form.session, n, k, float(pts.sum()), round(float(total.mean()), 4),
-                        round(sd, 4), _r(alpha), _r(sem), tuple(distribution(total)), funcs, tuple(items), warning,
-                        fr.form.created)
+    return FormAnalysis(form=fr.form.code, title=fr.form.title, session=fr.form.session, candidates=n, items_count=k,
+                        max_points=float(pts.sum()), mean=round(float(total.mean()), 4),
+                        sd=round(sd, 4), kr20=_r(alpha), sem=_r(sem), distribution=tuple(distribution(total)),
+                        functions=funcs, items=tuple(items), warning=warning,
+                        created=fr.form.created)
 
 
 def item_flags(t: ItemType, key: str, p: float, r: float | None, whole: dict, upper: dict,

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .generate import GenerateRequest
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Assembled:
     """Forms and their documents, built in memory; nothing written yet. For the 综合评审 the
     blueprint is a ReviewBlueprint and the forms are DefenceSets (defence_assemble)."""

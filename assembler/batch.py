@@ -61,7 +61,7 @@ ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 _ZIPS = {Group.PAPERS: "试卷", Group.KEYS: "答案及评分"}  # zip name suffix per document group
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SessionEntry:
     level: str
     direction: str | None
@@ -79,7 +79,7 @@ class SessionEntry:
     rule: str = "trimmed"                    # review only: the panel result rule
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Session:
     name: str
     date: str
@@ -91,7 +91,7 @@ class Session:
     formats: tuple[str, ...] | None = None   # None: the default formats (docx)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BatchResult:
     session: Session
     folder: str
@@ -271,8 +271,9 @@ def load_session(path: str | Path, standard: Standard | None = None) -> Session:
             continue
         try:
             lv, d, kind = _entry_choice(e, std)
-            entries.append(SessionEntry(lv, d, kind, values["forms"], e.get("structure"), values["seed"],
-                                        e.get("difficulty"), values["max_overlap"],
+            entries.append(SessionEntry(level=lv, direction=d, kind=kind, forms=values["forms"],
+                                        structure=e.get("structure"), seed=values["seed"],
+                                        difficulty=e.get("difficulty"), max_overlap=values["max_overlap"],
                                         split=_split(e.get("split"), p.parent, where, problems),
                                         explanations=bool(e.get("explanations", False)),
                                         formats=_formats(e.get("formats"), where, problems),
@@ -286,7 +287,8 @@ def load_session(path: str | Path, standard: Standard | None = None) -> Session:
                                 file=str(p), row=later, column="entries", hint="改用不同的种子"))
     if problems:
         raise DataError(problems, title="场次文件有误")
-    return Session(name, day, tuple(entries), tuple(bank), created, avoid, str(p), formats=formats)
+    return Session(name=name, date=day, entries=tuple(entries), bank=tuple(bank), created=created,
+                   avoid_sessions=avoid, source=str(p), formats=formats)
 
 
 def run_batch(session: Session, output: str | Path | None = None, overwrite: bool = False,
@@ -328,7 +330,8 @@ def run_batch(session: Session, output: str | Path | None = None, overwrite: boo
         rec = recording(ledger, session.name, session.date, forms) if record else None
         marker = ledger_marker(ledger, session.name, forms) if record else None
         txn.commit([session.name], overwrite, rec, marker)
-    return BatchResult(session, str(folder), tuple(forms), tuple(verdicts), len(files), tuple(txn.recovered))
+    return BatchResult(session=session, folder=str(folder), forms=tuple(forms), verdicts=tuple(verdicts),
+                       files=len(files), recovered=tuple(txn.recovered))
 
 
 def _build(session: Session, bank, std: Standard, ledger: str,  # noqa: C901

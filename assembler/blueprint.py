@@ -71,7 +71,7 @@ class BlueprintRow:
         return sum(c.count for c in self.cells)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Blueprint:
     level: str
     direction: str | None
@@ -207,7 +207,8 @@ def build_blueprint(standard: Standard, level: object, direction: object | None,
     if d:
         title += f"{standard.direction(d).name}方向"
     duration = st.duration_minutes if st else standard.assessment.skill_minutes
-    return Blueprint(lv, d, kind, st, standard.assessment.full_marks, duration, tuple(rows), title)
+    return Blueprint(level=lv, direction=d, kind=kind, structure=st, total_points=standard.assessment.full_marks,
+                     duration_minutes=duration, rows=tuple(rows), title=title)
 
 
 def _representable(weight: Fraction, values: list[Fraction]) -> bool:

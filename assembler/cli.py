@@ -532,15 +532,15 @@ def ledger_show_cmd(session, ledger) -> None:
         uses, found = item_history(path, session)
         if uses or found:
             for u in uses:
-                click.echo(f"{u['date']}  {u['session']}：{u['form']} 第 {u['position']} 题")
+                click.echo(f"{u.date}  {u.session}：{u.form} 第 {u.position} 题")
             for a in found:
-                r = "—" if a["r_pb"] is None else f"{a['r_pb']:.2f}"
-                click.echo(f"{a['date']}  {a['session']} {a['form']} 分析：{a['candidates']} 人，通过率 {a['p']:.2f}，"
-                           f"区分度 {r}" + (f"，{a['flags']}" if a["flags"] else ""))
+                r = "—" if a.r_pb is None else f"{a.r_pb:.2f}"
+                click.echo(f"{a.date}  {a.session} {a.form} 分析：{a.candidates} 人，通过率 {a.p:.2f}，"
+                           f"区分度 {r}" + (f"，{a.flags}" if a.flags else ""))
             return
     for f in session_detail(path, session):
-        click.echo(f"{f['form']}（{f['level']}{f['direction'] or ''} {f['kind']}，种子 {f['seed']}，{len(f['items'])} 题）")
-        click.echo("  " + " ".join(f["items"]))
+        click.echo(f"{f.form}（{f.level}{f.direction or ''} {f.kind}，种子 {f.seed}，{len(f.items)} 题）")
+        click.echo("  " + " ".join(f.items))
 
 
 # ---- review / verify / batch --------------------------------------------------------------------
@@ -736,7 +736,8 @@ def serve_cmd(bank_paths, ledger, output, port, host, token, max_upload_mb) -> N
     """启动本机网页工作台（题库、蓝图、组卷、审核、场次、使用记录），按 Ctrl+C 停止。"""
     from .web import WebConfig, make_server
 
-    server, url = make_server(WebConfig(tuple(bank_paths), ledger, output, host, port, token, max_upload_mb))
+    server, url = make_server(WebConfig(bank=tuple(bank_paths), ledger=ledger, output=output, host=host, port=port,
+                                        token=token, max_upload_mb=max_upload_mb))
     click.echo(f"网页工作台已启动：{url}")
     click.echo("在浏览器中打开上面的地址；按 Ctrl+C 停止。")
     try:

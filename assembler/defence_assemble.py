@@ -50,7 +50,7 @@ class DefenceEntry:
     points: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DefenceSet:
     code: str
     level: str
@@ -172,8 +172,9 @@ def assemble_defence_sets(questions: list[DefenceQuestion], bp: ReviewBlueprint,
                 n += 1
                 entries.append(DefenceEntry(n, q.id, q.function, "、".join(q.codes), float(by_id[q.id].points)))
         code = set_code(bp.level, seed, k + 1, code_prefix)
-        out.append(DefenceSet(code, bp.level, bp.title, seed, bank_hash, bp.hash, when, bp.duration_minutes,
-                              bp.panel_size, parts, tuple(entries), session))
+        out.append(DefenceSet(code=code, level=bp.level, title=bp.title, seed=seed, bank_hash=bank_hash,
+                              blueprint_hash=bp.hash, created=when, duration_minutes=bp.duration_minutes,
+                              panel_size=bp.panel_size, parts=parts, entries=tuple(entries), session=session))
     return out
 
 

@@ -26,7 +26,7 @@ def difficulty_from_p(p: float) -> int:
     return 1 if p >= 0.85 else 2 if p >= 0.70 else 3 if p >= 0.50 else 4 if p >= 0.30 else 5
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ItemUpdate:
     id: str
     file: str
@@ -72,8 +72,9 @@ def plan_updates(analysis: Analysis, bank: Bank, mark_review: bool = False) -> l
         p = (hits + (item.p_value or 0) * old_n) / total
         flagged = [r for s, _ in stats for code, r in s.flags if code in REVIEW_FLAGS]
         review = mark_review and bool(flagged) and item.status is Status.ACTIVE
-        out.append(ItemUpdate(iid, item.origin.file, item.p_value, old_n, round(p, 4), total, item.difficulty,
-                              difficulty_from_p(p), review, tuple(flagged)))
+        out.append(ItemUpdate(id=iid, file=item.origin.file, old_p=item.p_value, old_count=old_n, new_p=round(p, 4),
+                              new_count=total, old_difficulty=item.difficulty,
+                              new_difficulty=difficulty_from_p(p), review=review, reasons=tuple(flagged)))
     if problems:
         raise DataError(problems, title="无法写回题库")
     return sorted(out, key=lambda u: (u.file, u.id))

@@ -14,7 +14,7 @@ from .structure import ItemType
 MANIFEST_VERSION = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FormEntry:
     """One item or task as placed in a form."""
 
@@ -31,7 +31,7 @@ class FormEntry:
     duration: int = 0  # tasks only
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Form:
     code: str
     level: str

@@ -34,7 +34,7 @@ from .standard import Standard, load_standard
 DEFAULT_OUTPUT = Path("output")  # relative: the current folder, never the package
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class GenerateRequest:
     level: str
     direction: str | None
@@ -66,7 +66,7 @@ class GenerateRequest:
     materials: str | None = None             # 申报材料 rubric; None: the bank's defence/materials.yaml
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class GenerateResult:
     forms: tuple[Form | DefenceSet, ...]
     blueprint: Blueprint | ReviewBlueprint
@@ -179,7 +179,8 @@ def assemble_request(req: GenerateRequest, standard: Standard | None = None, ban
     if req.record:
         check_recordable(forms)
     docs = write_documents(forms, writers, WriteContext(bank, std, req.explanations))
-    return Assembled(bp, tuple(forms), tuple(docs), session, len(excluded), tuple(avoided))
+    return Assembled(blueprint=bp, forms=tuple(forms), documents=tuple(docs), session=session, excluded=len(excluded),
+                     avoided_sessions=tuple(avoided))
 
 
 def generate(req: GenerateRequest, standard: Standard | None = None) -> GenerateResult:
@@ -208,5 +209,6 @@ def generate(req: GenerateRequest, standard: Standard | None = None) -> Generate
         record = recording(ledger, built.session, req.session_date, forms) if req.record else None
         marker = ledger_marker(ledger, built.session, forms) if req.record else None
         written = txn.commit(names, req.overwrite, record, marker)
-    return GenerateResult(built.forms, built.blueprint, tuple(map(str, written)), built.excluded,
-                          built.avoided_sessions, str(out_dir), tuple(txn.recovered))
+    return GenerateResult(forms=built.forms, blueprint=built.blueprint, files=tuple(map(str, written)),
+                          excluded=built.excluded,
+                          avoided_sessions=built.avoided_sessions, output=str(out_dir), recovered=tuple(txn.recovered))

@@ -96,6 +96,43 @@ class SessionSummary:
     items: int
 
 
+@dataclass(frozen=True, kw_only=True)
+class RecordedForm:
+    """One form of a recorded session, with the ids of its items in paper order."""
+
+    form: str  # the form code
+    level: str
+    direction: str | None
+    kind: str  # the kind's value as recorded ("theory", "skill", "review")
+    seed: int
+    created: str
+    date: str  # the session's date
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemUse:
+    """One use of an item: the session, its date, the form and the item's position on it."""
+
+    session: str
+    date: str
+    form: str
+    position: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemAnalysis:
+    """What one item analysis found for an item: candidates, p, point-biserial r and flags."""
+
+    session: str
+    form: str
+    date: str  # when it was analysed
+    candidates: int
+    p: float
+    r_pb: float | None
+    flags: str
+
+
 def _connect(path: str | Path) -> sqlite3.Connection:
     p = Path(path)
     try:
@@ -231,7 +268,7 @@ def list_sessions(path: str | Path) -> list[SessionSummary]:
     return [SessionSummary(*r) for r in rows]
 
 
-def session_detail(path: str | Path, name: str) -> list[dict]:
+def session_detail(path: str | Path, name: str) -> list[RecordedForm]:
     """Return the forms of a session with their item ids. Raises DataError if there is no such session
     (or no ledger file: a query never creates one)."""
     if not Path(path).exists():
@@ -244,9 +281,9 @@ def session_detail(path: str | Path, name: str) -> list[dict]:
                             "ORDER BY code", (row[0],)).fetchall()
         out = []
         for fid, code, level, direction, kind, seed, created in forms:
-            items = [r[0] for r in con.execute("SELECT item_id FROM uses WHERE form_id = ? ORDER BY position", (fid,))]
-            out.append({"form": code, "level": level, "direction": direction, "kind": kind, "seed": seed,
-                        "created": created, "date": row[1], "items": items})
+            items = tuple(r[0] for r in con.execute("SELECT item_id FROM uses WHERE form_id = ? ORDER BY position", (fid,)))
+            out.append(RecordedForm(form=code, level=level, direction=direction, kind=kind, seed=seed,
+                                    created=created, date=row[1], items=items))
     return out
 
 
@@ -277,15 +314,15 @@ def record_analysis(path: str | Path, rows: list[tuple[str, str, str, str, int, 
             raise
 
 
-def item_history(path: str | Path, item_id: str) -> tuple[list[dict], list[dict]]:
+def item_history(path: str | Path, item_id: str) -> tuple[list[ItemUse], list[ItemAnalysis]]:
     """Return (uses, analyses) of one item: where it was used, and what each analysis found."""
     if not Path(path).exists():
         return [], []
     with closing(_connect(path)) as con:
-        uses = [{"session": s, "date": d, "form": f, "position": n} for s, d, f, n in con.execute(
+        uses = [ItemUse(session=s, date=d, form=f, position=n) for s, d, f, n in con.execute(
             "SELECT s.name, s.date, f.code, u.position FROM uses u JOIN forms f ON f.id = u.form_id "
             "JOIN sessions s ON s.id = f.session_id WHERE u.item_id = ? ORDER BY s.date, s.id", (item_id,))]
-        found = [{"session": s, "form": f, "date": d, "candidates": n, "p": p, "r_pb": r, "flags": fl}
+        found = [ItemAnalysis(session=s, form=f, date=d, candidates=n, p=p, r_pb=r, flags=fl)
                  for s, f, d, n, p, r, fl in con.execute(
                      "SELECT session, form, analysed, candidates, p, r_pb, flags FROM analyses WHERE item_id = ? "
                      "ORDER BY analysed, rowid", (item_id,))]

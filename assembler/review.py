@@ -7,7 +7,7 @@ or paper (an item moved to another function, a changed answer) fails with the re
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from enum import Enum
 from itertools import combinations
 from pathlib import Path
@@ -50,27 +50,135 @@ class Verdict(str, Enum):
 
 
 @dataclass(frozen=True)
+class CellCheck:
+    """One item type of a theory function: the blueprint's count and the paper's."""
+
+    type: ItemType
+    target: int
+    actual: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class FunctionCheck:
     name: str
     target_points: float
     actual_points: float
     target_count: int | None  # None for skill
     actual_count: int
-    cells: dict = field(default_factory=dict)  # type -> {"target": n, "actual": n}
+    cells: tuple[CellCheck, ...] = ()  # theory only, in the blueprint's order
+
+    def to_dict(self) -> dict:
+        """Return the JSON record of the check (cells keyed by type value)."""
+        return {"name": self.name, "target_points": plain_number(self.target_points, 4),
+                "actual_points": plain_number(self.actual_points, 4), "target_count": self.target_count,
+                "actual_count": self.actual_count,
+                "cells": {c.type.value: {"target": c.target, "actual": c.actual} for c in self.cells}}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
+class WorkContentCheck:
+    """One work content of a function: its quota (theory; None without one) and the paper's items in it."""
+
+    function: str
+    code: str
+    name: str
+    points: int | float | str  # the blueprint's points, as plain_number gives them
+    min: int
+    max: int | None
+    actual: int
+
+    @property
+    def covered(self) -> bool:
+        return self.actual > 0
+
+    def to_dict(self) -> dict:
+        """Return the JSON record of the check."""
+        return {"function": self.function, "code": self.code, "name": self.name, "points": self.points,
+                "min": self.min, "max": self.max, "actual": self.actual, "covered": self.covered}
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequirementCheck:
+    """One requirement of the standard the paper's blueprint may examine, and whether an item examines it."""
+
+    function: str
+    code: str
+    text: str
+    covered: bool
+
+    def to_dict(self) -> dict:
+        """Return the JSON record of the check."""
+        return {"function": self.function, "code": self.code, "text": self.text, "covered": self.covered}
+
+
+@dataclass(frozen=True, kw_only=True)
+class DifficultyCheck:
+    """The paper's difficulty: mean label, band counts and, for theory, the target and whether it is met."""
+
+    mean: float
+    easy: int
+    medium: int
+    hard: int
+    target: str | None = None  # the target as described (theory only)
+    mean_p: float | None = None  # a p target only
+    observed_p_items: int | None = None  # a p target only: items with an observed p
+    ok: bool | None = None  # theory only
+
+    def to_dict(self) -> dict:
+        """Return the JSON record (keys of the figures that do not apply are left out)."""
+        out: dict = {"mean": self.mean, "easy": self.easy, "medium": self.medium, "hard": self.hard}
+        for k in ("target", "mean_p", "observed_p_items", "ok"):
+            if getattr(self, k) is not None:
+                out[k] = getattr(self, k)
+        return out
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnswerSpread:
+    """How a theory paper's keys are spread: letters of single choice, √/× of judge, letters of multiple."""
+
+    single: dict[str, int]  # A–D -> items
+    judge_true: int
+    judge_false: int
+    multiple: dict[str, int]  # letter -> keys containing it
+    longest_single: int  # longest run of equal single-choice keys
+    longest_judge: int
+
+    def to_dict(self) -> dict:
+        """Return the JSON record of the spread."""
+        return {"single": dict(self.single), "judge": {"√": self.judge_true, "×": self.judge_false},
+                "multiple": dict(self.multiple),
+                "longest_run": {"single": self.longest_single, "judge": self.longest_judge}}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Equivalence:
+    """The parallel forms of one level, direction, kind and structure compared with each other."""
+
+    label: str
+    forms: tuple[str, ...]
+    points_identical: bool
+    difficulty_means: tuple[float, ...]
+    difficulty_spread: float
+
+    def to_dict(self) -> dict:
+        """Return the JSON record (without the label, which keys it)."""
+        return {"forms": list(self.forms), "points_identical": self.points_identical,
+                "difficulty_means": list(self.difficulty_means), "difficulty_spread": self.difficulty_spread}
+
+
+@dataclass(frozen=True, kw_only=True)
 class FormReview:
     form: str
     title: str
     kind: Kind
     source: str
     functions: tuple[FunctionCheck, ...]
-    work_contents: tuple[dict, ...]  # {"function","code","name","min","max","actual","covered"}
-    requirements: tuple[dict, ...]  # {"function","code","text","covered"}
-    difficulty: dict
-    answers: dict
-    usage: dict  # item id -> times used before
+    work_contents: tuple[WorkContentCheck, ...]
+    requirements: tuple[RequirementCheck, ...]
+    difficulty: DifficultyCheck | None  # None for a paper without items
+    answers: AnswerSpread | None  # None for skill
+    usage: dict[str, int]  # item id -> times used before
     duration_minutes: int
     reasons: tuple[str, ...]
     item_ids: tuple[str, ...]
@@ -78,8 +186,8 @@ class FormReview:
     created: str = ""  # the form's creation time: the report's pinned time
 
     @property
-    def uncovered(self) -> list[dict]:
-        return [r for r in self.requirements if not r["covered"]]
+    def uncovered(self) -> list[RequirementCheck]:
+        return [r for r in self.requirements if not r.covered]
 
     @property
     def passed(self) -> bool:
@@ -89,12 +197,26 @@ class FormReview:
     def verdict(self) -> Verdict:
         return Verdict.of(self.passed)
 
+    def to_dict(self) -> dict:
+        """Return the JSON record of the form's review."""
+        return {
+            "form": self.form, "title": self.title, "kind": self.kind.value, "source": self.source,
+            "verdict": self.verdict.value, "reasons": list(self.reasons), "notes": list(self.notes),
+            "functions": [c.to_dict() for c in self.functions],
+            "work_contents": [w.to_dict() for w in self.work_contents],
+            "requirements": [r.to_dict() for r in self.requirements],
+            "uncovered": [r.to_dict() for r in self.uncovered],
+            "difficulty": self.difficulty.to_dict() if self.difficulty else {},
+            "answers": self.answers.to_dict() if self.answers else {}, "usage": self.usage,
+            "duration_minutes": self.duration_minutes,
+        }
+
 
 @dataclass(frozen=True)
 class Review:
     forms: tuple[FormReview, ...]
     overlap: tuple[tuple[int, ...], ...]
-    equivalence: dict
+    equivalence: tuple[Equivalence, ...]
     reasons: tuple[str, ...]
 
     @property
@@ -115,39 +237,28 @@ class Review:
         """Return the JSON contract of a review."""
         return {
             "verdict": self.verdict.value, "reasons": list(self.reasons),
-            "forms": [{
-                "form": f.form, "title": f.title, "kind": f.kind.value, "source": f.source,
-                "verdict": f.verdict.value, "reasons": list(f.reasons), "notes": list(f.notes),
-                "functions": [{"name": c.name, "target_points": plain_number(c.target_points, 4), "actual_points": plain_number(c.actual_points, 4),
-                               "target_count": c.target_count, "actual_count": c.actual_count, "cells": c.cells}
-                              for c in f.functions],
-                "work_contents": list(f.work_contents),
-                "requirements": list(f.requirements),
-                "uncovered": f.uncovered,
-                "difficulty": f.difficulty, "answers": f.answers, "usage": f.usage,
-                "duration_minutes": f.duration_minutes,
-            } for f in self.forms],
+            "forms": [f.to_dict() for f in self.forms],
             "overlap": [list(r) for r in self.overlap],
-            "equivalence": self.equivalence,
+            "equivalence": {e.label: e.to_dict() for e in self.equivalence},
         }
 
 
 def summary_lines(f: FormReview) -> list[str]:
     """Return the per-form summary sentences shared by the text report and the Word report."""
-    covered_wc = sum(1 for w in f.work_contents if w["covered"])
+    covered_wc = sum(1 for w in f.work_contents if w.covered)
     lines = [f"工作内容覆盖 {covered_wc}/{len(f.work_contents)}，鉴定点覆盖 "
              f"{len(f.requirements) - len(f.uncovered)}/{len(f.requirements)}。"]
     d = f.difficulty
     if d:
-        target = f"（目标 {d['target']}）" if "target" in d else ""
-        observed = (f"，平均通过率 {d['mean_p']:.3f}（{d['observed_p_items']} 题有实测值，其余按难度标签折算）"
-                    if "mean_p" in d else "")
-        lines.append(f"难度：平均 {d['mean']:.2f}{observed}{target}，易/中/难 {d['easy']}/{d['medium']}/{d['hard']}。")
+        target = f"（目标 {d.target}）" if d.target is not None else ""
+        observed = (f"，平均通过率 {d.mean_p:.3f}（{d.observed_p_items} 题有实测值，其余按难度标签折算）"
+                    if d.mean_p is not None else "")
+        lines.append(f"难度：平均 {d.mean:.2f}{observed}{target}，易/中/难 {d.easy}/{d.medium}/{d.hard}。")
     if f.kind is Kind.THEORY and f.answers:
         a = f.answers
-        lines.append("答案分布：单选 " + "、".join(f"{k} {v}" for k, v in a["single"].items())
-                     + f"；判断 √ {a['judge']['√']}、× {a['judge']['×']}；最长连续相同答案 单选 "
-                     f"{a['longest_run']['single']}、判断 {a['longest_run']['judge']}。")
+        lines.append("答案分布：单选 " + "、".join(f"{k} {v}" for k, v in a.single.items())
+                     + f"；判断 √ {a.judge_true}、× {a.judge_false}；最长连续相同答案 单选 "
+                     f"{a.longest_single}、判断 {a.longest_judge}。")
     else:
         lines.append(f"考核时间合计 {f.duration_minutes} 分钟。")
     if f.usage:
@@ -375,7 +486,7 @@ def review_forms(loaded: list[LoadedForm], bank: Bank, standard: Standard, ledge
     reasons: list[str] = []
     for r in reviews:
         reasons += [f"{r.form}：{x}" for x in r.reasons]
-    equivalence: dict = {}
+    equivalence: list[Equivalence] = []
     groups: dict = {}
     for f, r in zip(forms, reviews):
         groups.setdefault((f.level, f.direction, f.kind.value, f.structure), []).append((f, r))
@@ -385,10 +496,10 @@ def review_forms(loaded: list[LoadedForm], bank: Bank, standard: Standard, ledge
         label = f"{combination_label(standard, key[0], key[1])} {Kind(key[2]).label}" + (f"（{key[3]}）" if key[3] else "")
         points = {m[0].code: {c.name: plain_number(c.actual_points, 4) for c in m[1].functions} for m in members}
         identical = len({tuple(sorted(p.items())) for p in points.values()}) == 1
-        means = [m[1].difficulty.get("mean", 0) for m in members]
+        means = tuple(m[1].difficulty.mean if m[1].difficulty else 0 for m in members)
         spread = round(max(means) - min(means), 3)
-        equivalence[label] = {"forms": [m[0].code for m in members], "points_identical": identical,
-                              "difficulty_means": means, "difficulty_spread": spread}
+        equivalence.append(Equivalence(label=label, forms=tuple(m[0].code for m in members), points_identical=identical,
+                                       difficulty_means=means, difficulty_spread=spread))
         if not identical:
             reasons.append(f"{label}：各套试卷的职业功能分值不一致")
         limit = max(int((m[0].extra.get("assembly") or {}).get("max_overlap", 0)) for m in members)
@@ -396,7 +507,7 @@ def review_forms(loaded: list[LoadedForm], bank: Bank, standard: Standard, ledge
             shared = len(set(fa.ids()) & set(fb.ids()))
             if shared > limit:
                 reasons.append(f"{fa.code} 与 {fb.code} 有 {shared} 道相同试题，超过允许的 {limit} 题")
-    return Review(tuple(reviews), overlap, equivalence, tuple(reasons))
+    return Review(tuple(reviews), overlap, tuple(equivalence), tuple(reasons))
 
 
 def review_form(lf: LoadedForm, bank: Bank, standard: Standard, ledger: str | None = None) -> FormReview:
@@ -417,9 +528,9 @@ def review_form(lf: LoadedForm, bank: Bank, standard: Standard, ledger: str | No
     functions = _function_checks(form, bp, records, reasons)
     work_contents, requirements = _coverage(bp, records, standard, form.kind, reasons)
     difficulty = _difficulty(form, records, reasons)
-    answers = _answers(form, reasons) if form.kind is Kind.THEORY else {}
+    answers = _answers(form, reasons) if form.kind is Kind.THEORY else None
     duration = _duration_check(form, records, standard, reasons)
-    usage = {}
+    usage: dict[str, int] = {}
     if ledger:
         from .ledger import usage_counts
         usage = usage_counts(ledger, ids, exclude_session=form.session or None)
@@ -497,17 +608,18 @@ def _function_checks(form: Form, bp: Blueprint, records: list[Item | Task], reas
     for r in bp.rows:
         mine = [x for x in records if x.function == r.name]
         actual_points = sum(points[x.id] for x in mine)
-        cells = {}
+        cells = []
         if form.kind is Kind.THEORY:
             for c in r.cells:
                 got = sum(1 for x in mine if x.type is c.type)
-                cells[c.type.value] = {"target": c.count, "actual": got}
+                cells.append(CellCheck(c.type, c.count, got))
                 if got != c.count:
                     reasons.append(f"{r.name} · {c.type.label}应为 {c.count} 题，实为 {got} 题")
         if abs(actual_points - r.weight) > 1e-9:
             reasons.append(f"{r.name}应为 {r.weight} 分，实为 {plain_number(actual_points, 4)} 分")
-        functions.append(FunctionCheck(r.name, r.weight, actual_points, r.count if form.kind is Kind.THEORY else None,
-                                       len(mine), cells))
+        functions.append(FunctionCheck(name=r.name, target_points=r.weight, actual_points=actual_points,
+                                       target_count=r.count if form.kind is Kind.THEORY else None,
+                                       actual_count=len(mine), cells=tuple(cells)))
     examined = {r.name for r in bp.rows}
     for x in records:
         if x.function not in examined:
@@ -573,8 +685,12 @@ def displayed_answer(item: Item, permutation: str) -> str | None:
     return "".join(sorted(LETTERS[perm.index(a)] for a in item.answer))
 
 
-def _coverage(bp: Blueprint, records, standard: Standard, kind: Kind, reasons: list[str]):
-    work_contents, requirements = [], []
+def _coverage(bp: Blueprint, records, standard: Standard, kind: Kind,
+              reasons: list[str]) -> tuple[list[WorkContentCheck], list[RequirementCheck]]:
+    """Return each work content's items against its quota and each requirement's coverage; a theory
+    work content outside its quota is a reason."""
+    work_contents: list[WorkContentCheck] = []
+    requirements: list[RequirementCheck] = []
     codes_used = set()
     for x in records:
         for c in (x.codes if isinstance(x, Task) else (x.code,)):
@@ -585,53 +701,53 @@ def _coverage(bp: Blueprint, records, standard: Standard, kind: Kind, reasons: l
         for w, (lo, hi) in zip(r.work_contents, quota):
             n = sum(1 for x in mine if any(work_content_of(c, x.function) == w.code
                                            for c in (x.codes if isinstance(x, Task) else (x.code,))))
-            work_contents.append({"function": r.name, "code": w.code, "name": w.name, "points": plain_number(float(w.points), 4),
-                                  "min": lo, "max": hi, "actual": n, "covered": n > 0})
+            work_contents.append(WorkContentCheck(function=r.name, code=w.code, name=w.name,
+                                                  points=plain_number(float(w.points), 4), min=lo, max=hi, actual=n))
             if kind is Kind.THEORY and hi is not None and not (lo <= n <= hi):
                 reasons.append(f"{r.name} · {w.code} {w.name}应有 {lo}～{hi} 题，实为 {n} 题")
             texts = standard.knowledge_codes(bp.level, r.name) if kind is Kind.THEORY else standard.skill_codes(bp.level, r.name)
             for code in w.requirements:
-                requirements.append({"function": r.name, "code": code, "text": texts.get(code, ""),
-                                     "covered": (r.name, code) in codes_used})
+                requirements.append(RequirementCheck(function=r.name, code=code, text=texts.get(code, ""),
+                                                     covered=(r.name, code) in codes_used))
     return work_contents, requirements
 
 
-def _difficulty(form: Form, records, reasons: list[str]) -> dict:
+def _difficulty(form: Form, records, reasons: list[str]) -> DifficultyCheck | None:
+    """Return the paper's difficulty (None without records); a theory paper off its target is a reason."""
     ds = [x.difficulty for x in records]
     if not ds:
-        return {}
+        return None
     mean = sum(ds) / len(ds)
     easy, medium, hard = band_counts(ds)
-    out = {"mean": round(mean, 3), "easy": easy, "medium": medium, "hard": hard}
+    out = DifficultyCheck(mean=round(mean, 3), easy=easy, medium=medium, hard=hard)
     if form.kind is Kind.SKILL:
         return out
     target = target_from_record(form.extra.get("assembly"))
-    out["target"] = target.describe()
+    mean_p = observed = None
     if target.ratio:
         bands = target.bands(len(ds))
-        ok = all(lo <= got <= hi for got, (lo, hi) in zip((out["easy"], out["medium"], out["hard"]), bands))
+        ok = all(lo <= got <= hi for got, (lo, hi) in zip((easy, medium, hard), bands))
     elif target.uses_p:
-        mean_p = sum(target.value(x) for x in records) / len(records)
-        out["mean_p"] = round(mean_p, 4)
-        out["observed_p_items"] = sum(1 for x in records if getattr(x, "p_value", None) is not None)
-        ok = abs(mean_p - target.mean) <= target.tolerance + 1e-9
+        mean_p = round(sum(target.value(x) for x in records) / len(records), 4)
+        observed = sum(1 for x in records if getattr(x, "p_value", None) is not None)
+        ok = abs(sum(target.value(x) for x in records) / len(records) - target.mean) <= target.tolerance + 1e-9
     else:
         ok = abs(mean - target.mean) <= target.tolerance + 1e-9
-    out["ok"] = ok
     if not ok:
-        got = f"平均通过率 {out['mean_p']:.3f}" if target.uses_p else f"平均 {mean:.2f}"
-        reasons.append(f"难度不符合目标（{target.describe()}）：{got}，易/中/难 {out['easy']}/{out['medium']}/{out['hard']}")
-    return out
+        got = f"平均通过率 {mean_p:.3f}" if target.uses_p else f"平均 {mean:.2f}"
+        reasons.append(f"难度不符合目标（{target.describe()}）：{got}，易/中/难 {easy}/{medium}/{hard}")
+    return replace(out, target=target.describe(), mean_p=mean_p, observed_p_items=observed, ok=ok)
 
 
-def _answers(form: Form, reasons: list[str]) -> dict:
+def _answers(form: Form, reasons: list[str]) -> AnswerSpread:
+    """Return how the theory paper's keys are spread; an unbalanced spread or a long run is a reason."""
     singles = [e.answer for e in form.entries if e.type is ItemType.SINGLE]
     judges = [e.answer for e in form.entries if e.type is ItemType.JUDGE]
     letters = Counter(singles)
-    out = {"single": {c: letters.get(c, 0) for c in "ABCD"},
-           "judge": {"√": judges.count(TRUE_MARK), "×": len(judges) - judges.count(TRUE_MARK)},
-           "multiple": dict(Counter(c for e in form.entries if e.type is ItemType.MULTIPLE for c in e.answer)),
-           "longest_run": {"single": _longest_run(singles), "judge": _longest_run(judges)}}
+    out = AnswerSpread(single={c: letters.get(c, 0) for c in "ABCD"}, judge_true=judges.count(TRUE_MARK),
+                       judge_false=len(judges) - judges.count(TRUE_MARK),
+                       multiple=dict(Counter(c for e in form.entries if e.type is ItemType.MULTIPLE for c in e.answer)),
+                       longest_single=_longest_run(singles), longest_judge=_longest_run(judges))
     if singles:
         off = [c for c in SINGLE_LETTERS.letters if not SINGLE_LETTERS.holds(letters.get(c, 0), len(singles))]
         if off:

@@ -28,7 +28,7 @@ __all__ = ["ReviewBlueprint", "ReviewFunction", "ReviewPart", "ReviewStructure",
            "is_review_kind", "review_blueprint_text", "load_review_structure"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReviewFunction:
     name: str
     number: int
@@ -38,7 +38,7 @@ class ReviewFunction:
     skill_codes: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReviewBlueprint:
     level: str
     title: str
@@ -95,11 +95,12 @@ def build_review_blueprint(standard: Standard, level: object, structure: str | R
     weighted = [(f, dict(standard.weights(Kind.SKILL, lv, None))[f.name])
                 for f in standard.examined_functions(Kind.SKILL, lv, None)]
     counts = largest_remainder(Fraction(st.questions), [w for _, w in weighted], Fraction(1))
-    fns = tuple(ReviewFunction(f.name, f.number, w, int(n), int(n) * st.points_each,
-                               tuple(r.code for r in f.skills()))
+    fns = tuple(ReviewFunction(name=f.name, number=f.number, weight=w, questions=int(n), points=int(n) * st.points_each,
+                               skill_codes=tuple(r.code for r in f.skills()))
                 for (f, w), n in zip(weighted, counts))
     title = f"{standard.name}（{standard.level(lv).label}）综合评审"
-    return ReviewBlueprint(lv, title, st, duration, panel, fns, a.full_marks, a.pass_mark)
+    return ReviewBlueprint(level=lv, title=title, structure=st, duration_minutes=duration, panel_size=panel,
+                           functions=fns, total_points=a.full_marks, pass_mark=a.pass_mark)
 
 
 def review_blueprint_text(bp: ReviewBlueprint) -> str:

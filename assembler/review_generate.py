@@ -89,7 +89,8 @@ def assemble_review(req: GenerateRequest, std: Standard, bank: Bank | None = Non
         docs += pdf_documents(word)
         if "docx" not in formats:
             docs = [d for d in docs if d.name not in word]
-    return Assembled(bp, tuple(sets), tuple(docs), session, len(excluded), tuple(avoided))
+    return Assembled(blueprint=bp, forms=tuple(sets), documents=tuple(docs), session=session, excluded=len(excluded),
+                     avoided_sessions=tuple(avoided))
 
 
 def manifest_bytes(s: DefenceSet) -> bytes:
@@ -178,5 +179,6 @@ def _set_for(settings, scores_path: Path, manifest) -> DefenceSet:
     elif manifest:
         raise DataError([Problem("套题清单文件不存在", file=str(path))], "综合评审套题清单有误")
     parts = tuple((f"p{i}", n, p) for i, (n, p) in enumerate(settings.parts))
-    return DefenceSet(settings.set_code or "综合评审", level, title, seed, bh, bph, created, duration,
-                      settings.panel_size, parts, ())
+    return DefenceSet(code=settings.set_code or "综合评审", level=level, title=title, seed=seed, bank_hash=bh,
+                      blueprint_hash=bph, created=created, duration_minutes=duration,
+                      panel_size=settings.panel_size, parts=parts, entries=())

@@ -99,7 +99,7 @@ class Direction:
     levels: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Assessment:
     theory_minutes: int
     skill_minutes: int
@@ -335,9 +335,11 @@ def _build(raw: dict, path: str, problems: list[Problem]) -> Standard:
         Direction(x["code"], x["name"], tuple(str(v) for v in x["levels"])) for x in raw["directions"]
     )
     a = raw["assessment"]
-    assessment = Assessment(a["theory_minutes"], a["skill_minutes"], a["review_minutes"],
-                            a["full_marks"], a["pass_mark"], tuple(str(v) for v in a.get("review_levels", ("2", "1"))),
-                            int(a.get("review_panel_min", 3)))
+    assessment = Assessment(theory_minutes=a["theory_minutes"], skill_minutes=a["skill_minutes"],
+                            review_minutes=a["review_minutes"],
+                            full_marks=a["full_marks"], pass_mark=a["pass_mark"],
+                            review_levels=tuple(str(v) for v in a.get("review_levels", ("2", "1"))),
+                            review_panel_min=int(a.get("review_panel_min", 3)))
     basics = tuple(
         BasicSection(
             str(sec["code"]), sec["name"],

@@ -179,7 +179,7 @@ class ReviewPart:
     points: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReviewStructure:
     """The 综合评审 paper: its parts and points, the 答辩 questions, duration and panel size."""
 
@@ -241,8 +241,9 @@ def parse_review_structure(raw: object, path: str = "", min_duration: int = 20, 
     each = _int(defence, "points_each", 15, "defence.", problems, path)
     duration = _int(raw, "duration_minutes", 30, "", problems, path)
     panel = _int(raw, "panel_size", 5, "", problems, path)
-    st = ReviewStructure(str(raw.get("name") or Path(path).stem), str(raw.get("title") or ""),
-                         duration, panel, tuple(parts), questions, each)
+    st = ReviewStructure(name=str(raw.get("name") or Path(path).stem), title=str(raw.get("title") or ""),
+                         duration_minutes=duration, panel_size=panel, parts=tuple(parts), questions=questions,
+                         points_each=each)
     if not problems:
         total = sum(p.points for p in st.parts)
         if total != 100:

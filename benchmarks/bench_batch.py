@@ -23,8 +23,9 @@ ENTRIES = [  # 20 forms: 2 per entry, theory and skill, every level
 
 
 def main() -> None:
-    entries = tuple(SessionEntry(lv, d, k, 2, None, 100 + i) for i, (lv, d, k) in enumerate(ENTRIES))
-    session = Session("基准测试场次", "2026-12-12", entries, created="2026-12-01T08:00:00+08:00")
+    entries = tuple(SessionEntry(level=lv, direction=d, kind=k, forms=2, structure=None,
+                                 seed=100 + i) for i, (lv, d, k) in enumerate(ENTRIES))
+    session = Session(name="基准测试场次", date="2026-12-12", entries=entries, created="2026-12-01T08:00:00+08:00")
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
         res = run_batch(session, tmp, ledger=str(Path(tmp) / "ledger.sqlite"))

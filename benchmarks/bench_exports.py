@@ -25,7 +25,7 @@ ALL_SKILL = ("docx", "pdf")
 
 
 def timed(entries) -> tuple[float, int]:
-    session = Session("基准测试场次", "2026-12-12", tuple(entries), created="2026-12-01T08:00:00+08:00")
+    session = Session(name="基准测试场次", date="2026-12-12", entries=tuple(entries), created="2026-12-01T08:00:00+08:00")
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
         res = run_batch(session, tmp, record=False)
@@ -35,7 +35,8 @@ def timed(entries) -> tuple[float, int]:
 def main() -> None:
     if shutil.which("soffice") is None:
         sys.exit("LibreOffice (soffice) is not installed: the PDF export cannot be timed.")
-    plain = [SessionEntry(lv, d, k, 2, None, 100 + i) for i, (lv, d, k) in enumerate(ENTRIES)]
+    plain = [SessionEntry(level=lv, direction=d, kind=k, forms=2, structure=None,
+                          seed=100 + i) for i, (lv, d, k) in enumerate(ENTRIES)]
     full = [dataclasses.replace(e, formats=ALL_THEORY if e.kind is Kind.THEORY else ALL_SKILL) for e in plain]
     base, n0 = timed(plain)
     every, n1 = timed(full)

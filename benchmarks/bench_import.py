@@ -110,7 +110,8 @@ def main() -> None:
 
     t0 = time.perf_counter()
     try:
-        result = generate(GenerateRequest("3", "B", "theory", forms=1, seed=1, output=str(work / "papers"),
+        result = generate(GenerateRequest(level="3", direction="B", kind="theory", forms=1, seed=1,
+                                          output=str(work / "papers"),
                                           record=False, bank=(str(work / "bank"),), session="导入题库试组卷"), std)
         names = ", ".join(Path(f).name for f in result.files)
         print(f"generate 三级 视听运营 theory from the imported bank: form {result.forms[0].code}, {names} "

@@ -26,7 +26,8 @@ N = 5000
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        res = generate(GenerateRequest("4", "A", "theory", seed=11, created="2026-12-02T00:00:00+00:00",
+        res = generate(GenerateRequest(level="4", direction="A", kind="theory", seed=11,
+                                       created="2026-12-02T00:00:00+00:00",
                                        output=tmp, overwrite=True, documents=False, record=False))
         form = res.forms[0]
         rng = np.random.default_rng(1)

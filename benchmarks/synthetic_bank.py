@@ -224,14 +224,20 @@ def to_objects(records: list[dict]) -> tuple[list[Item], list[Task]]:
     items, tasks = [], []
     for r in records:
         if r["type"] == "task":
-            tasks.append(Task(r["id"], str(r["level"]), r["function"], tuple(r["code"]), r["title"], r["duration"],
-                              r["points"], tuple(r["equipment"]), r["task"], (), tuple(r["quality"]),
-                              tuple(RubricRow(x["element"], x["points"], x["standard"]) for x in r["rubric"]),
-                              r["difficulty"], tuple(r.get("enemies", ())), source=r.get("source", "")))
+            tasks.append(Task(id=r["id"], level=str(r["level"]), function=r["function"], codes=tuple(r["code"]),
+                              title=r["title"], duration=r["duration"],
+                              points=r["points"], equipment=tuple(r["equipment"]), task=r["task"], materials=(),
+                              quality=tuple(r["quality"]),
+                              rubric=tuple(RubricRow(x["element"], x["points"], x["standard"]) for x in r["rubric"]),
+                              difficulty=r["difficulty"], enemies=tuple(r.get("enemies", ())),
+                              source=r.get("source", "")))
         else:
-            items.append(Item(r["id"], ItemType(r["type"]), str(r["level"]) if "level" in r else None, r["function"],
-                              r["code"], r["stem"], tuple(sorted(r.get("options", {}).items())), r["answer"],
-                              r["difficulty"], None, r.get("explanation", ""), tuple(r.get("enemies", ())),
+            items.append(Item(id=r["id"], type=ItemType(r["type"]), level=str(r["level"]) if "level" in r else None,
+                              function=r["function"],
+                              code=r["code"], stem=r["stem"], options=tuple(sorted(r.get("options", {}).items())),
+                              answer=r["answer"],
+                              difficulty=r["difficulty"], p_value=None, explanation=r.get("explanation", ""),
+                              enemies=tuple(r.get("enemies", ())),
                               source=r.get("source", "")))
     return items, tasks
 

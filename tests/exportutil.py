@@ -23,25 +23,32 @@ def real_forms(std, bank, n=2, seed=42) -> list[Form]:
 
 def hostile_bank() -> Bank:
     return Bank((
-        Item("H-J-1", ItemType.JUDGE, "4", "内容创作", "2.1.1", "+判断 @提及 -负号 <script>x</script>", (), "×",
+        Item(id="H-J-1", type=ItemType.JUDGE, level="4", function="内容创作", code="2.1.1",
+             stem="+判断 @提及 -负号 <script>x</script>", options=(), answer="×",
              explanation="=1+1 不是公式 & <br> 也不是标记"),
-        Item("H-S-1", ItemType.SINGLE, "4", "内容创作", "2.1.2", HOSTILE_STEM,
-             (("A", HOSTILE_OPTION), ("B", EMOJI_OPTION), ("C", BREAK_OPTION), ("D", "普通选项")), "A",
+        Item(id="H-S-1", type=ItemType.SINGLE, level="4", function="内容创作", code="2.1.2", stem=HOSTILE_STEM,
+             options=(("A", HOSTILE_OPTION), ("B", EMOJI_OPTION), ("C", BREAK_OPTION), ("D", "普通选项")), answer="A",
              explanation="A 是 =SUM(A1)+1；B 不对。", shuffle=False),
-        Item("H-M-1", ItemType.MULTIPLE, "4", "数据分析", "3.1.1", "多选 &lt;已转义&gt; 的题干（    ）。",
-             (("A", "甲"), ("B", "乙 & 丙"), ("C", "-丁"), ("D", "@戊"), ("E", "己")), "ACD"),
+        Item(id="H-M-1", type=ItemType.MULTIPLE, level="4", function="数据分析", code="3.1.1",
+             stem="多选 &lt;已转义&gt; 的题干（    ）。",
+             options=(("A", "甲"), ("B", "乙 & 丙"), ("C", "-丁"), ("D", "@戊"), ("E", "己")), answer="ACD"),
     ), ())
 
 
 def hostile_form() -> Form:
     """A form showing the hostile items with permuted options (displayed letters differ from the bank's)."""
     entries = (
-        FormEntry(1, "H-J-1", ItemType.JUDGE, "内容创作", "2.1.1", "工作内容一", 1.0, 3, "", "×"),
-        FormEntry(2, "H-S-1", ItemType.SINGLE, "内容创作", "2.1.2", "工作内容一", 1.0, 3, "BADC", "B"),
-        FormEntry(3, "H-M-1", ItemType.MULTIPLE, "数据分析", "3.1.1", "工作内容二", 2.5, 4, "EDCBA", "BCE"),
+        FormEntry(number=1, id="H-J-1", type=ItemType.JUDGE, function="内容创作", code="2.1.1", work_content="工作内容一",
+                  points=1.0, difficulty=3, permutation="", answer="×"),
+        FormEntry(number=2, id="H-S-1", type=ItemType.SINGLE, function="内容创作", code="2.1.2", work_content="工作内容一",
+                  points=1.0, difficulty=3, permutation="BADC", answer="B"),
+        FormEntry(number=3, id="H-M-1", type=ItemType.MULTIPLE, function="数据分析", code="3.1.1", work_content="工作内容二",
+                  points=2.5, difficulty=4, permutation="EDCBA", answer="BCE"),
     )
-    return Form("4A-T-9-01", "4", "A", Kind.THEORY, "standard", "全媒体运营师（四级/中级工）创意策划方向", 9,
-                "feedfacefeedface", "0123456789abcdef", CREATED, 90, entries, "测试场")
+    return Form(code="4A-T-9-01", level="4", direction="A", kind=Kind.THEORY, structure="standard",
+                title="全媒体运营师（四级/中级工）创意策划方向", seed=9,
+                bank_hash="feedfacefeedface", blueprint_hash="0123456789abcdef", created=CREATED, duration_minutes=90,
+                entries=entries, session="测试场")
 
 
 STEM_PIC, OPTION_PIC = "images/00000000000000aa.png", "images/00000000000000bb.png"

@@ -283,8 +283,9 @@ def test_observed_p_target_is_met_and_recorded():
         assert rec["observed_p_items"] == sum(1 for it in items if it.p_value is not None) > 0
         assert rec["mean_p"] == round(mean_p, 4)
         fr = review_form(LoadedForm(form, f"{form.code}.json"), bank, STD)
-        assert fr.difficulty["ok"] and fr.difficulty["target"] == "平均通过率 p = 0.62 ± 0.02"
-        assert fr.difficulty["observed_p_items"] == rec["observed_p_items"]
+        assert fr.difficulty is not None
+        assert fr.difficulty.ok and fr.difficulty.target == "平均通过率 p = 0.62 ± 0.02"
+        assert fr.difficulty.observed_p_items == rec["observed_p_items"]
         from assembler.review import summary_lines
         assert any(f"平均通过率 {mean_p:.3f}（{rec['observed_p_items']} 题有实测值，其余按难度标签折算）" in line
                    for line in summary_lines(fr))

@@ -54,14 +54,17 @@ def scenarios(draw, low=0.6, high=3.0):
                 iid = f"{r.name}-{c.type.value}-{k}"
                 diff = draw(st.sampled_from([2, 3, 3, 3, 4]))
                 if c.type is ItemType.JUDGE:
-                    items.append(Item(iid, c.type, lv, r.name, code, f"{iid} 判断。", (), "√" if k % 2 else "×", diff))
+                    items.append(Item(id=iid, type=c.type, level=lv, function=r.name, code=code, stem=f"{iid} 判断。",
+                                      options=(), answer="√" if k % 2 else "×", difficulty=diff))
                 elif c.type is ItemType.SINGLE:
                     opts = tuple((x, f"{iid}{x}") for x in "ABCD")
-                    items.append(Item(iid, c.type, lv, r.name, code, f"{iid}（    ）", opts, "ABCD"[k % 4], diff,
+                    items.append(Item(id=iid, type=c.type, level=lv, function=r.name, code=code, stem=f"{iid}（    ）",
+                                      options=opts, answer="ABCD"[k % 4], difficulty=diff,
                                       shuffle=k % 7 != 0))
                 else:
                     opts = tuple((x, f"{iid}{x}") for x in "ABCDE")
-                    items.append(Item(iid, c.type, lv, r.name, code, f"{iid}（    ）", opts, "BD", diff))
+                    items.append(Item(id=iid, type=c.type, level=lv, function=r.name, code=code, stem=f"{iid}（    ）",
+                                      options=opts, answer="BD", difficulty=diff))
     if items and draw(st.booleans()):  # a few enemy pairs
         a, b = items[0], items[-1]
         items[0] = Item(**{**a.__dict__, "enemies": (b.id,)})

@@ -7,7 +7,7 @@ from assembler.bank.stats import (
     uncovered,
 )
 from assembler.blueprint import build_blueprint
-from assembler.standard import load_standard
+from assembler.standard import Kind, load_standard
 from tests.bankutil import bank, judge, single, task
 
 STD = load_standard()
@@ -38,7 +38,7 @@ def test_theory_capacity_and_gaps():
     forms, binding = theory_capacity(b, bp, STD)
     assert forms == 0 and binding.startswith("四级 创意策划 · 职业道德")
     gaps = uncovered(b, STD)
-    codes = {(g["level"], g["function"], g["code"]) for g in gaps if g["kind"] == "theory"}
+    codes = {(g.level, g.function, g.code) for g in gaps if g.kind is Kind.THEORY}
     assert ("4", "内容创作", "2.2.1") in codes and ("4", "内容创作", "2.2.2") not in codes
     assert (None, "基础知识", "2.2.6(15)") in codes
 
@@ -48,7 +48,7 @@ def test_shipped_bank_meets_capacity_and_coverage():
 
     stats = bank_stats(load_bank(), STD, exact=True)  # confirmed by assembling the forms
     assert {c.key: c.forms for c in stats.capacity if c.forms < 2} == {}
-    assert [u for u in stats.uncovered if u["kind"] == "theory"] == []
+    assert [u for u in stats.uncovered if u.kind is Kind.THEORY] == []
 
 
 def test_disjoint_exact_sets_scales():

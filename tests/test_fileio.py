@@ -61,7 +61,7 @@ def test_kill_between_renames_is_undone_by_the_next_run(tmp_path):
     assert res.recovered == ("上次运行在提交中途中断：已撤销其文件（2 项）",)
     assert (out / "1-T-7-01.json").read_text(encoding="utf-8") == "旧"
     assert _visible(out) == ["1-T-7-01.json", "1-T-8-01.json"]
-    assert [f["form"] for f in session_detail(led, "场")] == ["1-T-8-01"]
+    assert [f.form for f in session_detail(led, "场")] == ["1-T-8-01"]
 
 
 def test_kill_after_the_ledger_commit_is_finished_by_the_next_run(tmp_path, monkeypatch):
@@ -71,7 +71,7 @@ def test_kill_after_the_ledger_commit_is_finished_by_the_next_run(tmp_path, monk
         Transaction.close = lambda self: os._exit(9)  # die before the staging folder is removed
         generate(_request(out, led))
     assert _killed_after(10**6, action) == 9
-    assert [f["form"] for f in session_detail(led, "场")] == ["1-T-7-01"]
+    assert [f.form for f in session_detail(led, "场")] == ["1-T-7-01"]
     res = generate(_request(out, led, seed=8))
     assert res.recovered == ("上次运行在提交中途中断：已完成其文件（1 项）",)
     assert _visible(out) == ["1-T-7-01.json", "1-T-8-01.json"] and not any(p.name.startswith(".") for p in out.iterdir())
@@ -79,10 +79,11 @@ def test_kill_after_the_ledger_commit_is_finished_by_the_next_run(tmp_path, monk
 
 def test_batch_killed_after_the_folder_rename_leaves_no_unrecorded_folder(tmp_path):
     out, led = tmp_path / "out", tmp_path / "l.sqlite"
-    session = Session("杀", "2026-12-12", (SessionEntry("1", None, Kind.THEORY, 1, None, 3, formats=()),))
+    session = Session(name="杀", date="2026-12-12", entries=(SessionEntry(level="1", direction=None, kind=Kind.THEORY,
+                                                                         forms=1, structure=None, seed=3, formats=()),))
     assert _killed_after(1, lambda: run_batch(session, out, ledger=str(led))) == 9
     assert (out / "杀").is_dir() and list_sessions(led) == []  # the folder is in place, the ledger not yet
-    res = run_batch(Session("另", "2026-12-12", session.entries), out, ledger=str(led))
+    res = run_batch(Session(name="另", date="2026-12-12", entries=session.entries), out, ledger=str(led))
     assert res.recovered == ("上次运行在提交中途中断：已撤销其文件（1 项）",)
     assert _visible(out) == ["另"] and [s.name for s in list_sessions(led)] == ["另"]
 
@@ -162,9 +163,9 @@ def test_duplicate_form_codes_in_a_session_are_refused(tmp_path):
                                      f"[错误] {spec}，第 2 项，字段 entries：与第 1 项生成相同的试卷编号 1-T-3-01"
                                      "（等级、方向、类型与种子都相同）（修改建议：改用不同的种子）"]
     assert not (tmp_path / "out").exists()
-    entry = SessionEntry("1", None, Kind.THEORY, 1, None, 3)
+    entry = SessionEntry(level="1", direction=None, kind=Kind.THEORY, forms=1, structure=None, seed=3)
     with pytest.raises(InputError, match="场次第 1 项与第 2 项生成相同的试卷编号 1-T-3-01"):
-        run_batch(Session("重", "2026-12-12", (entry, entry)), tmp_path / "out", record=False)
+        run_batch(Session(name="重", date="2026-12-12", entries=(entry, entry)), tmp_path / "out", record=False)
 
 
 @pytest.mark.parametrize("name", [".", "..", "..."])
@@ -177,9 +178,9 @@ def test_session_named_dots_is_refused_and_the_root_is_never_renamed(tmp_path, n
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("x", encoding="utf-8")
-    entry = SessionEntry("1", None, Kind.THEORY, 1, None, 3, formats=())
+    entry = SessionEntry(level="1", direction=None, kind=Kind.THEORY, forms=1, structure=None, seed=3, formats=())
     with pytest.raises(InputError, match="不能只由点组成"):
-        run_batch(Session(name, "2026-12-12", (entry,)), out, overwrite=True, record=False)
+        run_batch(Session(name=name, date="2026-12-12", entries=(entry,)), out, overwrite=True, record=False)
     assert _visible(out) == ["keep.txt"]
     with Transaction(out) as txn, pytest.raises(OutputError, match="不能替换输出目录本身"):
         txn.commit(["."], overwrite=True)

@@ -32,7 +32,9 @@ def test_a_registered_writer_is_used_by_generate_and_batch(tmp_path, with_plain)
     assert sorted(p.name for p in (tmp_path / "g").iterdir()) == ["1-T-4-01-ids.txt", "1-T-4-01.json"]
     ids = (tmp_path / "g" / "1-T-4-01-ids.txt").read_text(encoding="utf-8").split()
     assert ids == [e.id for e in res.forms[0].entries]
-    session = Session("格式", "2026-12-12", (SessionEntry("1", None, Kind.THEORY, 1, None, 4),), formats=("plain",))
+    session = Session(name="格式", date="2026-12-12", entries=(SessionEntry(level="1", direction=None, kind=Kind.THEORY,
+                                                                          forms=1, structure=None, seed=4),),
+                      formats=("plain",))
     out = run_batch(session, tmp_path / "b", record=False)
     folder = tmp_path / "b" / "格式"
     assert sorted(p.name for p in (folder / "答案").iterdir()) == ["1-T-4-01-ids.txt"]
@@ -57,7 +59,8 @@ def test_writer_choices_and_refusals(with_plain, monkeypatch):
 def test_batch_entries_keep_explanations(tmp_path):
     from docx import Document as Docx
 
-    entry = SessionEntry("1", None, Kind.THEORY, 1, None, 4, explanations=True)
-    run_batch(Session("解析", "2026-12-12", (entry,)), tmp_path, record=False)
+    entry = SessionEntry(level="1", direction=None, kind=Kind.THEORY, forms=1, structure=None, seed=4,
+                         explanations=True)
+    run_batch(Session(name="解析", date="2026-12-12", entries=(entry,)), tmp_path, record=False)
     key = Docx(tmp_path / "解析" / "答案" / "1-T-4-01-答案.docx")
     assert any("解析" in p.text for p in key.paragraphs)

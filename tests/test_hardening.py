@@ -128,7 +128,7 @@ def _tag_review(std, real_bank):
 
 def _batch_summary(std, real_bank):
     from assembler.batch import Session, _summary_xlsx
-    session = Session(HOSTILE[0], "2026-06-01", ())
+    session = Session(name=HOSTILE[0], date="2026-06-01", entries=())
     rows = [["四级", "A", "理论", "=4A", 90, 1, "@file", "合格"]]
     return _summary_xlsx(session, rows), {f"{HOSTILE[0]} 试卷汇总", "=4A", "@file"}, (2026, 5, 31, 16, 0, 0)
 

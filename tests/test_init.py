@@ -41,7 +41,8 @@ def test_the_docstring_example_and_the_main_job_run(tmp_path, std):
     bp = build_blueprint(std, "四级", "创意策划", "理论")
     forms = assemble_forms(load_bank(), bp, n_forms=2, seed=42)
     assert [f.code for f in forms] == ["4A-T-42-01", "4A-T-42-02"]
-    res = generate(GenerateRequest("4", "A", "theory", forms=1, seed=7, output=str(tmp_path), record=False,
+    res = generate(GenerateRequest(level="4", direction="A", kind="theory", forms=1, seed=7, output=str(tmp_path),
+                                   record=False,
                                    documents=False, created="2026-01-01T00:00:00+00:00"), std)
     assert [f.code for f in res.forms] == ["4A-T-7-01"] and (tmp_path / "4A-T-7-01.json").exists()
     assert review_forms(load_forms([tmp_path]), load_bank(), std).verdict is Verdict.PASS

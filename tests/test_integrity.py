@@ -22,7 +22,8 @@ PIN = "2026-01-01T00:00:00+00:00"
 @pytest.fixture(scope="module")
 def theory(tmp_path_factory):
     out = tmp_path_factory.mktemp("theory")
-    generate(GenerateRequest("4", "A", "theory", seed=31, created=PIN, output=str(out), record=False,
+    generate(GenerateRequest(level="4", direction="A", kind="theory", seed=31, created=PIN, output=str(out),
+                             record=False,
                              session="完整性测试"), STD)
     return out
 
@@ -271,7 +272,8 @@ def test_rewritten_json_manifest_alone_fails(theory, tmp_path):
 
 def test_skill_documents_are_compared(tmp_path):
     out = tmp_path / "s"
-    generate(GenerateRequest("4", "A", "skill", seed=5, created=PIN, output=str(out), record=False), STD)
+    generate(GenerateRequest(level="4", direction="A", kind="skill", seed=5, created=PIN, output=str(out),
+                             record=False), STD)
     sheet = out / "4A-S-5-01-评分记录表.docx"
     r = run("verify", sheet)
     assert r.exit_code == 0, r.output

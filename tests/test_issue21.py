@@ -109,13 +109,13 @@ def test_stats_scoped_to_one_level_and_direction():
     s = scoped_stats(load_bank(files, std), std, 3, "视听运营")
     examined = {f.name for k in Kind for f in std.examined_functions(k, "3", "B")}
     assert s.scope == (("3", "B"),)
-    assert s.stats.uncovered and all(u["level"] is None or (u["level"] == "3" and u["function"] in examined)
+    assert s.stats.uncovered and all(u.level is None or (u.level == "3" and u.function in examined)
                                      for u in s.stats.uncovered)
-    assert {u["kind"] for u in s.stats.uncovered} == {"skill"}  # the theory of 三级 is fully covered
+    assert {u.kind for u in s.stats.uncovered} == {Kind.SKILL}  # the theory of 三级 is fully covered
     assert [c.key for c in s.stats.capacity] == ["3B/theory", "3B/skill"]
     assert "三级 视听运营" in s.serves and not any(x.startswith("四级") for x in s.serves)
     assert set(s.structures) == {"guojia-190", "standard"}
-    assert [label for label, _, _ in s.structures["guojia-190"]] == ["三级 视听运营"]
+    assert [r.combination for r in s.structures["guojia-190"]] == ["三级 视听运营"]
 
 
 def test_stats_cli_says_what_the_bank_serves_and_every_structure(tmp_path):

@@ -15,8 +15,11 @@ from assembler.structure import ItemType
 
 
 def form(code, ids):
-    entries = tuple(FormEntry(n, i, ItemType.SINGLE, "内容创作", "2.2.2", "2.2", 1.0, 3) for n, i in enumerate(ids, 1))
-    return Form(code, "4", "A", Kind.THEORY, "standard", "t", 1, "bank", "bp", "2026-01-01T00:00:00+00:00", 90, entries)
+    entries = tuple(FormEntry(number=n, id=i, type=ItemType.SINGLE, function="内容创作", code="2.2.2", work_content="2.2",
+                              points=1.0, difficulty=3) for n, i in enumerate(ids, 1))
+    return Form(code=code, level="4", direction="A", kind=Kind.THEORY, structure="standard", title="t", seed=1,
+                bank_hash="bank", blueprint_hash="bp", created="2026-01-01T00:00:00+00:00", duration_minutes=90,
+                entries=entries)
 
 
 def test_record_and_query(tmp_path):
@@ -31,10 +34,10 @@ def test_record_and_query(tmp_path):
     assert ids == {"a", "b", "c", "d"} and names == ["第2场", "第1场"]
     assert usage_counts(db, ["a", "b", "z"]) == {"a": 1, "b": 2, "z": 0}
     detail = session_detail(db, "第1场")
-    assert [(f["form"], f["items"]) for f in detail] == [("F1", ["a", "b"]), ("F2", ["c"])]
+    assert [(f.form, f.items) for f in detail] == [("F1", ("a", "b")), ("F2", ("c",))]
     # re-recording a form in the same session replaces it instead of duplicating rows
     record_forms(db, "第1场", "2026-01-10", [form("F1", ["a", "x"])])
-    assert [f["items"] for f in session_detail(db, "第1场")][0] == ["a", "x"]
+    assert [f.items for f in session_detail(db, "第1场")][0] == ("a", "x")
 
 
 def _writer(args):

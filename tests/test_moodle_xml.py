@@ -129,6 +129,7 @@ def test_a_skill_form_is_refused(std):
     from assembler.form import Form
     from assembler.standard import Kind
 
-    form = Form("4-S-1-01", "4", None, Kind.SKILL, None, "t", 1, "h", "b", "", 60, ())
+    form = Form(code="4-S-1-01", level="4", direction=None, kind=Kind.SKILL, structure=None, title="t", seed=1,
+                bank_hash="h", blueprint_hash="b", created="", duration_minutes=60, entries=())
     with pytest.raises(InputError, match="操作技能考核试卷，不能导出为机考题目"):
         render_moodle_xml(form, small_bank(tasks=[task("S-1", "4", "内容创作", ["2.1.1"], 20)]))

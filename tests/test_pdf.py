@@ -13,6 +13,7 @@ from assembler.bank.quality import plain_text
 from assembler.errors import InputError
 from assembler.formats import WriteContext, select_writers
 from assembler.render.pdf import (
+    conversion_groups,
     docx_created,
     docx_to_pdf,
     pin_pdf,
@@ -71,29 +72,25 @@ def test_every_word_document_becomes_a_pdf_with_every_item_and_answer(std):
 
 
 @needs_soffice
-def test_parallel_conversions_use_separate_profiles(std):
-    docs = {}
-    from assembler.render import render_form_documents
-
-    docs.update(render_form_documents(hostile_form(), hostile_bank(), std))
-    out = docx_to_pdf(docs, workers=2)
-    assert sorted(out) == ["4A-T-9-01-答案.pdf", "4A-T-9-01-试卷.pdf"]
-    assert all(v.startswith(b"%PDF") for v in out.values())
-
-
-@needs_soffice
-def test_the_same_document_gives_the_same_pdf_dated_by_the_form(std):
+def test_parallel_conversions_give_the_same_pdf_dated_by_the_form(std):
     from assembler.render import render_form_documents
 
     docs = render_form_documents(hostile_form(), hostile_bank(), std)
-    first = docx_to_pdf(docs)
-    again = docx_to_pdf(docs)
-    assert first == again  # byte for byte: no conversion time, no random file id
+    docs.update({name.replace("-01-", "-02-"): data for name, data in docs.items()})  # a second form
+    first = docx_to_pdf(docs, workers=2)  # two soffice processes side by side, each with its own profile
+    again = docx_to_pdf(docs, workers=1)
+    assert sorted(first) == ["4A-T-9-01-答案.pdf", "4A-T-9-01-试卷.pdf", "4A-T-9-02-答案.pdf", "4A-T-9-02-试卷.pdf"]
+    assert first == again  # byte for byte, however many processes: no conversion time, no random file id
     created = docx_created(docs["4A-T-9-01-试卷.docx"])
     assert created and len(created) == 14
     reader = PdfReader(io.BytesIO(first["4A-T-9-01-试卷.pdf"]))
     assert reader.metadata["/CreationDate"].startswith(f"D:{created}")
     assert len(reader.pages) >= 1  # the cross-reference table still holds after the pinning
+
+
+def test_each_form_is_converted_by_a_process_of_its_own():
+    assert conversion_groups(["4A-T-9-02-试卷.docx", "4A-T-9-01-答案.docx", "4A-T-9-01-试卷.docx", "审核报告.docx"]) == [
+        ["4A-T-9-01-答案.docx", "4A-T-9-01-试卷.docx"], ["4A-T-9-02-试卷.docx"], ["审核报告.docx"]]
 
 
 def test_pinning_keeps_the_length_and_replaces_every_run_dependent_field():

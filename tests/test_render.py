@@ -235,9 +235,10 @@ def test_key_with_explanations(form, bank, std):
 
 
 def test_remap_letters_in_explanations():
-    it = Item("X-1", ItemType.SINGLE, "4", "内容创作", "2.1.1", "题干（    ）",
-              (("A", "甲"), ("B", "乙"), ("C", "丙"), ("D", "丁")), "B", explanation="")
-    e = FormEntry(1, "X-1", ItemType.SINGLE, "内容创作", "2.1.1", "2.1", 1, 3, permutation="CDBA", answer="C")
+    it = Item(id="X-1", type=ItemType.SINGLE, level="4", function="内容创作", code="2.1.1", stem="题干（    ）",
+              options=(("A", "甲"), ("B", "乙"), ("C", "丙"), ("D", "丁")), answer="B", explanation="")
+    e = FormEntry(number=1, id="X-1", type=ItemType.SINGLE, function="内容创作", code="2.1.1", work_content="2.1",
+                  points=1, difficulty=3, permutation="CDBA", answer="C")
     assert remap_letters("B项正确，A、C错误；GMV和B站不是选项。", it, e) == "C项正确，D、A错误；GMV和B站不是选项。"
 
 
@@ -288,19 +289,24 @@ def _tiny_theory(items: list[Item], points: float = 1.0, title: str = "全媒体
     entries = []
     for n, it in enumerate(items, 1):
         answer = it.answer
-        entries.append(FormEntry(n, it.id, it.type, it.function, it.code, "2.1", points, 3, "", answer))
-    return Form("T-ODD-01", "4", "A", Kind.THEORY, "standard", title, 1, "0" * 16, "0" * 16, CREATED, 90,
-                tuple(entries))
+        entries.append(FormEntry(number=n, id=it.id, type=it.type, function=it.function, code=it.code,
+                                 work_content="2.1", points=points, difficulty=3, permutation="", answer=answer))
+    return Form(code="T-ODD-01", level="4", direction="A", kind=Kind.THEORY, structure="standard", title=title, seed=1,
+                bank_hash="0" * 16, blueprint_hash="0" * 16, created=CREATED, duration_minutes=90,
+                entries=tuple(entries))
 
 
 def test_control_characters_do_not_break_documents(std):
     items = [
-        Item("ODD-1", ItemType.JUDGE, "4", "内容创作", "2.1.1", "控制\x01字符\x0b与\ufffe非字符\ud800不应破坏文档。", (), "√",
+        Item(id="ODD-1", type=ItemType.JUDGE, level="4", function="内容创作", code="2.1.1",
+             stem="控制\x01字符\x0b与\ufffe非字符\ud800不应破坏文档。", options=(), answer="√",
              explanation="解析\x07含\x1f控制符"),
-        Item("ODD-2", ItemType.SINGLE, "4", "内容创作", "2.1.1", "选项含 <b>标记</b> & 实体&amp;\x00",
-             (("A", "甲\x02"), ("B", "<w:t>乙</w:t>"), ("C", "丙\uffff"), ("D", "丁")), "A"),
-        Item("ODD-3", ItemType.MULTIPLE, "4", "内容创作", "2.1.1", "多选（ ）题干在括号后还有字", (
-            ("A", "一"), ("B", "二"), ("C", "三"), ("D", "四"), ("E", "五")), "ACE"),
+        Item(id="ODD-2", type=ItemType.SINGLE, level="4", function="内容创作", code="2.1.1",
+             stem="选项含 <b>标记</b> & 实体&amp;\x00",
+             options=(("A", "甲\x02"), ("B", "<w:t>乙</w:t>"), ("C", "丙\uffff"), ("D", "丁")), answer="A"),
+        Item(id="ODD-3", type=ItemType.MULTIPLE, level="4", function="内容创作", code="2.1.1", stem="多选（ ）题干在括号后还有字",
+             options=(
+            ("A", "一"), ("B", "二"), ("C", "三"), ("D", "四"), ("E", "五")), answer="ACE"),
     ]
     bank = Bank(tuple(items), ())
     form = _tiny_theory(items, title="测试\x07试卷")
@@ -372,11 +378,12 @@ def test_task_text_keeps_real_line_breaks():
 def _task(tid: str, function: str, codes: tuple[str, ...], points: int, rubric_points: tuple[int, ...],
           equipment: tuple[str, ...], duration: int = 30) -> Task:
     rubric = tuple(RubricRow(f"要素{k}", p, f"未达到要求{k}扣 {p} 分，扣完为止") for k, p in enumerate(rubric_points, 1))
-    return Task(tid, "1", function, codes, f"{function}测试题 {tid}", duration, points, equipment,
-                "某企业情况说明，数据见表 1。\n请完成以下工作：\n1. 计算各项指标；\n2. 撰写说明，不少于 300 字。",
-                (Material("表 1 测试数据", ("项目", "金额（元）", "占比"),
+    return Task(id=tid, level="1", function=function, codes=codes, title=f"{function}测试题 {tid}", duration=duration,
+                points=points, equipment=equipment,
+                task="某企业情况说明，数据见表 1。\n请完成以下工作：\n1. 计算各项指标；\n2. 撰写说明，不少于 300 字。",
+                materials=(Material("表 1 测试数据", ("项目", "金额（元）", "占比"),
                           (("收入", 1200, 0.35), ("成本", 800.0, "12%"), ("说明", None, "—"))),),
-                ("计算正确", "说明完整"), rubric)
+                quality=("计算正确", "说明完整"), rubric=rubric)
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,8 @@ PIN = "2026-01-01T00:00:00+00:00"
 @pytest.fixture(scope="module")
 def forms_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("forms")
-    generate(GenerateRequest("4", "D", "theory", forms=2, seed=21, created=PIN, output=str(out), record=False,
+    generate(GenerateRequest(level="4", direction="D", kind="theory", forms=2, seed=21, created=PIN, output=str(out),
+                             record=False,
                              documents=False, session="审核测试"), STD)
     return out
 
@@ -125,7 +126,8 @@ def test_verify_catches_an_edited_key(tmp_path):
     from docx import Document
 
     out = tmp_path / "p"
-    generate(GenerateRequest("1", None, "theory", seed=8, created=PIN, output=str(out), record=False), STD)
+    generate(GenerateRequest(level="1", direction=None, kind="theory", seed=8, created=PIN, output=str(out),
+                             record=False), STD)
     key = out / "1-T-8-01-答案.docx"
     r = run("verify", key)
     assert r.exit_code == 0 and r.output.endswith("复核通过：90 题与题库、蓝图一致。\n")
@@ -147,7 +149,8 @@ def test_verify_catches_an_edited_embedded_manifest(tmp_path):
     import zipfile
 
     out = tmp_path / "p"
-    generate(GenerateRequest("1", None, "theory", seed=9, created=PIN, output=str(out), record=False), STD)
+    generate(GenerateRequest(level="1", direction=None, kind="theory", seed=9, created=PIN, output=str(out),
+                             record=False), STD)
     paper = out / "1-T-9-01-试卷.docx"
     edited = tmp_path / "edited.docx"
     with zipfile.ZipFile(paper) as zin, zipfile.ZipFile(edited, "w") as zout:
@@ -176,7 +179,8 @@ def test_not_our_docx(tmp_path):
 
 def test_paper_and_key_of_one_form_are_reviewed_as_one(tmp_path):
     out = tmp_path / "p"
-    generate(GenerateRequest("3", "A", "theory", seed=4, created=PIN, output=str(out), record=False), STD)
+    generate(GenerateRequest(level="3", direction="A", kind="theory", seed=4, created=PIN, output=str(out),
+                             record=False), STD)
     r = run("review", out / "3A-T-4-01-试卷.docx", out / "3A-T-4-01-答案.docx", "--format", "json",
             "--ledger", tmp_path / "none.sqlite")
     assert r.exit_code == 0, r.output

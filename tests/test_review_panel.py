@@ -138,7 +138,8 @@ def _fill(book: Path, rows: list[tuple]) -> None:
 
 
 def test_generate_documents_and_panel_summary(tmp_path):
-    res = generate(GenerateRequest("2", None, "review", forms=1, seed=4, panel_size=3, output=str(tmp_path),
+    res = generate(GenerateRequest(level="2", direction=None, kind="review", forms=1, seed=4, panel_size=3,
+                                   output=str(tmp_path),
                                    record=False, created=CREATED))
     s = res.forms[0]
     names = {Path(f).name for f in res.files}
@@ -352,7 +353,8 @@ def test_every_seed_reaches_the_stated_capacity(level):
 
 
 def test_review_of_a_folder_leaves_the_panel_documents_alone(tmp_path):
-    res = generate(GenerateRequest("2", None, "review", forms=1, seed=5, output=str(tmp_path / "r"), record=False,
+    res = generate(GenerateRequest(level="2", direction=None, kind="review", forms=1, seed=5,
+                                   output=str(tmp_path / "r"), record=False,
                                    created=CREATED))
     code = res.forms[0].code
     out = CliRunner().invoke(main, ["review", str(tmp_path / "r")])

@@ -92,7 +92,8 @@ def test_assembled_forms_keep_the_answer_rules():
 @pytest.fixture(scope="module")
 def manifest_path(tmp_path_factory):
     out = tmp_path_factory.mktemp("forms")
-    generate(GenerateRequest("4", "D", "theory", forms=1, seed=33, created=PIN, output=str(out), record=False,
+    generate(GenerateRequest(level="4", direction="D", kind="theory", forms=1, seed=33, created=PIN, output=str(out),
+                             record=False,
                              documents=False, session="规则测试"), STD)
     return out / "4D-T-33-01.json"
 

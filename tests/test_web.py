@@ -357,11 +357,11 @@ def _upload_items():
     from assembler.bank.models import Item
 
     return [
-        Item("WEB-JCZS-001", ItemType.SINGLE, None, "基础知识", "2.2.1(1)",
-             "传播者通过大众媒介向社会公众传递信息时，受众对信息进行选择性接触、理解和记忆，这一现象体现了受众的（    ）。",
-             (("A", "被动性"), ("B", "选择性"), ("C", "同质性"), ("D", "随机性")), "B", 2),
-        Item("WEB-JCZS-002", ItemType.JUDGE, None, "基础知识", "2.2.1(1)",
-             "人际传播是指个人与个人之间直接或借助媒介进行的信息交流活动。", (), "√", 2),
+        Item(id="WEB-JCZS-001", type=ItemType.SINGLE, level=None, function="基础知识", code="2.2.1(1)",
+             stem="传播者通过大众媒介向社会公众传递信息时，受众对信息进行选择性接触、理解和记忆，这一现象体现了受众的（    ）。",
+             options=(("A", "被动性"), ("B", "选择性"), ("C", "同质性"), ("D", "随机性")), answer="B", difficulty=2),
+        Item(id="WEB-JCZS-002", type=ItemType.JUDGE, level=None, function="基础知识", code="2.2.1(1)",
+             stem="人际传播是指个人与个人之间直接或借助媒介进行的信息交流活动。", options=(), answer="√", difficulty=2),
     ]
 
 
@@ -806,7 +806,7 @@ def test_an_analysis_is_written_back_to_the_bank_only_when_confirmed(tmp_path):
     item = load_bank([into]).get(form.entries[0].id)
     assert item.p_value is not None and item.p_count == 30
     _, analyses = item_history(str(tmp_path / "ledger.sqlite"), item.id)
-    assert analyses and analyses[0]["candidates"] == 30
+    assert analyses and analyses[0].candidates == 30
 
 
 def test_generate_with_no_format_ticked_writes_only_the_manifests(tmp_path):

@@ -66,9 +66,9 @@ def _workbook(tmp: Path, broken: bool) -> Path:
     from assembler.bank.models import Item
     from assembler.structure import ItemType
 
-    items = [Item("WEB-JCZS-101", ItemType.SINGLE, None, "基础知识", "2.2.2(1)",
-                  "企业通过满足消费者需求、建立长期关系来实现自身价值的过程，体现的是（    ）的核心思想。",
-                  (("A", "生产观念"), ("B", "推销观念"), ("C", "营销观念"), ("D", "产品观念")), "C", 2)]
+    items = [Item(id="WEB-JCZS-101", type=ItemType.SINGLE, level=None, function="基础知识", code="2.2.2(1)",
+                  stem="企业通过满足消费者需求、建立长期关系来实现自身价值的过程，体现的是（    ）的核心思想。",
+                  options=(("A", "生产观念"), ("B", "推销观念"), ("C", "营销观念"), ("D", "产品观念")), answer="C", difficulty=2)]
     wb = load_workbook(io.BytesIO(write_workbook(items, [])))
     if broken:
         ws = wb["题目"]

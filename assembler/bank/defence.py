@@ -31,7 +31,7 @@ class ScoringPoint:
     points: Fraction
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DefenceQuestion:
     id: str
     level: str
@@ -170,8 +170,9 @@ def parse_defence(raw: object, standard: Standard, origin: Origin,  # noqa: C901
     if problems:
         return None, problems
     assert points is not None and follow_ups is not None and enemies is not None  # else a problem was added
-    return DefenceQuestion(qid, level, function, codes, question, points, tuple(rubric), follow_ups, enemies,
-                           status, str(raw.get("source") or ""), origin), []
+    return DefenceQuestion(id=qid, level=level, function=function, codes=codes, question=question, points=points,
+                           rubric=tuple(rubric), follow_ups=follow_ups, enemies=enemies,
+                           status=status, source=str(raw.get("source") or ""), origin=origin), []
 
 
 def read_defence_file(path: str | Path, standard: Standard) -> tuple[list[DefenceQuestion], list[Problem]]:

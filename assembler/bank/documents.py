@@ -396,7 +396,7 @@ def _type_of(word: str) -> ItemType | None:
     return dict(_TYPE_WORDS).get(word)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ParsedItem:
     """An item as the document wrote it, before it becomes a bank record."""
 
@@ -560,8 +560,8 @@ class _Parser:
         if cur is not None and cur.part == "explanation" and number <= cur.number:
             return False
         written = text.strip()[: len(text.strip()) - len(m.group(3))].strip()
-        it = ParsedItem(number, written, place, self.section, self.section_type,
-                        f"「{self.section_word}」部分" if self.section_type else "")
+        it = ParsedItem(number=number, written=written, place=place, section=self.section, declared=self.section_type,
+                        declared_by=f"「{self.section_word}」部分" if self.section_type else "")
         rest = m.group(3)
         label = _LABEL.match(rest)
         if label:

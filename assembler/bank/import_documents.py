@@ -32,7 +32,7 @@ from .yaml_io import bank_files
 IMPORTED_FOLDER = "imported"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DocumentImport:
     """What a document import found and (unless a dry run) wrote."""
 
@@ -152,8 +152,10 @@ def import_parsed(src: Path, parsed_items: list[ParsedItem], found_problems: lis
             if not (into / IMPORTED_FOLDER / ref).exists():
                 files[f"{IMPORTED_FOLDER}/{ref}"] = images[ref]
         written = tuple(str(p) for p in write_files_atomic(into, files))
-    return DocumentImport(str(src), tuple(fresh), drafts, skipped, len(used_images),
-                          tuple(p for p in problems if p.severity == "warning"), written, by_type, layout)
+    return DocumentImport(source=str(src), items=tuple(fresh), drafts=drafts, skipped_duplicates=skipped,
+                          images=len(used_images),
+                          warnings=tuple(p for p in problems if p.severity == "warning"), files=written,
+                          by_type=by_type, layout=layout)
 
 
 def _checked_items(records: list[tuple[ParsedItem, dict]], target: Path, images: dict[str, bytes], std: Standard,

@@ -270,7 +270,8 @@ def _row_item(row: list[str], r: int, place: str, index: dict, file: str, proble
         return row[k].strip() if isinstance(k, int) and k < len(row) and row[k] else ""
 
     written = cell("number")
-    it = ParsedItem(int(written) if written.isdigit() else r, written or str(r), place, 0, None)
+    it = ParsedItem(number=int(written) if written.isdigit() else r, written=written or str(r), place=place, section=0,
+                    declared=None)
     raw_type = cell("type")
     if raw_type:
         it.declared, it.declared_by = _type_cell(raw_type), f"题型列「{raw_type}」"

@@ -70,7 +70,7 @@ def _with_bookkeeping(d: dict, rec: Bookkept) -> dict:
     return d
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Item:
     """An objective item: 判断题, 单项选择题 or 多项选择题."""
 
@@ -177,7 +177,7 @@ class RubricRow:
     standard: str  # 评分标准（扣分条件）
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Task:
     """An operational task (操作题) with its scoring rubric."""
 

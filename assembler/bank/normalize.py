@@ -264,8 +264,9 @@ def item_from_record(rec: dict, origin: Origin, column: Callable[[str], str], st
                    + [(f"option_{k}", v) for k, v in options])
     p_count = rec.get("p_count")
     p_count = p_count if isinstance(p_count, int) and p_count > 0 else None
-    return Item(rid, t, level, function, code, stem, options, answer, difficulty, p_value, explanation,
-                enemies, shuffle, status, source, origin, p_count)
+    return Item(id=rid, type=t, level=level, function=function, code=code, stem=stem, options=options, answer=answer,
+                difficulty=difficulty, p_value=p_value, explanation=explanation,
+                enemies=enemies, shuffle=shuffle, status=status, source=source, origin=origin, p_count=p_count)
 
 
 def _options(ctx: RecordContext, raw: object, t: ItemType) -> tuple[tuple[str, str], ...]:
@@ -414,8 +415,10 @@ def _task(rec: dict, ctx: RecordContext, std: Standard, rid: str) -> Task | None
     if level is None or points is None or duration is None:
         return None
     files = _files(ctx, rec.get("files"))
-    return Task(rid, level, function, codes, title, int(duration), points, equipment, task_text, materials,
-                quality, rubric, difficulty, split_list(rec.get("enemies")), status, source, ctx.origin, files)
+    return Task(id=rid, level=level, function=function, codes=codes, title=title, duration=int(duration),
+                points=points, equipment=equipment, task=task_text, materials=materials,
+                quality=quality, rubric=rubric, difficulty=difficulty, enemies=split_list(rec.get("enemies")),
+                status=status, source=source, origin=ctx.origin, files=files)
 
 
 def split_lines(value: object) -> tuple[str, ...]:

@@ -34,22 +34,65 @@ class Capacity:
 
 
 @dataclass(frozen=True)
-class BankStats:
-    total: int
-    by_type: dict
-    counts: list  # [{"level","function","work_content","type","count"}]
-    uncovered: list  # [{"level","function","code","text","kind"}]
-    capacity: list  # [Capacity]
-    tasks_per_function: tuple = ()  # (level, function, number of tasks)
-    quality: tuple = ()  # CueFigures: the whole bank first, then one per file (命题质量)
-    drafts: tuple = ()  # ids of draft items (status: draft), counted in total but in no cell
+class TypeTotal:
+    """The number of records of one type in the whole bank (drafts included)."""
+
+    type: ItemType
+    count: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class CellCount:
+    """The non-draft records of one level (None: 通用), function, work content and type."""
+
+    level: str | None
+    function: str
+    work_content: str
+    type: ItemType
+    count: int
 
     def to_dict(self) -> dict:
-        return {"items": self.total, "by_type": self.by_type,
-                "uncovered": self.uncovered,
+        """Return the JSON record of the count (the type as its value)."""
+        return {"level": self.level, "function": self.function, "work_content": self.work_content,
+                "type": self.type.value, "count": self.count}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Gap:
+    """A requirement of the standard no active record examines: a knowledge requirement
+    (kind THEORY) with no item, or a skill requirement (kind SKILL) with no task."""
+
+    level: str | None  # None for the basic requirements (基本要求)
+    function: str
+    code: str
+    text: str
+    kind: Kind
+
+    def to_dict(self) -> dict:
+        """Return the JSON record of the gap (the kind as its value)."""
+        return {"level": self.level, "function": self.function, "code": self.code, "text": self.text,
+                "kind": self.kind.value}
+
+
+@dataclass(frozen=True, kw_only=True)
+class BankStats:
+    total: int
+    by_type: tuple[TypeTotal, ...]  # every ItemType, in its order
+    counts: tuple[CellCount, ...]
+    uncovered: tuple[Gap, ...]
+    capacity: tuple[Capacity, ...]
+    tasks_per_function: tuple[tuple[str, str, int], ...] = ()  # (level, function, number of tasks)
+    quality: tuple = ()  # CueFigures: the whole bank first, then one per file (命题质量)
+    drafts: tuple[str, ...] = ()  # ids of draft items (status: draft), counted in total but in no cell
+
+    def to_dict(self) -> dict:
+        """Return the JSON contract of the stats."""
+        return {"items": self.total, "by_type": {t.type.value: t.count for t in self.by_type},
+                "uncovered": [u.to_dict() for u in self.uncovered],
                 "capacity": {c.key: c.forms for c in self.capacity},
                 "binding": {c.key: c.binding for c in self.capacity},
-                "counts": self.counts, "drafts": {"count": len(self.drafts), "ids": list(self.drafts)},
+                "counts": [c.to_dict() for c in self.counts],
+                "drafts": {"count": len(self.drafts), "ids": list(self.drafts)},
                 "quality": {"bank": self.quality[0].to_dict() if self.quality else None,
                             "files": [q.to_dict() for q in self.quality[1:]]}}
 
@@ -58,19 +101,20 @@ def bank_stats(bank: Bank, standard: Standard, structure: str | None = None, exa
     """Return counts, uncovered requirements and capacity for every valid level/direction
     (exact=True confirms the theory capacities by assembling the forms)."""
     records = bank.records
-    by_type = {t.value: sum(1 for x in records if x.type is t) for t in ItemType}
+    by_type = tuple(TypeTotal(t, sum(1 for x in records if x.type is t)) for t in ItemType)
     counter: Counter = Counter()
     for x in records:  # a task counts once in each work content it examines
         if isinstance(x, Item) and x.is_draft:
             continue
         for wc in {work_content_of(c, x.function) for c in (x.codes if isinstance(x, Task) else (x.code,))}:
             counter[(x.level or "", x.function, wc, x.type.value)] += 1
-    counts = [{"level": lv or None, "function": f, "work_content": wc, "type": t, "count": n}
-              for (lv, f, wc, t), n in sorted(counter.items())]
+    counts = tuple(CellCount(level=lv or None, function=f, work_content=wc, type=ItemType(t), count=n)
+                   for (lv, f, wc, t), n in sorted(counter.items()))
     per_function = Counter((t.level, t.function) for t in bank.tasks)
-    return BankStats(len(records), by_type, counts, uncovered(bank, standard), capacities(bank, standard, structure, exact),
-                     tuple((lv, f, n) for (lv, f), n in sorted(per_function.items())), cue_report(bank.items),
-                     tuple(it.id for it in bank.items if it.is_draft))
+    return BankStats(total=len(records), by_type=by_type, counts=counts, uncovered=tuple(uncovered(bank, standard)),
+                     capacity=tuple(capacities(bank, standard, structure, exact)),
+                     tasks_per_function=tuple((lv, f, n) for (lv, f), n in sorted(per_function.items())),
+                     quality=cue_report(bank.items), drafts=tuple(it.id for it in bank.items if it.is_draft))
 
 
 def cue_report(items) -> tuple:
@@ -79,7 +123,7 @@ def cue_report(items) -> tuple:
     return (whole, *files)
 
 
-def uncovered(bank: Bank, standard: Standard) -> list[dict]:
+def uncovered(bank: Bank, standard: Standard) -> list[Gap]:
     """Return every knowledge requirement with no active item and skill requirement with no active task."""
     have_k = {(x.level or "", x.function, x.code) for x in bank.items if x.active}
     have_s = {(x.level, x.function, c) for x in bank.tasks if x.active for c in x.codes}
@@ -88,16 +132,16 @@ def uncovered(bank: Bank, standard: Standard) -> list[dict]:
         for it in sec.items:
             for code in it.codes():
                 if ("", sec.name, code) not in have_k:
-                    out.append({"level": None, "function": sec.name, "code": code,
-                                "text": standard.knowledge_codes("", sec.name)[code], "kind": "theory"})
+                    out.append(Gap(level=None, function=sec.name, code=code,
+                                   text=standard.knowledge_codes("", sec.name)[code], kind=Kind.THEORY))
     for lv in standard.levels:
         for f in standard.functions_at(lv.code):
             for r in f.knowledge():
                 if (lv.code, f.name, r.code) not in have_k:
-                    out.append({"level": lv.code, "function": f.name, "code": r.code, "text": r.text, "kind": "theory"})
+                    out.append(Gap(level=lv.code, function=f.name, code=r.code, text=r.text, kind=Kind.THEORY))
             for r in f.skills():
                 if (lv.code, f.name, r.code) not in have_s:
-                    out.append({"level": lv.code, "function": f.name, "code": r.code, "text": r.text, "kind": "skill"})
+                    out.append(Gap(level=lv.code, function=f.name, code=r.code, text=r.text, kind=Kind.SKILL))
     return out
 
 
@@ -189,15 +233,15 @@ def skill_capacity(bank: Bank, bp: Blueprint, standard: Standard) -> tuple[int, 
 
 def stats_text(stats: BankStats, standard: Standard) -> str:
     """Return the stats as a report for authors."""
-    lines = [f"题库共 {stats.total} 题：" + "，".join(f"{ItemType(t).short} {n}" for t, n in stats.by_type.items())]
+    lines = [f"题库共 {stats.total} 题：" + "，".join(f"{t.type.short} {t.count}" for t in stats.by_type)]
     if stats.drafts:
         lines.append(f"其中待标注草稿 {len(stats.drafts)} 题（缺等级、职业功能或鉴定点代码，不参与组卷，不计入下表）")
     lines.append("")
     lines.append("按等级 × 职业功能 × 题型统计：")
     agg: dict = defaultdict(Counter)
     for c in stats.counts:
-        if c["type"] != ItemType.TASK.value:
-            agg[(c["level"] or "", c["function"])][c["type"]] += c["count"]
+        if c.type is not ItemType.TASK:
+            agg[(c.level or "", c.function)][c.type.value] += c.count
     for lv, f, n in stats.tasks_per_function:
         agg[(lv, f)][ItemType.TASK.value] = n
     order = {f: i for i, f in enumerate(standard.function_names())}
@@ -208,15 +252,15 @@ def stats_text(stats: BankStats, standard: Standard) -> str:
                                       [6, 10, 12, 12, 12, 12], left=2))
     lines.append("")
     lines.append("组卷容量（默认结构下互不重复的套数）：")
-    for c in stats.capacity:
-        lines.append("  " + table_row([c.label, f"{c.forms} 套", f"    受限于 {c.binding}"], [24, 6, 0], left=1))
+    for cap in stats.capacity:
+        lines.append("  " + table_row([cap.label, f"{cap.forms} 套", f"    受限于 {cap.binding}"], [24, 6, 0], left=1))
     lines.append("")
     if stats.uncovered:
         lines.append(f"尚无题目的鉴定点（{len(stats.uncovered)} 个，请优先编写）：")
         for u in stats.uncovered:
-            lvname = standard.level(u["level"]).name if u["level"] else "通用"
-            kind = "知识" if u["kind"] == "theory" else "技能"
-            lines.append(f"  {lvname} {u['function']} {kind} {u['code']} {u['text']}")
+            lvname = standard.level(u.level).name if u.level else "通用"
+            kind = "知识" if u.kind is Kind.THEORY else "技能"
+            lines.append(f"  {lvname} {u.function} {kind} {u.code} {u.text}")
     else:
         lines.append("所有相关知识要求和技能要求均已有题目覆盖。")
     if stats.quality:

@@ -22,11 +22,21 @@ from .stats import (
 
 
 @dataclass(frozen=True)
+class StructureCapacity:
+    """The theory capacity of one level/direction under one paper structure (disjoint forms by
+    counting, or confirmed by assembling them under --exact)."""
+
+    combination: str  # its label, e.g. 四级 创意策划
+    forms: int
+    binding: str  # the cell that limits it, in authors' terms
+
+
+@dataclass(frozen=True, kw_only=True)
 class ScopedStats:
     stats: BankStats  # gap list and capacity narrowed to the scope
     scope: tuple[tuple[str, str | None], ...]  # the (level, direction) combinations reported
     serves: tuple[str, ...]  # labels of the combinations with at least one theory or skill form
-    structures: dict  # structure name -> [(label, forms, binding)] of theory capacity
+    structures: dict[str, tuple[StructureCapacity, ...]]  # structure name -> theory capacity per combination
     default_difficulty: tuple[int, int]  # (items at difficulty 3 without p, objective items)
     exact: bool = False  # the capacities were confirmed by assembling the forms
 
@@ -67,10 +77,10 @@ def scoped_stats(bank: Bank, std: Standard, level: object | None = None, directi
         for kind in (Kind.THEORY, Kind.SKILL):
             for fn in std.examined_functions(kind, lv, d):
                 allowed.add((lv, fn.name, kind.value))
-    gaps = [u for u in full.uncovered
-            if u["function"] in BASIC_FUNCTIONS or (u["level"], u["function"], u["kind"]) in allowed]
-    capacity = [c for c in full.capacity if c.key.split("/")[0] in keys]
-    structures: dict = {}
+    gaps = tuple(u for u in full.uncovered
+                 if u.function in BASIC_FUNCTIONS or (u.level, u.function, u.kind.value) in allowed)
+    capacity = tuple(c for c in full.capacity if c.key.split("/")[0] in keys)
+    structures: dict[str, tuple[StructureCapacity, ...]] = {}
     for name in list_structures():
         rows = []
         for bp in all_blueprints(std, Kind.THEORY, name):
@@ -78,11 +88,11 @@ def scoped_stats(bank: Bank, std: Standard, level: object | None = None, directi
                 forms, binding = theory_capacity(bank, bp, std)
                 if exact:
                     forms, binding = confirmed_capacity(bank, bp, std, forms, binding)
-                rows.append((combination_label(std, bp.level, bp.direction), forms, binding))
-        structures[name] = rows
+                rows.append(StructureCapacity(combination_label(std, bp.level, bp.direction), forms, binding))
+        structures[name] = tuple(rows)
     plain = sum(1 for it in bank.items if it.difficulty == DEFAULT_LABEL and it.p_value is None)
-    return ScopedStats(replace(full, uncovered=gaps, capacity=capacity), tuple(combos), serves, structures,
-                       (plain, len(bank.items)), exact)
+    return ScopedStats(stats=replace(full, uncovered=gaps, capacity=capacity), scope=tuple(combos), serves=serves,
+                       structures=structures, default_difficulty=(plain, len(bank.items)), exact=exact)
 
 
 def scoped_text(s: ScopedStats, std: Standard, scoped: bool) -> str:
@@ -96,8 +106,8 @@ def scoped_text(s: ScopedStats, std: Standard, scoped: bool) -> str:
     how = "逐一试组卷确认" if s.exact else "按各单元格题量计数；加 --exact 逐一试组卷确认"
     tail = ["", f"各试卷结构下的理论组卷容量（互不重复的套数，{how}）："]
     for name, rows in s.structures.items():
-        for label, forms, binding in rows:
-            tail.append(f"  {name:<12} {label:<12} {forms} 套    受限于 {binding}")
+        for r in rows:
+            tail.append(f"  {name:<12} {r.combination:<12} {r.forms} 套    受限于 {r.binding}")
     return "\n".join(head) + "\n\n" + stats_text(s.stats, std) + "\n".join(tail) + "\n"
 
 
@@ -106,7 +116,7 @@ def scoped_json(s: ScopedStats) -> str:
     d = s.stats.to_dict()
     d["serves"] = list(s.serves)
     d["scope"] = [f"{lv}{dd or ''}" for lv, dd in s.scope]
-    d["capacity_by_structure"] = {name: {label: forms for label, forms, _ in rows} for name, rows in s.structures.items()}
+    d["capacity_by_structure"] = {name: {r.combination: r.forms for r in rows} for name, rows in s.structures.items()}
     d["default_difficulty"] = {"items": s.default_difficulty[0], "of": s.default_difficulty[1],
                                "note": s.difficulty_note}
     return json.dumps(d, ensure_ascii=False, indent=2) + "\n"

@@ -37,7 +37,7 @@ class Picture:
         return mimetypes.guess_type(self.name)[0] or "application/octet-stream"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportItem:
     number: int
     id: str
@@ -76,9 +76,11 @@ def export_items(form: Form, bank: Bank) -> list[ExportItem]:
         else:
             stem, options = clean(it.stem).strip(), tuple(displayed_options(it, e))
         pictures = _pictures(it, (it.stem, it.explanation, *(v for _, v in it.options)), problems)
-        out.append(ExportItem(e.number, e.id, e.type, e.function, e.code, e.work_content, stem, options,
-                              e.answer, e.points, e.difficulty,
-                              remap_letters(clean(it.explanation).strip(), it, e), it.shuffle, pictures))
+        out.append(ExportItem(number=e.number, id=e.id, type=e.type, function=e.function, code=e.code,
+                              work_content=e.work_content, stem=stem, options=options,
+                              answer=e.answer, points=e.points, difficulty=e.difficulty,
+                              explanation=remap_letters(clean(it.explanation).strip(), it, e), shuffle=it.shuffle,
+                              pictures=pictures))
     if problems:  # never hand a candidate the mark's text instead of the picture
         raise DataError(problems, title=f"试卷 {form.code} 的图片缺失，无法导出")
     return out

@@ -8,7 +8,8 @@ gives the same PDF bytes.
 
 Every conversion run gets its own LibreOffice user profile (a temporary folder passed as
 -env:UserInstallation), so parallel runs (two batches, or the worker processes here) never share
-or lock a profile. The documents are split over a few soffice processes run side by side.
+or lock a profile. Each form's documents are converted by one soffice process of their own
+(conversion_groups), and a few such processes run side by side.
 """
 from __future__ import annotations
 
@@ -99,6 +100,17 @@ def pin_pdf(data: bytes, created: str | None) -> bytes:
     return _PDF_CHECKSUM.sub(lambda m: m.group(0).replace(m.group(1), digest), data)
 
 
+def conversion_groups(names: list[str]) -> list[list[str]]:
+    """Return the documents one soffice process converts together: those of one form (its paper,
+    key, scoring sheets: the name up to its last '-'), in name order. A font embedded in a PDF
+    depends on what the same process converted before, so the grouping must not depend on the
+    number of CPUs; the groups are then spread over the worker processes."""
+    groups: dict[str, list[str]] = {}
+    for name in sorted(names):
+        groups.setdefault(name.rsplit("-", 1)[0] if "-" in name else name, []).append(name)
+    return list(groups.values())
+
+
 def docx_to_pdf(documents: dict[str, bytes], workers: int | None = None) -> dict[str, bytes]:
     """Return {name.pdf: PDF bytes} for {name.docx: docx bytes}, converted by LibreOffice.
 
@@ -109,8 +121,8 @@ def docx_to_pdf(documents: dict[str, bytes], workers: int | None = None) -> dict
         return {}
     exe = require_soffice()
     names = sorted(documents)
-    n = max(1, min(workers or MAX_WORKERS, os.cpu_count() or 1, len(names)))
-    chunks = [names[k::n] for k in range(n)]
+    chunks = conversion_groups(names)
+    n = max(1, min(workers or MAX_WORKERS, os.cpu_count() or 1, len(chunks)))
     with tempfile.TemporaryDirectory(prefix="zujuan-pdf-") as tmp:
         src, out = Path(tmp, "src"), Path(tmp, "out")
         src.mkdir()

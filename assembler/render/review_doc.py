@@ -35,8 +35,8 @@ def render_review(review: Review, created: str | None = None) -> bytes:
         rows = [[Cell("试卷", bold=True, shade="F2F2F2"), *(Cell(c, bold=True, shade="F2F2F2") for c in codes)]]
         rows += [[c, *(str(x) for x in row)] for c, row in zip(codes, review.overlap)]
         doc.table(rows, fit_widths([1800] + [1500] * len(codes), TEXT_W))
-        for label, e in review.equivalence.items():
-            doc.para(f"{label}：各套分值{'一致' if e['points_identical'] else '不一致'}，平均难度极差 {e['difficulty_spread']:.2f}。",
+        for e in review.equivalence:
+            doc.para(f"{e.label}：各套分值{'一致' if e.points_identical else '不一致'}，平均难度极差 {e.difficulty_spread:.2f}。",
                      "ZJBody")
     doc.para(f"审核结论：{review.verdict_label}", "ZJHeading")
     doc.para("审核人（签名）：____________________　　审核人（签名）：____________________", "ZJSign")

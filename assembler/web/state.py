@@ -24,7 +24,7 @@ DEFAULT_OUTPUT = Path("output") / "web"
 TOKEN_COOKIE = "zujuan_token"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class WebConfig:
     """What `zujuan serve` was started with."""
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 from openpyxl import Workbook
 
 from ..bank.stats import BankStats
-from ..standard import Standard
-from ..structure import ItemType
+from ..standard import Kind, Standard
 from ..xlsx import workbook_bytes
 from .xlsx_style import write_table
 
@@ -17,8 +16,8 @@ def stats_xlsx(stats: BankStats, standard: Standard, scoped=None) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "题量统计"
-    rows = [[standard.level(c["level"]).name if c["level"] else "通用", c["function"], c["work_content"],
-             ItemType(c["type"]).short, c["count"]] for c in stats.counts]
+    rows = [[standard.level(c.level).name if c.level else "通用", c.function, c.work_content, c.type.short, c.count]
+            for c in stats.counts]
     write_table(ws, "题库题量统计", f"共 {stats.total} 题", ["等级", "职业功能", "工作内容", "题型", "题数"], rows,
                 [8, 14, 10, 10, 8])
     wc = wb.create_sheet("组卷容量")
@@ -27,8 +26,8 @@ def stats_xlsx(stats: BankStats, standard: Standard, scoped=None) -> bytes:
                 [16, 10, 8, 70], left_cols=(3,))
     wu = wb.create_sheet("待补鉴定点")
     write_table(wu, "尚无题目的鉴定点", f"共 {len(stats.uncovered)} 个", ["等级", "职业功能", "类别", "代码", "内容"],
-                [[standard.level(u["level"]).name if u["level"] else "通用", u["function"],
-                  "相关知识" if u["kind"] == "theory" else "技能要求", u["code"], u["text"]] for u in stats.uncovered],
+                [[standard.level(u.level).name if u.level else "通用", u.function,
+                  "相关知识" if u.kind is Kind.THEORY else "技能要求", u.code, u.text] for u in stats.uncovered],
                 [8, 14, 10, 10, 60], left_cols=(4,))
     if stats.quality:
         wq = wb.create_sheet("命题质量")
@@ -59,8 +58,7 @@ def _scope_sheet(wb: Workbook, scoped, standard: Standard) -> None:
              "统计范围：" + "、".join(combination_label(standard, lv, d) for lv, d in scoped.scope)]
     if scoped.difficulty_note:
         notes.append("难度：" + scoped.difficulty_note)
-    rows = [[name, label, forms, binding] for name, entries in scoped.structures.items()
-            for label, forms, binding in entries]
+    rows = [[name, r.combination, r.forms, r.binding] for name, entries in scoped.structures.items() for r in entries]
     write_table(ws, "各试卷结构下的理论组卷容量（互不重复的套数）", "\n".join(notes),
                 ["试卷结构", "组合", "套数", "限制因素"], rows, [14, 16, 8, 70], left_cols=(3,))
     from openpyxl.styles import Alignment

@@ -34,8 +34,8 @@ def review_text(review: Review) -> str:
         out.append("  " + "\t".join([""] + codes))
         for code, row in zip(codes, review.overlap):
             out.append("  " + "\t".join([code] + [str(x) for x in row]))
-        for label, e in review.equivalence.items():
-            out.append(f"  {label}：分值{'一致' if e['points_identical'] else '不一致'}，平均难度极差 {e['difficulty_spread']:.2f}")
+        for e in review.equivalence:
+            out.append(f"  {e.label}：分值{'一致' if e.points_identical else '不一致'}，平均难度极差 {e.difficulty_spread:.2f}")
     if review.reasons:
         out.append("")
         out.append("不合格原因汇总：")
@@ -77,7 +77,7 @@ def review_xlsx(review: Review) -> bytes:
             sheet.cell(start, 1, "答案")
             sheet.cell(start, 2, "题数")
             labels = [f"单选 {k}" for k in "ABCD"] + ["判断 √", "判断 ×"]
-            values = list(f.answers["single"].values()) + [f.answers["judge"]["√"], f.answers["judge"]["×"]]
+            values = list(f.answers.single.values()) + [f.answers.judge_true, f.answers.judge_false]
             for i, (lab, v) in enumerate(zip(labels, values), start + 1):
                 sheet.cell(i, 1, lab)
                 sheet.cell(i, 2, v)
@@ -97,10 +97,10 @@ def review_xlsx(review: Review) -> bytes:
             start += 2
         sheet.cell(start, 1, "鉴定点覆盖")
         for i, r in enumerate(f.requirements, start + 1):
-            sheet.cell(i, 1, r["function"])
-            sheet.cell(i, 2, r["code"])
-            sheet.cell(i, 3, r["text"])
-            sheet.cell(i, 4, "已覆盖" if r["covered"] else "未覆盖")
+            sheet.cell(i, 1, r.function)
+            sheet.cell(i, 2, r.code)
+            sheet.cell(i, 3, r.text)
+            sheet.cell(i, 4, "已覆盖" if r.covered else "未覆盖")
     if len(review.forms) > 1:
         so = wb.create_sheet("重复题数")
         codes = [f.form for f in review.forms]
