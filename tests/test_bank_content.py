@@ -59,3 +59,28 @@ def test_every_combination_holds_three_default_and_two_guojia_theory_papers(stru
         ids = [{e.id for e in f.entries} for f in forms]
         assert len(forms) == wanted, (bp.level, bp.direction)
         assert len(set().union(*ids)) == sum(map(len, ids)) == wanted * len(ids[0]), (bp.level, bp.direction)
+
+
+def test_every_knowledge_requirement_has_five_items_of_more_than_one_type():
+    # issue 16: every knowledge requirement of every level, and every basics sub-item (each of the fifteen
+    # laws and regulations included), has at least 5 active items, and not all of one type
+    from collections import Counter, defaultdict
+
+    from assembler.standard import BASIC_FUNCTIONS, Kind, load_standard
+
+    std = load_standard()
+    bank, _ = read_bank()
+    count: Counter = Counter()
+    types: dict = defaultdict(set)
+    for it in bank.items:
+        if it.active:
+            key = (None if it.function in BASIC_FUNCTIONS else it.level, it.function, it.code)
+            count[key] += 1
+            types[key].add(it.type)
+    wanted = {(None, fn, code) for fn in BASIC_FUNCTIONS for code in std.knowledge_codes("4", fn)}
+    for lv, d in std.valid_combinations():
+        wanted |= {(lv, fn.name, code) for fn in std.examined_functions(Kind.THEORY, lv, d)
+                   if fn.name not in BASIC_FUNCTIONS for code in std.knowledge_codes(lv, fn.name)}
+    assert len([k for k in wanted if k[2].startswith("2.2.6(")]) == 15
+    assert sorted((k, count[k]) for k in wanted if count[k] < 5) == []
+    assert sorted(k for k in wanted if len(types[k]) < 2) == []
