@@ -79,8 +79,8 @@ def check_expansion(root) -> None:
 _INT_TAG, _FLOAT_TAG, _STR_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:str"
 
 
-def keep_base60_as_text(root) -> None:
-    """Retag every plain scalar that YAML 1.1 resolves to a base-60 number (16:9, 1:30:00) as text."""
+def _scalars(root):
+    """Yield every scalar node of the graph once, in document order."""
     from yaml.nodes import ScalarNode
 
     stack, seen = [root], set()
@@ -90,29 +90,26 @@ def keep_base60_as_text(root) -> None:
             continue
         seen.add(id(node))
         if isinstance(node, ScalarNode):
-            if not node.style and ":" in node.value and node.tag in (_INT_TAG, _FLOAT_TAG):  # plain: None or ""
-                node.tag = _STR_TAG
-        else:
-            stack.extend(_children(node))
+            yield node
+        stack.extend(reversed(list(_children(node))))
+
+
+def keep_base60_as_text(root) -> None:
+    """Retag every plain scalar that YAML 1.1 resolves to a base-60 number (16:9, 1:30:00) as text."""
+    for node in _scalars(root):
+        if not node.style and ":" in node.value and node.tag in (_INT_TAG, _FLOAT_TAG):  # plain: None or ""
+            node.tag = _STR_TAG
 
 
 def _unreadable_value(loader, root, exc: Exception) -> YAMLRefused:
     """Return the refusal naming the scalar that could not be built (a date that does not exist)."""
-    from yaml.nodes import ScalarNode
-
-    stack, seen = [root], set()
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, ScalarNode) and node.tag.endswith(":timestamp"):
+    for node in _scalars(root):
+        if node.tag.endswith(":timestamp"):
             try:
                 loader.construct_yaml_timestamp(node)
             except (ValueError, OverflowError):
                 return YAMLRefused(f"第 {node.start_mark.line + 1} 行的日期「{node.value}」不存在"
                                    "（应写成存在的 YYYY-MM-DD）", node.start_mark)
-        stack.extend(reversed(list(_children(node))))
     return YAMLRefused(f"有无法识别的值（{exc}）")
 
 
