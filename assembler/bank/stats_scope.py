@@ -80,14 +80,22 @@ def scoped_stats(bank: Bank, std: Standard, level: object | None = None, directi
     gaps = tuple(u for u in full.uncovered
                  if u.function in BASIC_FUNCTIONS or (u.level, u.function, u.kind.value) in allowed)
     capacity = tuple(c for c in full.capacity if c.key.split("/")[0] in keys)
+    # the default structure's theory figures are full.capacity's (already confirmed under --exact)
+    default = {(bp, c.key): c for bp, c in zip(all_blueprints(std, Kind.THEORY),
+                                               (c for c in full.capacity if c.key.endswith("/theory")))}
     structures: dict[str, tuple[StructureCapacity, ...]] = {}
     for name in list_structures():
         rows = []
         for bp in all_blueprints(std, Kind.THEORY, name):
-            if f"{bp.level}{bp.direction or ''}" in keys:
-                forms, binding = theory_capacity(bank, bp, std)
-                if exact:
-                    forms, binding = confirmed_capacity(bank, bp, std, forms, binding)
+            key = f"{bp.level}{bp.direction or ''}"
+            if key in keys:
+                known = default.get((bp, f"{key}/theory"))
+                if known is not None:
+                    forms, binding = known.forms, known.binding
+                else:
+                    forms, binding = theory_capacity(bank, bp, std)
+                    if exact:
+                        forms, binding = confirmed_capacity(bank, bp, std, forms, binding)
                 rows.append(StructureCapacity(combination_label(std, bp.level, bp.direction), forms, binding))
         structures[name] = tuple(rows)
     plain = sum(1 for it in bank.items if it.difficulty == DEFAULT_LABEL and it.p_value is None)
