@@ -87,17 +87,20 @@ def docx_created(docx: bytes) -> str | None:
     return digits.decode() if len(digits) == 14 else None
 
 
+def _with_file_id(data: bytes, value: bytes) -> bytes:
+    """Return the PDF with both /ID entries and the /DocChecksum set to value (32 hex digits)."""
+    data = _PDF_ID.sub(lambda m: m.group(0).replace(m.group(1), value).replace(m.group(2), value), data)
+    return _PDF_CHECKSUM.sub(lambda m: m.group(0).replace(m.group(1), value), data)
+
+
 def pin_pdf(data: bytes, created: str | None) -> bytes:
     """Return the PDF with LibreOffice's run-dependent fields fixed: its dates set to created
     (YYYYMMDDHHMMSS, UTC; left as they are when None) and its /ID and /DocChecksum replaced by an
     MD5 of the PDF with those fields blanked. Every replacement keeps the byte length."""
     if created:
         data = _PDF_DATE.sub(lambda m: m.group(0).replace(m.group(2), created.encode()), data)
-    blank = _PDF_CHECKSUM.sub(lambda m: m.group(0).replace(m.group(1), b"0" * 32),
-                              _PDF_ID.sub(lambda m: m.group(0).replace(m.group(1), b"0" * 32).replace(m.group(2), b"0" * 32), data))
-    digest = hashlib.md5(blank, usedforsecurity=False).hexdigest().upper().encode()
-    data = _PDF_ID.sub(lambda m: m.group(0).replace(m.group(1), digest).replace(m.group(2), digest), data)
-    return _PDF_CHECKSUM.sub(lambda m: m.group(0).replace(m.group(1), digest), data)
+    blank = _with_file_id(data, b"0" * 32)
+    return _with_file_id(blank, hashlib.md5(blank, usedforsecurity=False).hexdigest().upper().encode())
 
 
 def conversion_groups(names: list[str]) -> list[list[str]]:
