@@ -12,9 +12,17 @@ def std():
 
 @pytest.fixture(scope="session", autouse=True)
 def private_parse_cache(tmp_path_factory):
-    """Point the bank parse cache at a temporary folder, so the suite never writes into ~/.cache."""
+    """Point the bank parse cache at a temporary folder, so the suite never writes into ~/.cache.
+
+    Under xdist the workers share one folder (the run's temporary root): entries are written
+    atomically, so a file one worker parsed is read by the others instead of parsed again."""
     old = os.environ.get("ZUJUAN_CACHE")
-    os.environ["ZUJUAN_CACHE"] = str(tmp_path_factory.mktemp("zujuan-cache"))
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's own
+    cache = root / "zujuan-cache"
+    cache.mkdir(exist_ok=True)
+    os.environ["ZUJUAN_CACHE"] = str(cache)
     yield
     if old is None:
         os.environ.pop("ZUJUAN_CACHE", None)

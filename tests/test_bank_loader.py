@@ -41,3 +41,30 @@ def test_another_parser_reparses_instead_of_reading_the_old_entry(tmp_path, monk
     monkeypatch.setattr(loader, "parser_code_hash", lambda: "0123456789abcdef")
     again, _ = read_bank([tmp_path / "a.yaml"], std)
     assert len(list(cache.iterdir())) == 2 and again == first
+
+
+def test_a_copied_file_reuses_the_entry_and_names_its_own_path(tmp_path, monkeypatch, std):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ZUJUAN_CACHE", str(cache))
+    for d in ("a", "b"):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "x.yaml").write_text(YAML, encoding="utf-8")
+    first, _ = read_bank([tmp_path / "a" / "x.yaml"], std)
+    second, _ = read_bank([tmp_path / "b" / "x.yaml"], std)
+    assert len(list(cache.iterdir())) == 1  # one entry serves both copies
+    assert first.items[0].origin.file == str(tmp_path / "a" / "x.yaml")
+    assert second.items[0].origin.file == str(tmp_path / "b" / "x.yaml")
+
+
+def test_a_file_that_spells_its_own_path_keeps_a_path_bound_entry(tmp_path, monkeypatch, std):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ZUJUAN_CACHE", str(cache))
+    for d in ("a", "b"):
+        (tmp_path / d).mkdir()
+        path = tmp_path / d / "x.yaml"
+        path.write_text(YAML.replace("缓存键", f"文件 {tmp_path / 'a' / 'x.yaml'} 的缓存键"), encoding="utf-8")
+    first, _ = read_bank([tmp_path / "a" / "x.yaml"], std)
+    second, _ = read_bank([tmp_path / "b" / "x.yaml"], std)
+    assert len(list(cache.iterdir())) == 2
+    assert str(tmp_path / "a" / "x.yaml") in first.items[0].stem == second.items[0].stem
+    assert second.items[0].origin.file == str(tmp_path / "b" / "x.yaml")

@@ -20,6 +20,7 @@ except ImportError:  # pragma: no cover - the test extra installs it
     sync_playwright = None
 
 pytestmark = [
+    pytest.mark.xdist_group("browser"),  # one worker starts the server and Chromium once for the module
     pytest.mark.skipif(sync_playwright is None, reason="Playwright is not installed (pip install -e '.[test]')"),
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"),
 ]
@@ -214,16 +215,16 @@ def test_verify_an_uploaded_paper_and_see_an_infeasible_request(server, page, tm
     page.click("#verify-submit")
     expect(page.locator("#verify-result")).to_contain_text("复核通过")
     shot(page, "verify")
-    # 10 一级 skill papers with no shared task cannot be built from the sample bank: the short cells are named
+    # 3 一级 skill papers with no shared task cannot be built from the sample bank: the short cells are named
     page.goto(f"{base}/generate")
     page.select_option("#level", "1")
     page.select_option("#direction", "")
     page.select_option("#kind", "skill")
-    page.fill("#forms", "10")
+    page.fill("#forms", "3")
     page.uncheck("input[name=record]")
     page.click("#generate-submit")
     expect(page.locator("#job-failed")).to_have_text("任务失败", timeout=120_000)
-    expect(page.locator(".error-text")).to_contain_text("题库不足，无法组出 10 套操作技能试卷")
+    expect(page.locator(".error-text")).to_contain_text("题库不足，无法组出 3 套操作技能试卷")
     expect(page.locator(".error-text")).to_contain_text("一级 · 运营管理 · 操作题")
     shot(page, "generate-infeasible")
     page.goto(f"{base}/score")

@@ -153,6 +153,29 @@ def _parse_bytes(path: str, data: bytes) -> tuple[list[dict], list[Problem]]:
     return records, local
 
 
+_PATH_MARK = "\x00bank-file\x00"  # JSON-escaped in an entry; no parse of text yields a NUL
+
+
+def _json_text(s: str) -> bytes:
+    return json.dumps(s, ensure_ascii=False)[1:-1].encode("utf-8")
+
+
+def _path_free(data: bytes, path: Path) -> bool:
+    """Return True if the file's own text never spells its path, so every occurrence of the path in
+    its parse came from the path itself: the cache entry then stands for any copy of the file."""
+    return _json_text(str(path)) not in data and str(path).encode("utf-8") not in data
+
+
+def _without_path(entry: bytes, path: Path, movable: bool) -> bytes:
+    """Return the cache entry with the file's path replaced by a mark (when the file is movable)."""
+    return entry.replace(_json_text(str(path)), _json_text(_PATH_MARK)) if movable else entry
+
+
+def _with_path(entry: bytes, path: Path, movable: bool) -> bytes:
+    """Return the cache entry with the mark replaced by the path the file is read from now."""
+    return entry.replace(_json_text(_PATH_MARK), _json_text(str(path))) if movable else entry
+
+
 PARALLEL_BYTES = 2_000_000  # parse cache misses in several processes above this much YAML
 
 
@@ -178,11 +201,12 @@ def _parse_files(files: list[Path], problems: list[Problem]) -> list[list[dict]]
             found[k].append(Problem(f"无法读取：{exc.strerror or exc}", file=str(path)))
             out[k] = []
             continue
-        digest = hashlib.sha256(data + parser_code_hash().encode() + str(path).encode()).hexdigest()
-        cfile = cache / f"{digest}.json" if cache else None
+        movable = _path_free(data, path)
+        key = data + parser_code_hash().encode() + (b"" if movable else str(path).encode())
+        cfile = cache / f"{hashlib.sha256(key).hexdigest()}.json" if cache else None
         if cfile and cfile.exists():
             try:
-                out[k], found[k] = cache_loads(cfile.read_bytes())
+                out[k], found[k] = cache_loads(_with_path(cfile.read_bytes(), path, movable))
                 continue
             except (OSError, ValueError, KeyError, TypeError):  # a broken cache entry is ignored and rebuilt
                 pass
@@ -196,12 +220,12 @@ def _parse_files(files: list[Path], problems: list[Problem]) -> list[list[dict]]
             results = list(pool.map(_parse_bytes, [t[1] for t in todo], [t[2] for t in todo], chunksize=1))
     else:
         results = [_parse_bytes(name, data) for _, name, data, _ in todo]
-    for (k, _, _, cfile), (records, local) in zip(todo, results):
+    for (k, _, data, cfile), (records, local) in zip(todo, results):
         out[k], found[k] = records, local
         if cfile:
             tmp = cfile.with_suffix(f".{os.getpid()}.tmp")
             try:
-                tmp.write_bytes(cache_dumps(records, local))
+                tmp.write_bytes(_without_path(cache_dumps(records, local), files[k], _path_free(data, files[k])))
                 os.replace(tmp, cfile)
             except (OSError, TypeError, ValueError):  # not cached: a value JSON cannot carry, or no room
                 try:
