@@ -347,10 +347,10 @@ def bank_export_cmd(bank_paths: tuple[str, ...], output: str, force: bool) -> No
     from .bank.task_files import export_task_files
     from .fileio import check_target
 
+    check_target(output, force)  # before the bank is read: nothing is built or copied when it cannot be written
     std = load_standard()
     bank = load_bank(list(bank_paths) or None, std)
     data = write_workbook(list(bank.items), list(bank.tasks), std, defence=bank.defence)
-    check_target(output, force)  # nothing is copied when the workbook cannot be written
     copied = export_task_files(bank.tasks, Path(output).parent, force)
     _emit(data, output, force)
     defence = f"、{len(bank.defence)} 道答辩题" if bank.defence else ""
