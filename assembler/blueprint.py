@@ -17,6 +17,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from math import floor, lcm
 from typing import Any
 
@@ -223,6 +224,10 @@ def _representable(weight: Fraction, values: list[Fraction]) -> bool:
 
 
 def _with_cells(rows: list[BlueprintRow], st: PaperStructure) -> list[BlueprintRow]:
+    """Return the rows with their cells (items of each type per function) for the structure.
+
+    Raises InputError when a weight cannot be made of the structure's item points or the counts cannot
+    meet every weight."""
     sections = list(st.sections)
     values = [s.points for s in sections]
     bad = [r for r in rows if not _representable(Fraction(r.weight), values)]
@@ -230,52 +235,63 @@ def _with_cells(rows: list[BlueprintRow], st: PaperStructure) -> list[BlueprintR
         vals = "、".join(f"{s.type.label} {points_text(s.points)} 分" for s in sections)
         raise InputError("；".join(f"「{r.name}」的权重 {r.weight} 分无法由试卷结构「{st.name}」的题分（{vals}）凑成"
                                   for r in bad) + "。请调整试卷结构的每题分值。")
-    nf, nt = len(rows), len(sections)
+    x = _cell_counts(tuple(int(r.weight) for r in rows), tuple((s.points, s.count) for s in sections))
+    if x is None:
+        raise InputError(f"试卷结构「{st.name}」的题量无法同时满足各职业功能的权重：请增加题量或调整每题分值。")
+    nt = len(sections)
+    out = []
+    for fi, r in enumerate(rows):
+        cells = tuple(Cell(s.type, x[fi * nt + ti], x[fi * nt + ti] * s.points) for ti, s in enumerate(sections))
+        out.append(BlueprintRow(r.name, r.weight, r.number, r.work_contents, cells))
+    return out
+
+
+@lru_cache(maxsize=256)
+def _cell_counts(weights: tuple[int, ...], sections: tuple[tuple[Fraction, int], ...]) -> tuple[int, ...] | None:
+    """Return the items per (function, section) cell, row by row, that meet every function's weight
+    and every section's count while staying closest to the proportional ideal; None if no split
+    exists. A pure function of the weights and the sections, so solved once per process."""
+    values = [p for p, _ in sections]
+    nf, nt = len(weights), len(sections)
     nx = nf * nt
     # variables: x (nx, integer) then d+ (nx) then d- (nx)
     nvar = 3 * nx
-    total_w = sum(r.weight for r in rows)
+    total_w = sum(weights)
     c = np.zeros(nvar)
     A: list[np.ndarray] = []
     lo: list[float] = []
     hi: list[float] = []
     scale = lcm(*(v.denominator for v in values))
-    for fi, r in enumerate(rows):  # points per function
+    for fi, weight in enumerate(weights):  # points per function
         a = np.zeros(nvar)
-        for ti, s in enumerate(sections):
-            a[fi * nt + ti] = float(s.points * scale)
+        for ti, (points, _) in enumerate(sections):
+            a[fi * nt + ti] = float(points * scale)
         A.append(a)
-        lo.append(r.weight * scale)
-        hi.append(r.weight * scale)
-    for ti, s in enumerate(sections):  # count per type
+        lo.append(weight * scale)
+        hi.append(weight * scale)
+    for ti, (_, count) in enumerate(sections):  # count per type
         a = np.zeros(nvar)
         for fi in range(nf):
             a[fi * nt + ti] = 1
         A.append(a)
-        lo.append(s.count)
-        hi.append(s.count)
-    for fi, r in enumerate(rows):  # x - ideal = d+ - d-
-        for ti, s in enumerate(sections):
+        lo.append(count)
+        hi.append(count)
+    for fi, weight in enumerate(weights):  # x - ideal = d+ - d-
+        for ti, (_, count) in enumerate(sections):
             k = fi * nt + ti
             a = np.zeros(nvar)
             a[k], a[nx + k], a[2 * nx + k] = 1, -1, 1
-            ideal = s.count * r.weight / total_w
+            ideal = count * weight / total_w
             A.append(a)
             lo.append(ideal)
             hi.append(ideal)
-            c[nx + k] = c[2 * nx + k] = 1.0 / s.count
+            c[nx + k] = c[2 * nx + k] = 1.0 / count
     integrality = np.concatenate([np.ones(nx), np.zeros(2 * nx)])
     res = milp(c, constraints=LinearConstraint(np.array(A), lo, hi), integrality=integrality,
                bounds=Bounds(0, np.inf))
     if res.status != 0 or res.x is None:
-        raise InputError(f"试卷结构「{st.name}」的题量无法同时满足各职业功能的权重：请增加题量或调整每题分值。")
-    x = np.rint(res.x[:nx]).astype(int)
-    out = []
-    for fi, r in enumerate(rows):
-        cells = tuple(Cell(s.type, int(x[fi * nt + ti]), int(x[fi * nt + ti]) * s.points)
-                      for ti, s in enumerate(sections))
-        out.append(BlueprintRow(r.name, r.weight, r.number, r.work_contents, cells))
-    return out
+        return None
+    return tuple(int(v) for v in np.rint(res.x[:nx]))
 
 
 def all_blueprints(standard: Standard, kind: Kind, structure: str | None = None) -> list[Blueprint]:
