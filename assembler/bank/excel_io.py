@@ -18,7 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..errors import Problem
 from ..standard import Standard
 from ..structure import plain_number
-from ..writers.xlsx_style import BORDER, CENTER, HEADER_FILL, HEADER_FONT, LEFT
+from ..writers.xlsx_style import BORDER, CENTER, HEADER_FILL, HEADER_FONT, LEFT, stamp_style
 from ..xlsx import package_problem, workbook_bytes
 from .models import FILE_FIELD_SEP, LETTERS, Item, Task
 
@@ -335,20 +335,16 @@ def write_workbook(items: list[Item], tasks: list[Task], standard: Standard | No
                    "\n".join(q.follow_ups), ",".join(q.enemies), q.status.label, q.source])
         for i, r in enumerate(q.rubric, 1):
             wp.append([q.id, i, r.point, _cell_value(plain_number(r.points))])
-    for sheet in (ws, wt, wr, wm, wd, wp):
-        for row in sheet.iter_rows(min_row=2):
-            for c in row:
-                c.alignment = LEFT
+    body = [c for sheet in (ws, wt, wr, wm, wd, wp) for row in sheet.iter_rows(min_row=2) for c in row]
     if template:
         from openpyxl.styles import Font
 
-        example_font = Font(color="808080", italic=True)  # examples (EX-…) look like examples, never import
-        for sheet in (ws, wt, wr, wm, wd, wp):
-            for row in sheet.iter_rows(min_row=2):
-                for c in row:
-                    c.font = example_font
+        # examples (EX-…) look like examples, never import
+        stamp_style(body, alignment=LEFT, font=Font(color="808080", italic=True))
         _add_validation(wb, standard)
         _add_help(wb, standard)
+    else:
+        stamp_style(body, alignment=LEFT)
     return workbook_bytes(wb)
 
 

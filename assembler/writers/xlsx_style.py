@@ -1,6 +1,9 @@
 """Shared openpyxl styling for printable reviewer workbooks."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+from copy import copy
+
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -12,6 +15,23 @@ HEADER_FONT = Font(name="黑体", size=10, bold=True)
 BODY_FONT = Font(name="宋体", size=10)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+
+
+def stamp_style(cells: Iterable, **styles) -> None:
+    """Give every cell the same style attributes (font, fill, border, alignment, …).
+
+    The first cell takes them through openpyxl's attributes; the others copy its style index array,
+    as openpyxl itself copies a cell's style. Assigning the attributes cell by cell looks each style
+    up in the workbook's style lists by hash, which costs more than writing the values of a big sheet.
+    """
+    it = iter(cells)
+    first = next(it, None)
+    if first is None:
+        return
+    for name, value in styles.items():
+        setattr(first, name, value)
+    for c in it:
+        c._style = copy(first._style)
 
 
 def write_table(ws, title: str, subtitle: str, header: list[str], rows: list[list], widths: list[int],
@@ -32,11 +52,12 @@ def write_table(ws, title: str, subtitle: str, header: list[str], rows: list[lis
     for j, h in enumerate(header, 1):
         c = ws.cell(hr, j, h)
         c.font, c.fill, c.border, c.alignment = HEADER_FONT, HEADER_FILL, BORDER, CENTER
+    left, centred = [], []
     for i, row in enumerate(rows, hr + 1):
         for j, v in enumerate(row, 1):
-            c = ws.cell(i, j, v)
-            c.font, c.border = BODY_FONT, BORDER
-            c.alignment = LEFT if (j - 1) in left_cols else CENTER
+            (left if (j - 1) in left_cols else centred).append(ws.cell(i, j, v))
+    stamp_style(left, font=BODY_FONT, border=BORDER, alignment=LEFT)
+    stamp_style(centred, font=BODY_FONT, border=BORDER, alignment=CENTER)
     for j, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(j)].width = w
     ws.freeze_panes = ws.cell(hr + 1, 1)
