@@ -52,7 +52,8 @@ def write_table(ws, title: str, subtitle: str, header: list[str], rows: list[lis
     for j, h in enumerate(header, 1):
         c = ws.cell(hr, j, h)
         c.font, c.fill, c.border, c.alignment = HEADER_FONT, HEADER_FILL, BORDER, CENTER
-    left, centred = [], []
+    left: list = []
+    centred: list = []
     for i, row in enumerate(rows, hr + 1):
         for j, v in enumerate(row, 1):
             (left if (j - 1) in left_cols else centred).append(ws.cell(i, j, v))
