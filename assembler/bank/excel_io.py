@@ -18,7 +18,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..errors import Problem
 from ..standard import Standard
 from ..structure import plain_number
-from ..writers.xlsx_style import BORDER, CENTER, HEADER_FILL, HEADER_FONT, LEFT, stamp_style
+from ..writers.xlsx_style import (
+    BORDER,
+    CENTER,
+    HEADER_FILL,
+    HEADER_FONT,
+    LEFT,
+    stamp_style,
+)
 from ..xlsx import package_problem, workbook_bytes
 from .models import FILE_FIELD_SEP, LETTERS, Item, Task
 
