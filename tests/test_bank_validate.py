@@ -156,10 +156,11 @@ def test_similar_stems_match_brute_force():
         return {n[i:i + 3] for i in range(max(1, len(n) - 2))}
 
     expected = set()
+    gs = [grams(it) for it in items]
     for i, a in enumerate(items):
         best = None
-        for b in items[:i]:
-            ga, gb = grams(a), grams(b)
+        for j, b in enumerate(items[:i]):
+            ga, gb = gs[i], gs[j]
             if len(ga & gb) / len(ga | gb) >= 0.85:
                 best = b
         if best is not None:
