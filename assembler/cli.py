@@ -462,11 +462,11 @@ def generate_cmd(level, direction, kind, n_forms, seed, structure, split_file, b
         click.echo(f"已排除近 {len(res.avoided_sessions)} 场考试（{'、'.join(res.avoided_sessions)}）用过的 {res.excluded} 题")
     for f in forms:
         d = f.difficulty()
-        extra = f"平均难度 {d['mean']:.2f}" if f.kind.value == "theory" else f"考核时间合计 {f.duration_minutes} 分钟"
+        extra = f"平均难度 {d.mean:.2f}" if f.kind.value == "theory" else f"考核时间合计 {f.duration_minutes} 分钟"
         observed = f.extra.get("assembly", {})
         if "mean_p" in observed:
             extra += f"，平均通过率 {observed['mean_p']:.3f}（{observed['observed_p_items']} 题有实测值）"
-        click.echo(f"  {f.code}：{len(f.entries)} 题，{f.totals()['points']} 分，{extra}")
+        click.echo(f"  {f.code}：{len(f.entries)} 题，{f.totals().points} 分，{extra}")
     click.echo(f"文件已写入 {res.output}（{len(res.files)} 个）")
 
 

@@ -32,6 +32,43 @@ class FormEntry:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Tally:
+    """Items and points of one function or item type in a form."""
+
+    count: int
+    points: float | int
+
+    def to_dict(self) -> dict:
+        return {"count": self.count, "points": self.points}
+
+
+@dataclass(frozen=True, kw_only=True)
+class FormTotals:
+    """A form's items and points per function and per item type (the manifest's "totals")."""
+
+    functions: dict[str, Tally]
+    types: dict[str, Tally]  # by ItemType value
+    points: float | int
+
+    def to_dict(self) -> dict:
+        return {"functions": {k: v.to_dict() for k, v in self.functions.items()},
+                "types": {k: v.to_dict() for k, v in self.types.items()}, "points": self.points}
+
+
+@dataclass(frozen=True, kw_only=True)
+class FormDifficulty:
+    """A form's mean difficulty and its items per band (the manifest's "difficulty")."""
+
+    mean: float
+    easy: int
+    medium: int
+    hard: int
+
+    def to_dict(self) -> dict:
+        return {"mean": self.mean, "easy": self.easy, "medium": self.medium, "hard": self.hard}
+
+
+@dataclass(frozen=True, kw_only=True)
 class Form:
     code: str
     level: str
@@ -51,24 +88,23 @@ class Form:
     def ids(self) -> list[str]:
         return [e.id for e in self.entries]
 
-    def totals(self) -> dict:
-        funcs: dict = {}
-        types: dict = {}
+    def totals(self) -> FormTotals:
+        """Return the items and points per function and per item type, and the points in all."""
+        funcs: dict[str, Tally] = {}
+        types: dict[str, Tally] = {}
         for e in self.entries:
-            f = funcs.setdefault(e.function, {"count": 0, "points": 0})
-            f["count"] += 1
-            f["points"] = _round(f["points"] + e.points)
-            t = types.setdefault(e.type.value, {"count": 0, "points": 0})
-            t["count"] += 1
-            t["points"] = _round(t["points"] + e.points)
-        return {"functions": funcs, "types": types, "points": _round(sum(e.points for e in self.entries))}
+            for table, key in ((funcs, e.function), (types, e.type.value)):
+                t = table.get(key, Tally(count=0, points=0))
+                table[key] = Tally(count=t.count + 1, points=_round(t.points + e.points))
+        return FormTotals(functions=funcs, types=types, points=_round(sum(e.points for e in self.entries)))
 
-    def difficulty(self) -> dict:
+    def difficulty(self) -> FormDifficulty:
+        """Return the mean difficulty and the items in each difficulty band."""
         ds = [e.difficulty for e in self.entries]
         if not ds:
-            return {"mean": 0, "easy": 0, "medium": 0, "hard": 0}
+            return FormDifficulty(mean=0, easy=0, medium=0, hard=0)
         easy, medium, hard = band_counts(ds)
-        return {"mean": round(sum(ds) / len(ds), 3), "easy": easy, "medium": medium, "hard": hard}
+        return FormDifficulty(mean=round(sum(ds) / len(ds), 3), easy=easy, medium=medium, hard=hard)
 
     def to_manifest(self) -> dict:
         """Return the manifest (the JSON contract for review, verify and render)."""
@@ -80,7 +116,7 @@ class Form:
             "blueprint_hash": self.blueprint_hash, "created": self.created,
             "duration_minutes": self.duration_minutes,
             "items": [_entry_dict(e, self.kind) for e in self.entries],
-            "totals": self.totals(), "difficulty": self.difficulty(),
+            "totals": self.totals().to_dict(), "difficulty": self.difficulty().to_dict(),
         }
         m.update(self.extra)
         return m

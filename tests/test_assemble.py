@@ -117,7 +117,7 @@ def test_ratio_difficulty_target():
     target = parse_difficulty("3:5:2")
     f = assemble_forms(BANK, bp, 1, 2, AssemblyOptions(difficulty=target), STD)[0]
     d = f.difficulty()
-    for got, (lo, hi) in zip((d["easy"], d["medium"], d["hard"]), target.bands(90)):
+    for got, (lo, hi) in zip((d.easy, d.medium, d.hard), target.bands(90)):
         assert lo <= got <= hi
 
 
@@ -231,7 +231,7 @@ def test_skill_functions_needing_five_small_tasks_assemble():
     tasks = [task(f"{name[:1]}{k}", "1", name, [code], pts, duration=10)
              for name, (code, pts) in plan.items() for k in range(5)]
     (form,) = assemble_forms(bank(tasks=tasks), bp, 1, 3)
-    assert form.totals()["points"] == 100 and len(form.entries) == 15
+    assert form.totals().points == 100 and len(form.entries) == 15
 
 
 # ---- observed difficulty (after the exam): --difficulty p=0.65±0.05 ----------------------------

@@ -98,7 +98,7 @@ def test_package_lists_every_file_and_every_item_matches_the_manifest(form, bank
     sections = parts[0].findall(f"{Q}assessmentSection")
     assert [s.get("title") for s in sections] == ["判断题", "单项选择题", "多项选择题"]
     refs = [ref for s in sections for ref in s.findall(f"{Q}assessmentItemRef")]
-    assert float(test.find(f"{Q}outcomeDeclaration").get("normalMaximum")) == form.totals()["points"]
+    assert float(test.find(f"{Q}outcomeDeclaration").get("normalMaximum")) == form.totals().points
     structural = {f"{Q}{t}" for t in ("assessmentTest", "testPart", "assessmentSection", "assessmentItemRef")}
     ids = [i.get("identifier") for i in test.iter() if i.tag in structural]
     assert len(ids) == len(set(ids))  # test, part, section and item identifiers are unique

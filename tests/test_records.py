@@ -9,7 +9,7 @@ from assembler.bank.models import Item, Task
 from assembler.bank.stats import CellCount, Gap, TypeTotal
 from assembler.batch import Session, SessionEntry
 from assembler.blueprint import Blueprint
-from assembler.form import Form, FormEntry
+from assembler.form import Form, FormDifficulty, FormEntry, FormTotals, Tally
 from assembler.generate import GenerateRequest
 from assembler.ledger import ItemAnalysis, ItemUse, RecordedForm
 from assembler.review import (
@@ -70,3 +70,12 @@ def test_records_with_many_fields_take_keywords_only(cls):
     assert all(f.kw_only for f in dataclasses.fields(cls) if f.init)
     with pytest.raises(TypeError):
         cls(*[None] * len(required))
+
+
+def test_form_totals_and_difficulty_give_the_manifest_keys():
+    t = FormTotals(functions={"内容创作": Tally(count=2, points=1.5)}, types={"judge": Tally(count=2, points=1.5)},
+                   points=1.5)
+    assert t.to_dict() == {"functions": {"内容创作": {"count": 2, "points": 1.5}},
+                           "types": {"judge": {"count": 2, "points": 1.5}}, "points": 1.5}
+    assert FormDifficulty(mean=3.1, easy=1, medium=2, hard=0).to_dict() == {"mean": 3.1, "easy": 1, "medium": 2,
+                                                                             "hard": 0}
