@@ -103,3 +103,11 @@ def test_shipped_bank_cues_are_at_chance(std):
     assert whole.multiple_all_but_one / whole.multiple <= MULTIPLE_ALL_BUT_ONE_MAX
     assert {2, 3, 4} <= set(whole.multiple_key_sizes)
     assert whole.negative_unmarked == ()
+
+
+def test_absolute_wording_is_not_the_appraisal_term():
+    from assembler.bank.quality import ABSOLUTE
+
+    assert ABSOLUTE.search("这种方法属于按绝对标准评价") is None
+    assert ABSOLUTE.search("绝对评价与相对评价") is None
+    assert ABSOLUTE.search("这种做法绝对不会被限流") is not None

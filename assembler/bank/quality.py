@@ -20,7 +20,8 @@ from .models import Item
 EMPHASIS = re.compile(r"\*\*(.+?)\*\*")
 # A stem that asks for the negative: 「不属于……的是（」「说法错误的是（」「不得（」.
 NEGATION = re.compile(r"(?:不(?!相容|良|断|同|仅|少|久)|错误|无关)(?:[^，。；：、（的]|的(?![是有])){0,30}?的[是有][（(]|不(?:包括|得|应当?|能|宜)[（(]")
-ABSOLUTE = re.compile(r"只需|(?<!不)一定(?![的期时程比范数量])|无需|无须|只要.{0,20}就|没有任何|可直接认定|一律|绝对(?!值)"
+# 绝对标准/绝对评价 are appraisal terms (set against 相对评价), not absolute wording.
+ABSOLUTE = re.compile(r"只需|(?<!不)一定(?![的期时程比范数量])|无需|无须|只要.{0,20}就|没有任何|可直接认定|一律|绝对(?!值|标准|评价)"
                       r"|总是|从不|唯一|只能|所有(?!者)|必须|完全")
 
 #: Targets (issues 16 and 19): at or below chance, and absolute wording on both sides.
