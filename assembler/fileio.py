@@ -41,8 +41,14 @@ def default_mode(directory: bool = False) -> int:
 
 
 def check_target(path: str | Path, overwrite: bool = False) -> Path:
-    """Return the path, or raise OutputError if it exists and overwrite is False."""
+    """Return the path, or raise OutputError if it exists and overwrite is False, if it is a folder,
+    or if a folder above it is in fact a file (nothing could be written there)."""
     p = Path(path)
+    for parent in p.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise OutputError(f"无法写入 {p}：{parent} 是文件，不是文件夹。")
+            break
     if p.exists() and not overwrite:
         raise OutputError(f"输出文件 {p} 已存在；如需覆盖请加 --force。")
     if p.exists() and p.is_dir():
