@@ -111,3 +111,20 @@ def test_absolute_wording_is_not_the_appraisal_term():
     assert ABSOLUTE.search("这种方法属于按绝对标准评价") is None
     assert ABSOLUTE.search("绝对评价与相对评价") is None
     assert ABSOLUTE.search("这种做法绝对不会被限流") is not None
+
+
+def test_an_explanation_that_names_options_by_letter_is_warned(tmp_path, std):
+    """Options are shuffled on the paper, so 「A 符合要求」「B 把……弄反了」 in an explanation would point at the
+    wrong option; the FAB model's 「A是……的作用」 and 「A/B测试」 are not letter references."""
+    head = ("items:\n  - id: L2-NRCZ-901\n    type: single\n    level: 2\n    function: 内容创作\n    code: \"2.1.1\"\n"
+            "    stem: 某笔记点击率低、收藏率高，应优先优化（    ）。\n"
+            "    options: {A: 首图和标题, B: 正文, C: 发布时间, D: 话题标签}\n    answer: A\n")
+    warned = {}
+    for n, text in enumerate(["点击率低说明首图标题不吸引人；B 把两个指标对应的环节弄反了。",
+                              "A 符合“先看首图标题”的浏览顺序。",
+                              "FAB中F是属性，A是属性带来的作用；可用A/B测试验证首图标题的效果。"]):
+        p = tmp_path / f"L2-NRCZ-{n}.yaml"
+        p.write_text(head + f"    explanation: {text}\n", encoding="utf-8")
+        _, problems = read_bank([p], std)
+        warned[n] = [x.column for x in problems if "按字母引用选项" in x.message]
+    assert warned == {0: ["explanation"], 1: ["explanation"], 2: []}

@@ -47,7 +47,10 @@ STATUS_ALIASES = {"active": Status.ACTIVE, "启用": Status.ACTIVE, "在用": St
                   "review": Status.REVIEW, "待审": Status.REVIEW}
 BOOL_ALIASES = {"是": True, "否": False, "yes": True, "no": False, "true": True, "false": False, "y": True, "n": False,
                 "1": True, "0": False, "": True}
-_LETTER_REF = re.compile(r"(?<![A-Za-z])[A-E](?:[、，,和与及/]\s*[A-E])*\s*(?:项|选项|错误|正确|不对|对)|选项\s*[A-E](?![A-Za-z])")
+_LETTER_REF = re.compile(r"(?<![A-Za-z])[A-E](?:[、，,和与及/]\s*[A-E])*\s*(?:项|选项|错误|正确|不对|对)|选项\s*[A-E](?![A-Za-z])"
+                         # 「A 符合要求」「B 把……弄反了」「D 虽……」: a letter as the subject of a verdict
+                         r"|(?<![A-Za-z0-9/])[A-E](?:[、，,和与及]\s*[A-E])*(?![A-Za-z0-9/])\s*"
+                         r"(?:符合|不符|把|将|混淆|误|只看|虽|的做法|所述|忽略|漏|颠倒|错在|违反|正是)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
