@@ -24,7 +24,6 @@ from assembler.errors import DataError, InputError
 from assembler.standard import Kind, load_standard
 
 STD = load_standard()
-pytestmark = pytest.mark.xdist_group("tag-model")  # the module's model is trained once, on one worker
 
 
 @pytest.fixture(scope="module")
