@@ -41,3 +41,18 @@ def test_a_single_file_is_always_read_afresh(tmp_path, std):
     f = tmp_path / "one.yaml"
     shutil.copy(ROOT / "question_bank" / "theory" / "L4-SCFX.yaml", f)
     assert read_bank([f], std)[0] is not read_bank([f], std)[0]
+
+
+def test_a_bank_read_again_between_many_others_stays_remembered(tmp_path, std):
+    from assembler.bank.loader import _READ_MEMO_SIZE
+
+    folders = []
+    for k in range(_READ_MEMO_SIZE + 2):
+        folder = tmp_path / f"bank{k}" / "theory"
+        folder.mkdir(parents=True)
+        shutil.copy(ROOT / "question_bank" / "theory" / "L4-SCFX.yaml", folder)
+        folders.append(folder.parent)
+    main, _ = read_bank([folders[0]], std)
+    for other in folders[1:]:  # more other banks than the memo holds, the first one used again in between
+        read_bank([other], std)
+        assert read_bank([folders[0]], std)[0] is main

@@ -1,4 +1,5 @@
 """The web workbench (zujuan serve) through Flask's test client: every page over the library."""
+import functools
 import re
 import shutil
 from pathlib import Path
@@ -9,8 +10,19 @@ import yaml
 from assembler.bank import read_bank
 from assembler.structure import ItemType
 from assembler.web import WebConfig, bankview, create_app
+from assembler.yaml_safe import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@functools.cache
+def _small_bank_text() -> str:
+    """Return the text of the small bank's one file (parsed and dumped once per worker, with libyaml)."""
+    raw = load_yaml((ROOT / "question_bank" / "theory" / "JC-JCZS.yaml").read_text(encoding="utf-8"))
+    raw["items"][0]["status"] = "retired"
+    raw["items"].append({"id": "DRAFT-001", "type": "judge", "status": "draft", "answer": "√", "difficulty": 3,
+                         "stem": "短视频平台的完播率是衡量内容吸引力的重要指标之一。"})
+    return yaml.dump(raw, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False)
 
 
 @pytest.fixture()
@@ -18,11 +30,7 @@ def small_bank(tmp_path):
     """A copy of the 基础知识 file with its first item retired and one untagged draft added."""
     folder = tmp_path / "bank" / "theory"
     folder.mkdir(parents=True)
-    raw = yaml.safe_load((ROOT / "question_bank" / "theory" / "JC-JCZS.yaml").read_text(encoding="utf-8"))
-    raw["items"][0]["status"] = "retired"
-    raw["items"].append({"id": "DRAFT-001", "type": "judge", "status": "draft", "answer": "√", "difficulty": 3,
-                         "stem": "短视频平台的完播率是衡量内容吸引力的重要指标之一。"})
-    (folder / "JC-JCZS.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (folder / "JC-JCZS.yaml").write_text(_small_bank_text(), encoding="utf-8")
     return tmp_path / "bank"
 
 

@@ -241,9 +241,10 @@ def _parse_files(files: list[Path], problems: list[Problem]) -> list[list[dict]]
 # Bank and problems without normalising and checking again (the web workbench and the test suite read
 # one bank many times). Only whole folders are remembered: a task's material files and pictures live
 # in the bank folder, so a folder's file listing with sizes and modification times covers everything
-# a reading depends on.
+# a reading depends on. Least recently used readings are dropped first, so one large bank read again and
+# again between many small ones stays.
 _READ_MEMO: dict[tuple, tuple[Standard, Bank, tuple[Problem, ...]]] = {}
-_READ_MEMO_SIZE = 4
+_READ_MEMO_SIZE = 8
 
 
 def forget_read_banks() -> None:
@@ -287,6 +288,7 @@ def read_bank(paths: list[str | Path] | None = None, standard: Standard | None =
     key = (tuple(map(str, given)), os.getcwd(), id(std), check_similar, fingerprint)
     hit = _READ_MEMO.get(key) if fingerprint is not None else None
     if hit is not None and hit[0] is std:
+        _READ_MEMO[key] = _READ_MEMO.pop(key)  # most recently used last: the eviction below drops the oldest use
         return hit[1], list(hit[2])
     bank, problems = _read_bank(given, std, check_similar)
     if fingerprint is not None and _folder_fingerprint(folders) == fingerprint:  # unchanged while read
