@@ -197,7 +197,9 @@ def test_update_bank_shows_diff_then_writes_with_yes(setup, tmp_path):
 
     d, form, rows, expected = setup
     bank = tmp_path / "bank"
-    shutil.copytree(PACKAGE_ROOT / "question_bank" / "theory", bank)
+    bank.mkdir()
+    for name in sorted({e.id.rsplit("-", 1)[0] for e in form.entries}):  # the files the form's items come from
+        shutil.copy(PACKAGE_ROOT / "question_bank" / "theory" / f"{name}.yaml", bank)
     results = tmp_path / "成绩表.xlsx"
     results.write_bytes(results_xlsx(score_rows(rows, {form.code: form})))
     ledger = tmp_path / "ledger.sqlite"
