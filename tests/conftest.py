@@ -8,6 +8,7 @@ sys.dont_write_bytecode = False
 
 import pytest  # noqa: E402
 
+from assembler.bank import loader  # noqa: E402
 from assembler.standard import load_standard  # noqa: E402
 
 
@@ -29,7 +30,11 @@ def private_parse_cache(tmp_path_factory):
     cache = root / "zujuan-cache"
     cache.mkdir(exist_ok=True)
     os.environ["ZUJUAN_CACHE"] = str(cache)
+    # xdist already keeps every CPU busy: a cold read of the whole bank parses in this process instead of
+    # forking a pool per worker (tests/test_bank_read_memo.py covers the parallel parse on its own)
+    loader.PARALLEL_BYTES, parallel = 1 << 62, loader.PARALLEL_BYTES
     yield
+    loader.PARALLEL_BYTES = parallel
     if old is None:
         os.environ.pop("ZUJUAN_CACHE", None)
     else:

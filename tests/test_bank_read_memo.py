@@ -56,3 +56,19 @@ def test_a_bank_read_again_between_many_others_stays_remembered(tmp_path, std):
     for other in folders[1:]:  # more other banks than the memo holds, the first one used again in between
         read_bank([other], std)
         assert read_bank([folders[0]], std)[0] is main
+
+
+def test_a_large_bank_parsed_in_several_processes_equals_the_serial_parse(tmp_path, std, monkeypatch):
+    from assembler.bank import loader
+
+    folder = tmp_path / "bank" / "theory"
+    folder.mkdir(parents=True)
+    for name in ("L4-SCFX.yaml", "L3-SCFX.yaml", "JC-ZYDD.yaml"):
+        shutil.copy(ROOT / "question_bank" / "theory" / name, folder)
+    monkeypatch.setenv("ZUJUAN_CACHE", "off")  # every file is a cache miss
+    serial, serial_problems = read_bank([folder.parent], std)
+    loader.forget_read_banks()
+    monkeypatch.setattr(loader, "PARALLEL_BYTES", 0)  # the pool for any size
+    parallel, parallel_problems = read_bank([folder.parent], std)
+    assert parallel is not serial
+    assert parallel == serial and parallel_problems == serial_problems
