@@ -256,19 +256,52 @@ def test_not_a_question_document(tmp_path):
     assert [x.message for x in exc.value.problems] == ["没有找到任何题目（不是题目文档？）"]
 
 
-def _pdf_tools():
-    missing = [t for t in ("soffice",) if shutil.which(t) is None]
-    if missing:
-        pytest.skip(f"需要系统软件 {'、'.join(missing)}（LibreOffice）来把 Word 转为 PDF")
+def _page_numbered_document():
+    """Return a three-page Word question document with a running header and page numbers in the footer."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    d = docx.Document()
+    section = d.sections[0]
+    section.header.paragraphs[0].text = "全媒体运营师三级复习题（内部资料）"
+    footer = section.footer.paragraphs[0]
+    footer.add_run("第 ")
+    footer._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+    footer.add_run(" 页")
+    d.add_paragraph("一、判断题")
+    stems = ["直播前应检查推流设备和网络。", "账号定位应结合目标用户的需求来确定。", "直播间可以虚构商品原价。",
+             "短视频标题应准确概括内容。", "社群群规应在入群时告知。", "私域流量可以反复触达。"]
+    for n in range(1, 61):  # enough items for three pages
+        d.add_paragraph(f"{n}．{stems[n % len(stems)]}（第{n}题）")
+        d.add_paragraph("答案：√" if n % 3 else "答案：×")
+        d.add_paragraph(f"【解析】第{n}题的解析。")
+    return d
 
 
-def test_pdf_made_with_libreoffice_from_a_word_bank(tmp_path):
-    _pdf_tools()
-    src = tmp_path / "文末答案.docx"
-    src.write_bytes(save(_answer_key_document()))
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
+@pytest.fixture(scope="module")
+def libreoffice_pdfs(tmp_path_factory):
+    """Return a folder holding the PDFs LibreOffice makes of three question documents (one soffice run
+    for all three: each launch costs about 1.5 s)."""
+    if shutil.which("soffice") is None:
+        pytest.skip("需要系统软件 soffice（LibreOffice）来把 Word 转为 PDF")
+    folder = tmp_path_factory.mktemp("pdfs")
+    (folder / "文末答案.docx").write_bytes(save(_answer_key_document()))
+    (folder / "缺答案.txt").write_text("1．直播前应测试网络。\n2．账号定位应结合目标用户。\n答案：√\n", encoding="utf-8")
+    (folder / "页码.docx").write_bytes(save(_page_numbered_document()))
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder),
+                    *(str(folder / n) for n in ("文末答案.docx", "缺答案.txt", "页码.docx"))],
                    check=True, capture_output=True, timeout=180)
-    res = import_document(tmp_path / "文末答案.pdf", tmp_path / "bank")
+    return folder
+
+
+def _pdf(folder, name, tmp_path):
+    """Return a copy of one of the module's PDFs in the test's own folder."""
+    shutil.copy(folder / name, tmp_path / name)
+    return tmp_path / name
+
+
+def test_pdf_made_with_libreoffice_from_a_word_bank(tmp_path, libreoffice_pdfs):
+    res = import_document(_pdf(libreoffice_pdfs, "文末答案.pdf", tmp_path), tmp_path / "bank")
     assert [(it.type, it.stem, it.answer) for it in res.items] == [
         (ItemType.SINGLE, "社群用户分层运营中，最先应完成的工作是（    ）。", "A"),
         (ItemType.SINGLE, "直播复盘时，衡量直播间留人能力的指标是（    ）。", "A"),
@@ -277,16 +310,11 @@ def test_pdf_made_with_libreoffice_from_a_word_bank(tmp_path):
         (ItemType.JUDGE, "账号定位应结合目标用户的需求来确定。", "√")]
 
 
-def test_pdf_problems_name_page_and_line_and_a_scan_is_refused(tmp_path):
+def test_pdf_problems_name_page_and_line_and_a_scan_is_refused(tmp_path, libreoffice_pdfs):
     from pypdf import PdfWriter
 
-    _pdf_tools()
-    src = tmp_path / "缺答案.txt"
-    src.write_text("1．直播前应测试网络。\n2．账号定位应结合目标用户。\n答案：√\n", encoding="utf-8")
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
-                   check=True, capture_output=True, timeout=180)
     with pytest.raises(DataError) as exc:
-        import_document(tmp_path / "缺答案.pdf", tmp_path / "bank")
+        import_document(_pdf(libreoffice_pdfs, "缺答案.pdf", tmp_path), tmp_path / "bank")
     assert [x.location() for x in exc.value.problems] == [f"{tmp_path / '缺答案.pdf'}，第 1 页第 1 行"]
     w = PdfWriter()
     w.add_blank_page(595, 842)
@@ -408,30 +436,8 @@ def test_direction_settles_a_code_that_two_functions_share(tmp_path):
     assert r.exit_code == 2 and r.output == "错误：指定职业方向（--direction）时须同时指定等级（--level）。\n"
 
 
-def test_pdf_page_numbers_and_running_headers_are_not_item_text(tmp_path):
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls
-
-    _pdf_tools()
-    d = docx.Document()
-    section = d.sections[0]
-    section.header.paragraphs[0].text = "全媒体运营师三级复习题（内部资料）"
-    footer = section.footer.paragraphs[0]
-    footer.add_run("第 ")
-    footer._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
-    footer.add_run(" 页")
-    d.add_paragraph("一、判断题")
-    stems = ["直播前应检查推流设备和网络。", "账号定位应结合目标用户的需求来确定。", "直播间可以虚构商品原价。",
-             "短视频标题应准确概括内容。", "社群群规应在入群时告知。", "私域流量可以反复触达。"]
-    for n in range(1, 61):  # enough items for three pages
-        d.add_paragraph(f"{n}．{stems[n % len(stems)]}（第{n}题）")
-        d.add_paragraph("答案：√" if n % 3 else "答案：×")
-        d.add_paragraph(f"【解析】第{n}题的解析。")
-    src = tmp_path / "页码.docx"
-    src.write_bytes(save(d))
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
-                   check=True, capture_output=True, timeout=180)
-    res = import_document(tmp_path / "页码.pdf", tmp_path / "bank", dry_run=True)
+def test_pdf_page_numbers_and_running_headers_are_not_item_text(tmp_path, libreoffice_pdfs):
+    res = import_document(_pdf(libreoffice_pdfs, "页码.pdf", tmp_path), tmp_path / "bank", dry_run=True)
     assert len(res.items) == 60
     assert all(it.explanation == f"{it.stem[it.stem.index('第'):].strip('（）')}的解析。" for it in res.items)
     assert not any("页" in it.stem + it.explanation or "内部资料" in it.stem + it.explanation for it in res.items)
