@@ -88,7 +88,7 @@ def workbook_bytes(wb, when: datetime | str | None = None) -> bytes:
     wb.properties.creator = "zujuan"
     wb.properties.created = wb.properties.modified = when
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as archive:  # normalise_zip compresses it, once
         ExcelWriter(wb, archive).save()  # (Workbook.save would stamp the current time)
     return normalise_zip(buf.getvalue(), when)
 
