@@ -89,6 +89,12 @@ def test_parallel_conversions_give_the_same_pdf_dated_by_the_form(hostile_docs):
     # byte for byte the same PDFs, so no conversion time, no random file id, nothing of the process
     for kind in ("试卷", "答案"):
         assert first[f"4A-T-9-01-{kind}.pdf"] == first[f"4A-T-9-02-{kind}.pdf"]
+    # a later run starts from a copy of the profile the first finished run set up: still the same bytes
+    from assembler.render import pdf
+
+    assert pdf._profile_template is not None and (pdf._profile_template / "user").is_dir()
+    again = docx_to_pdf({name: data for name, data in docs.items() if "-01-" in name}, workers=1)
+    assert again == {name: data for name, data in first.items() if "-01-" in name}
     created = docx_created(docs["4A-T-9-01-试卷.docx"])
     assert created and len(created) == 14
     reader = PdfReader(io.BytesIO(first["4A-T-9-01-试卷.pdf"]))
@@ -123,3 +129,20 @@ def test_missing_libreoffice_is_refused_before_anything_with_an_install_hint(mon
                               "并确认 soffice 在 PATH 中。")
     with pytest.raises(InputError, match="未找到 LibreOffice"):
         require_soffice()
+
+
+def test_only_a_run_that_converted_everything_leaves_its_profile_to_copy(tmp_path, monkeypatch):
+    from assembler.render import pdf
+
+    monkeypatch.setattr(pdf, "_profile_template", None)
+    failed = tmp_path / "failed"
+    (failed / "user").mkdir(parents=True)
+    pdf._done_with_profile(failed, converted=False)
+    assert pdf._profile_template is None and not failed.exists()
+    assert list(pdf._new_profile().iterdir()) == []  # nothing to copy yet: LibreOffice sets the folder up
+    good = tmp_path / "good"
+    (good / "user" / "config").mkdir(parents=True)
+    pdf._done_with_profile(good, converted=True)
+    assert pdf._profile_template == good
+    copy = pdf._new_profile()
+    assert (copy / "user" / "config").is_dir() and copy != good
