@@ -139,10 +139,13 @@ def test_only_a_run_that_converted_everything_leaves_its_profile_to_copy(tmp_pat
     (failed / "user").mkdir(parents=True)
     pdf._done_with_profile(failed, converted=False)
     assert pdf._profile_template is None and not failed.exists()
-    assert list(pdf._new_profile().iterdir()) == []  # nothing to copy yet: LibreOffice sets the folder up
+    empty = pdf._new_profile()
+    assert list(empty.iterdir()) == []  # nothing to copy yet: LibreOffice sets the folder up
+    shutil.rmtree(empty)
     good = tmp_path / "good"
     (good / "user" / "config").mkdir(parents=True)
     pdf._done_with_profile(good, converted=True)
     assert pdf._profile_template == good
     copy = pdf._new_profile()
     assert (copy / "user" / "config").is_dir() and copy != good
+    shutil.rmtree(copy)
