@@ -3,14 +3,14 @@ import re
 
 import pytest
 
-from assembler.bank import read_bank
+from assembler.bank import load_bank, read_bank
 
 # Article numbers of 《网络安全法》 before its 2025 amendment, which renumbered them.
 OBSOLETE_CYBERSECURITY_ARTICLES = re.compile(r"《网络安全法》第(四十一|二十四|四十三)条")
 
 
 def law_items():
-    bank, _ = read_bank()
+    bank = load_bank()
     return [it for it in bank.items if it.code.startswith("2.2.6")]
 
 
@@ -22,7 +22,7 @@ def test_every_law_item_names_the_text_and_version_it_follows():
 
 
 def test_no_law_item_cites_an_article_number_made_obsolete_by_an_amendment():
-    bank, _ = read_bank()
+    bank = load_bank()
     stale = [it.id for it in bank.items
              if OBSOLETE_CYBERSECURITY_ARTICLES.search(it.stem + it.explanation + "".join(t for _, t in it.options))]
     assert stale == []
@@ -50,7 +50,7 @@ def test_every_combination_holds_three_default_and_two_guojia_theory_papers(stru
     from assembler.blueprint import all_blueprints
     from assembler.standard import Kind, load_standard
 
-    bank, _ = read_bank()
+    bank = load_bank()
     standard = load_standard()
     blueprints = all_blueprints(standard, Kind.THEORY, structure)
     assert len(blueprints) == 11
@@ -69,7 +69,7 @@ def test_every_knowledge_requirement_has_five_items_of_more_than_one_type():
     from assembler.standard import BASIC_FUNCTIONS, Kind, load_standard
 
     std = load_standard()
-    bank, _ = read_bank()
+    bank = load_bank()
     count: Counter = Counter()
     types: dict = defaultdict(set)
     for it in bank.items:
