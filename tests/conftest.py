@@ -32,7 +32,8 @@ def private_parse_cache(tmp_path_factory):
     os.environ["ZUJUAN_CACHE"] = str(cache)
     # xdist already keeps every CPU busy: a cold read of the whole bank parses in this process instead of
     # forking a pool per worker (tests/test_bank_read_memo.py covers the parallel parse on its own)
-    loader.PARALLEL_BYTES, parallel = 1 << 62, loader.PARALLEL_BYTES
+    parallel = loader.PARALLEL_BYTES
+    loader.PARALLEL_BYTES = 1 << 62
     yield
     loader.PARALLEL_BYTES = parallel
     if old is None:

@@ -10,8 +10,8 @@ Every conversion run gets its own LibreOffice user profile (a temporary folder p
 -env:UserInstallation), so parallel runs (two batches, or the worker processes here) never share
 or lock a profile. The first profile LibreOffice sets up in this process is kept (until the process
 ends) and copied for the later runs, which then skip that set-up (about a fifth of a conversion's
-time); the PDFs are the same bytes either way. Each form's documents are converted by one soffice process of their own
-(conversion_groups), and a few such processes run side by side.
+time); the PDFs are the same bytes either way. Each form's documents are converted by one soffice
+process of their own (conversion_groups), and a few such processes run side by side.
 """
 from __future__ import annotations
 
@@ -92,14 +92,14 @@ def _convert_chunk(exe: str, names: list[str], src: Path, out: Path) -> None:
         cmd = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nolockcheck",
                "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(out), *(str(src / n) for n in names)]
         proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=TIMEOUT_S)
-        converted = proc.returncode == 0 and all((out / pdf_name(n)).is_file() for n in names)
+        missing = [n for n in names if not (out / pdf_name(n)).is_file()]
+        converted = proc.returncode == 0 and not missing
     except subprocess.TimeoutExpired:
         raise OutputError(f"LibreOffice 转换 PDF 超时（{TIMEOUT_S} 秒）：{names[0]} 等 {len(names)} 个文件") from None
     except OSError as exc:
         raise OutputError(f"无法运行 LibreOffice（{exe}）：{exc.strerror or exc}") from None
     finally:
         _done_with_profile(profile, converted)
-    missing = [n for n in names if not (out / pdf_name(n)).is_file()]
     if missing:
         detail = (proc.stderr or proc.stdout or b"").decode("utf-8", "replace").strip()[-300:]
         raise OutputError(f"LibreOffice 未能把 {'、'.join(missing[:3])} 转换为 PDF（退出码 {proc.returncode}）：{detail}")
