@@ -50,7 +50,18 @@ def test_pdf_without_libreoffice_writes_nothing(tmp_path, monkeypatch):
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-def test_batch_puts_exports_with_the_keys(tmp_path):
+def test_batch_puts_exports_with_the_keys(tmp_path, monkeypatch):
+    # where each export lands is under test here; the conversion itself is test_pdf's (real LibreOffice there),
+    # so a stand-in converter records what batch hands over and answers with a PDF per document
+    from assembler.render import pdf
+
+    handed: list[list[str]] = []
+
+    def convert(documents, workers=None):
+        handed.append(sorted(documents))
+        return {pdf.pdf_name(name): b"%PDF-1.7 " + name.encode() for name in documents}
+
+    monkeypatch.setattr(pdf, "docx_to_pdf", convert)
     spec = tmp_path / "s.yaml"
     spec.write_text("session: 导出场\ndate: 2026-12-12\nentries:\n"
                     "  - {level: 四级, direction: 直播运营, kind: theory, forms: 1, seed: 11,"
@@ -69,3 +80,6 @@ def test_batch_puts_exports_with_the_keys(tmp_path):
     with zipfile.ZipFile(folder / "导出场-答案及评分.zip") as z:
         assert sorted(z.namelist()) == ["1-S-12-01-评分记录表.pdf", "4C-T-11-01-moodle.xml", "4C-T-11-01-qti.zip",
                                         "4C-T-11-01-答案.docx", "4C-T-11-01-答案.pdf", "4C-T-11-01-考试系统导入.xlsx"]
+        assert z.read("4C-T-11-01-答案.pdf") == "%PDF-1.7 4C-T-11-01-答案.docx".encode()
+    # one conversion at the end of the batch, of every Word document of the entries that ask for pdf
+    assert handed == [["1-S-12-01-评分记录表.docx", "1-S-12-01-试卷.docx", "4C-T-11-01-答案.docx", "4C-T-11-01-试卷.docx"]]

@@ -37,22 +37,41 @@ def squeeze(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def hostile_docs(std):
-    """Return the Word documents of the hostile form and of a copy named as a second form, and their PDFs
-    converted by two soffice processes side by side (each launch costs about 1.5 s, so the tests share them)."""
+def converted(std):
+    """Return a real form, its bank, the Word documents of it and of the hostile form, and their PDFs: one soffice
+    process per form, the two side by side, each with a fresh profile (each launch costs about 1.5 s, so the tests
+    share them)."""
     from assembler.render import render_form_documents
 
-    docs = render_form_documents(hostile_form(), hostile_bank(), std)
-    docs.update({name.replace("-01-", "-02-"): data for name, data in docs.items()})  # a second form
-    return docs, docx_to_pdf(docs, workers=2)
+    bank = load_bank(None, std)
+    form = real_forms(std, bank, n=1)[0]
+    docs = {**render_form_documents(hostile_form(), hostile_bank(), std), **render_form_documents(form, bank, std)}
+    return form, bank, docs, docx_to_pdf(docs, workers=2)
+
+
+@pytest.fixture(scope="module")
+def hostile_docs(converted):
+    _, _, docs, pdfs = converted
+    return ({n: d for n, d in docs.items() if n.startswith("4A-T-9-")},
+            {n: d for n, d in pdfs.items() if n.startswith("4A-T-9-")})
 
 
 @needs_soffice
-def test_every_word_document_becomes_a_pdf_with_every_item_and_answer(std, hostile_docs):
-    bank = load_bank(None, std)
-    form = real_forms(std, bank, n=1)[0]
+def test_every_word_document_becomes_a_pdf_with_every_item_and_answer(std, converted, hostile_docs, monkeypatch):
+    from assembler.render import pdf
+
+    form, bank, word, pdfs = converted
     hostile = hostile_form()
+    handed = []
+
+    def already_converted(documents, workers=None):  # the same documents the fixture converted with LibreOffice
+        handed.append(sorted(documents))
+        assert all(word[name] == data for name, data in documents.items())
+        return {pdf.pdf_name(name): pdfs[pdf.pdf_name(name)] for name in documents}
+
+    monkeypatch.setattr(pdf, "docx_to_pdf", already_converted)
     docs = write_pdf([form], WriteContext(bank, std))
+    assert handed == [[f"{form.code}-答案.docx", f"{form.code}-试卷.docx"]]  # the form's documents, in one run
     by_name = {d.name: d for d in docs}
     assert sorted(by_name) == sorted([f"{form.code}-试卷.pdf", f"{form.code}-答案.pdf"])
     assert by_name[f"{form.code}-试卷.pdf"].group.name == "PAPERS"
@@ -83,18 +102,16 @@ def test_every_word_document_becomes_a_pdf_with_every_item_and_answer(std, hosti
 
 @needs_soffice
 def test_parallel_conversions_give_the_same_pdf_dated_by_the_form(hostile_docs):
-    docs, first = hostile_docs  # two soffice processes side by side, each with its own profile
-    assert sorted(first) == ["4A-T-9-01-答案.pdf", "4A-T-9-01-试卷.pdf", "4A-T-9-02-答案.pdf", "4A-T-9-02-试卷.pdf"]
-    # the second form's documents are the first's under another name, converted by the other process:
-    # byte for byte the same PDFs, so no conversion time, no random file id, nothing of the process
-    for kind in ("试卷", "答案"):
-        assert first[f"4A-T-9-01-{kind}.pdf"] == first[f"4A-T-9-02-{kind}.pdf"]
-    # a later run starts from a copy of the profile the first finished run set up: still the same bytes
+    docs, first = hostile_docs  # converted side by side with the real form's, by a process with a fresh profile
+    assert sorted(first) == ["4A-T-9-01-答案.pdf", "4A-T-9-01-试卷.pdf"]
+    # a later run starts from a copy of the profile the first finished run set up; it converts the same
+    # documents named as a second form: byte for byte the same PDFs, so no conversion time, no random file id,
+    # no file name, nothing of the process or its profile
     from assembler.render import pdf
 
     assert pdf._profile_template is not None and (pdf._profile_template / "user").is_dir()
-    again = docx_to_pdf({name: data for name, data in docs.items() if "-01-" in name}, workers=1)
-    assert again == {name: data for name, data in first.items() if "-01-" in name}
+    again = docx_to_pdf({name.replace("-01-", "-02-"): data for name, data in docs.items()}, workers=1)
+    assert again == {name.replace("-01-", "-02-"): data for name, data in first.items()}
     created = docx_created(docs["4A-T-9-01-试卷.docx"])
     assert created and len(created) == 14
     reader = PdfReader(io.BytesIO(first["4A-T-9-01-试卷.pdf"]))
