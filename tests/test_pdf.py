@@ -51,13 +51,14 @@ def converted(std):
 
 @pytest.fixture(scope="module")
 def hostile_docs(converted):
+    """Return the hostile form's Word documents and their PDFs, out of the shared conversion."""
     _, _, docs, pdfs = converted
-    return ({n: d for n, d in docs.items() if n.startswith("4A-T-9-")},
-            {n: d for n, d in pdfs.items() if n.startswith("4A-T-9-")})
+    prefix = f"{hostile_form().code}-"
+    return ({n: d for n, d in docs.items() if n.startswith(prefix)}, {n: d for n, d in pdfs.items() if n.startswith(prefix)})
 
 
 @needs_soffice
-def test_every_word_document_becomes_a_pdf_with_every_item_and_answer(std, converted, hostile_docs, monkeypatch):
+def test_every_word_document_becomes_a_pdf_with_every_item_and_answer(std, converted, monkeypatch):
     from assembler.render import pdf
 
     form, bank, word, pdfs = converted
@@ -92,7 +93,7 @@ def test_every_word_document_becomes_a_pdf_with_every_item_and_answer(std, conve
     key = pdf_text(by_name[f"{form.code}-答案.pdf"].data)
     answers = [a for line in key.splitlines() if line.startswith("答案 ") for a in line.split()[1:]]
     assert answers == [e.answer for e in form.entries]  # every answer, in paper order
-    text = pdf_text(hostile_docs[1][f"{hostile.code}-试卷.pdf"])
+    text = pdf_text(pdfs[f"{hostile.code}-试卷.pdf"])
     flat = squeeze(text)  # justified lines come back with spaces between characters
     for shown in ("<b>标记</b>&实体&amp;与公式=SUM(A1)🙂", "<script>x</script>", "👍点赞<i>斜体</i>",
                   "B．=SUM(A1)+1", "&lt;已转义&gt;"):
