@@ -5,7 +5,7 @@ import json
 from docx import Document
 
 from assembler.assemble import AssemblyOptions, assemble_forms
-from assembler.bank import load_bank, read_bank
+from assembler.bank import load_bank, quality, read_bank
 from assembler.bank.quality import (
     MULTIPLE_ALL_BUT_ONE_MAX,
     SINGLE_STRICTLY_LONGEST_MAX,
@@ -128,3 +128,59 @@ def test_an_explanation_that_names_options_by_letter_is_warned(tmp_path, std):
         _, problems = read_bank([p], std)
         warned[n] = [x.column for x in problems if "按字母引用选项" in x.message]
     assert warned == {0: ["explanation"], 1: ["explanation"], 2: []}
+
+
+def _with(item, **fields):
+    return item.__class__(**{**item.__dict__, **fields})
+
+
+def test_stem_echo_on_the_key_alone_is_suspected():
+    base = single("E-1", "4", "内容创作", "2.1.1")
+    echo = _with(base, stem="短视频封面设计时，首先要考虑的是（    ）。", answer="B",
+                 options=(("A", "画面色彩是否鲜艳"), ("B", "封面能否传达视频主题"), ("C", "字体是否统一"), ("D", "人物是否居中")))
+    shared = _with(echo, options=(("A", "视频画面色彩"), ("B", "封面能否传达视频主题"), ("C", "字体是否统一"), ("D", "人物是否居中")))
+    distractor = _with(echo, answer="A")
+    assert quality.stem_echoes(echo) == {"B": frozenset({"封面", "视频"})}
+    assert quality.echo_on_key_only(echo) == frozenset({"封面", "视频"})
+    # 「视频」 is repeated by two options, so it is no cue; 「封面」 still is
+    assert quality.echo_on_key_only(shared) == frozenset({"封面"})
+    assert quality.echo_on_key_only(distractor) == frozenset()
+    q = cue_figures("t", [echo, _with(distractor, id="E-2")])
+    assert (q.single_echo, q.single_echo_key) == (2, 1)
+    assert [(c.kind, c.item_id, c.note) for c in q.review_list] == [(quality.ECHO_ON_KEY, "E-1", "封面、视频")]
+
+
+def test_reasoned_statements_and_all_but_one_are_listed_for_review():
+    true = _with(judge("J-1", "4", "内容创作", "2.1.1", answer="√"), stem="剪辑时应先粗剪再精剪，以便尽早确定整体结构。")
+    false = _with(judge("J-2", "4", "内容创作", "2.1.1", answer="×"), stem="应先精剪再粗剪，而不是先搭结构。")
+    abo = multiple("M-1", "4", "内容创作", "2.1.1", answer="ABCD")
+    q = cue_figures("t", [true, false, abo])
+    assert (q.reasoned, q.reasoned_false) == (2, 1)
+    assert [(c.kind, c.item_id) for c in q.review_list] == [(quality.REASONED_TRUE, "J-1"), (quality.ALL_BUT_ONE, "M-1")]
+    assert q.review_list[0].note == "以便"
+    assert q.review_list[1].note.startswith("E. ")
+    d = q.to_dict()
+    assert d["reasoned_false"] == 0.5 and d["review_list"][0] == {"kind": "自带理由的正确陈述", "id": "J-1", "note": "以便"}
+
+
+def test_echo_target_needs_a_sample():
+    q = quality.CueFigures(name="t", single_echo=20, single_echo_key=10)
+    assert q.findings() == []
+    q = quality.CueFigures(name="t", single_echo=60, single_echo_key=30)
+    assert q.findings() == ["单选题中只有一个选项重复题干用词时，该项是正确项的占 50%（应不超过 30%）"]
+
+
+def test_shipped_bank_echo_is_below_chance_and_review_list_reaches_the_workbook(std, tmp_path):
+    from openpyxl import load_workbook
+
+    from assembler.writers.bank_stats import stats_xlsx
+
+    bank = load_bank(None, std)
+    stats = bank_stats(bank, std)
+    whole = stats.quality[0]
+    assert whole.single_echo_key / whole.single_echo <= quality.SINGLE_ECHO_KEY_MAX
+    text = stats_text(stats, std)
+    assert f"{quality.ALL_BUT_ONE} {len(whole.suspects(quality.ALL_BUT_ONE))} 题" in text
+    ws = load_workbook(io.BytesIO(stats_xlsx(stats, std)))["线索复核清单"]
+    rows = list(ws.iter_rows(min_row=4, values_only=True))
+    assert [(r[0], r[1]) for r in rows] == [(c.kind, c.item_id) for c in whole.review_list]

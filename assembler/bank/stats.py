@@ -22,7 +22,7 @@ from ..standard import Kind, Standard, work_content_of
 from ..structure import THEORY_TYPES, ItemType
 from ..writers.text import table_row
 from .models import Bank, Item, Task, item_serves
-from .quality import bank_cues
+from .quality import ALL_BUT_ONE, ECHO_ON_KEY, REASONED_TRUE, bank_cues
 
 
 @dataclass(frozen=True)
@@ -276,9 +276,9 @@ def _pct(x: float | None) -> str:
 def quality_lines(quality: tuple) -> list[str]:
     """Return the 命题质量 section: the cue figures of the bank and of every file that misses a target."""
     lines = ["命题质量（考生可利用的线索；目标：单选正确项最长 ≤27%，多选只错一项 ≤40%，"
-             "含绝对化用语的判断题错误占 40%～60%，否定词加着重标记）："]
-    header = ["范围", "单选最长", "含并列最长", "多选只错一项", "多选答案个数", "绝对化错误占比", "否定未标记"]
-    widths = [14, 10, 12, 14, 18, 18, 12]
+             "含绝对化用语的判断题错误占 40%～60%，否定词加着重标记，题干用词复现于正确项 ≤30%）："]
+    header = ["范围", "单选最长", "含并列最长", "题干词复现于正确项", "多选只错一项", "多选答案个数", "绝对化错误占比", "否定未标记"]
+    widths = [14, 10, 12, 20, 14, 18, 18, 12]
     lines.append("  " + table_row(header, widths, left=1))
     for q in quality:
         d = q.to_dict()
@@ -286,9 +286,16 @@ def quality_lines(quality: tuple) -> list[str]:
             continue
         sizes = "/".join(f"{k}:{v}" for k, v in d["multiple_key_sizes"].items()) or "—"
         absolute = f"{_pct(d['absolute_false'])}（{q.absolute} 题）" if q.absolute else "—"
+        echo = f"{_pct(d['single_echo_on_key'])}（{q.single_echo} 题）" if q.single_echo else "—"
         lines.append("  " + table_row([q.name, _pct(d["single_key_strictly_longest"]), _pct(d["single_key_longest_or_tied"]),
-                                       _pct(d["multiple_all_but_one"]), sizes, absolute,
+                                       echo, _pct(d["multiple_all_but_one"]), sizes, absolute,
                                        str(len(q.negative_unmarked))], widths, left=1))
-    findings = quality[0].findings()
+    whole = quality[0]
+    reasoned = _pct(whole.share(whole.reasoned_false, whole.reasoned))
+    lines.append("  题干词复现于正确项：单选题中只有一个选项重复题干实词时，该项是正确项的比例（随机为 25%）。")
+    lines.append(f"  自带理由（因为、而不是、以便……）的判断题 {whole.reasoned} 题，错误表述占 {reasoned}。")
+    findings = whole.findings()
     lines.extend(f"  · {f}" for f in findings) if findings else lines.append("  各项线索均在目标范围内。")
+    counts = "，".join(f"{kind} {len(whole.suspects(kind))} 题" for kind in (ECHO_ON_KEY, REASONED_TRUE, ALL_BUT_ONE))
+    lines.append(f"  复核清单（须逐题人工判断，--format json 或 xlsx 列出题号）：{counts}。")
     return lines

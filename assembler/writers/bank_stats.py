@@ -34,17 +34,28 @@ def stats_xlsx(stats: BankStats, standard: Standard, scoped=None) -> bytes:
         rows = []
         for q in stats.quality:
             d = q.to_dict()
-            rows.append([q.name, q.single, d["single_key_strictly_longest"], d["single_key_longest_or_tied"], q.multiple,
+            rows.append([q.name, q.single, d["single_key_strictly_longest"], d["single_key_longest_or_tied"],
+                         d["single_echo_on_key"], q.multiple,
                          d["multiple_all_but_one"], "/".join(f"{k}:{v}" for k, v in d["multiple_key_sizes"].items()),
                          q.absolute, d["absolute_false"], len(q.negative_unmarked), "；".join(q.findings())])
         write_table(wq, "命题质量（考生可利用的线索）",
-                    "目标：单选正确项最长 ≤27%；多选只错一项 ≤40%；含绝对化用语的判断题错误占 40%～60%；否定词加着重标记",
-                    ["范围", "单选题", "正确项最长", "含并列最长", "多选题", "只错一项", "答案个数", "绝对化判断题",
-                     "其中错误", "否定未标记", "未达目标"], rows, [14, 8, 10, 10, 8, 10, 14, 10, 10, 10, 60], left_cols=(0, 10))
+                    "目标：单选正确项最长 ≤27%；题干词复现于正确项 ≤30%；多选只错一项 ≤40%；含绝对化用语的判断题错误占 40%～60%；"
+                    "否定词加着重标记",
+                    ["范围", "单选题", "正确项最长", "含并列最长", "题干词复现于正确项", "多选题", "只错一项", "答案个数",
+                     "绝对化判断题", "其中错误", "否定未标记", "未达目标"], rows,
+                    [14, 8, 10, 10, 12, 8, 10, 14, 10, 10, 10, 60], left_cols=(0, 11))
         for row in wq.iter_rows(min_row=4):
-            for cell in (row[2], row[3], row[5], row[8]):
+            for cell in (row[2], row[3], row[4], row[6], row[9]):
                 if isinstance(cell.value, float):
                     cell.number_format = "0%"
+        if stats.quality[0].review_list:
+            wr = wb.create_sheet("线索复核清单")
+            write_table(wr, "线索复核清单（机器只能怀疑，须逐题人工判断是否泄露答案）",
+                        "题干用词只见于正确项：只有正确项重复题干的实词；自带理由的正确陈述：√ 题含因为、而不是、以便等；"
+                        "多选只错一项：说明列为唯一的错误项",
+                        ["线索", "题号", "说明", "复核结论"],
+                        [[c.kind, c.item_id, c.note, ""] for c in stats.quality[0].review_list],
+                        [20, 16, 60, 30], left_cols=(2, 3))
     if scoped is not None:
         _scope_sheet(wb, scoped, standard)
     return workbook_bytes(wb)
