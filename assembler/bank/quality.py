@@ -82,11 +82,14 @@ def stem_echoes(item: Item) -> dict[str, frozenset[str]]:
     return {k: v for k, v in out.items() if v}
 
 
-def echo_on_key_only(item: Item) -> frozenset[str]:
-    """Return the stem words only key options repeat, when no distractor repeats a stem word of its own; else empty."""
+def echo_on_key_only(item: Item, echoes: dict[str, frozenset[str]] | None = None) -> frozenset[str]:
+    """Return the stem words only key options repeat, when no distractor repeats a stem word of its own; else empty.
+
+    echoes: the item's stem_echoes, when the caller has them already.
+    """
     if item.type is ItemType.JUDGE:
         return frozenset()
-    echoes = stem_echoes(item)
+    echoes = stem_echoes(item) if echoes is None else echoes
     if not echoes or not set(echoes) <= set(item.answer):
         return frozenset()
     return frozenset().union(*echoes.values())
@@ -196,8 +199,8 @@ def cue_figures(name: str, items: list[Item] | tuple[Item, ...]) -> CueFigures:
     absolute = [it for it in judge if ABSOLUTE.search(it.stem)]
     negative = [it for it in items if it.type is not ItemType.JUDGE and NEGATION.search(plain_text(it.stem))]
     reasoned = [it for it in judge if REASON.search(it.stem)]
-    single_echoes = [(it, stem_echoes(it)) for it in single]
-    single_echoes = [(it, e) for it, e in single_echoes if len(e) == 1]
+    echoes = {it.id: stem_echoes(it) for it in single + multiple}
+    single_echoes = [(it, echoes[it.id]) for it in single if len(echoes[it.id]) == 1]
     multiple_abo = [it for it in multiple if len(it.answer) == len(it.options) - 1]
     return CueFigures(
         name=name,
@@ -217,13 +220,14 @@ def cue_figures(name: str, items: list[Item] | tuple[Item, ...]) -> CueFigures:
         single_echo_key=sum(1 for it, e in single_echoes if it.answer in e),
         reasoned=len(reasoned),
         reasoned_false=sum(1 for it in reasoned if it.answer == "×"),
-        review_list=_review_list(single + multiple, reasoned, multiple_abo),
+        review_list=_review_list(single + multiple, echoes, reasoned, multiple_abo),
     )
 
 
-def _review_list(choice: list[Item], reasoned: list[Item], all_but_one: list[Item]) -> tuple[SuspectedCue, ...]:
+def _review_list(choice: list[Item], echoes: dict[str, dict[str, frozenset[str]]], reasoned: list[Item],
+                 all_but_one: list[Item]) -> tuple[SuspectedCue, ...]:
     out = [SuspectedCue(ECHO_ON_KEY, it.id, "、".join(sorted(words)))
-           for it in choice if (words := echo_on_key_only(it))]
+           for it in choice if (words := echo_on_key_only(it, echoes[it.id]))]
     out += [SuspectedCue(REASONED_TRUE, it.id, "、".join(sorted(set(REASON.findall(it.stem)))))
             for it in reasoned if it.answer == "√"]
     for it in all_but_one:
